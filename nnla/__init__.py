@@ -1,0 +1,45 @@
+r"""nnla: the linear layer of "Neural Networks with Linear Algebra", in NumPy.
+
+The convention is the essay's, generalised to a batch of m examples: an input x is a row of shape (1, n)
+(a batch X stacks m of them, shape (m, n)), the weights W have shape (n, z), the bias b has shape (1, z),
+and the prediction is $`P = XW + \mathbf{1}b`$, of shape (m, z). The error is $`E = T - P`$, the loss
+vector $`E \circ E`$, the SSE its sum and the MSE its mean.
+
+One layout for every derivative: the parameter's indices come first and the loss component comes last.
+`jacobian_bias` has shape (z, z) with `[j, k]` = $`\partial \ell_k / \partial b_j`$; `jacobian_weights`
+has shape (n, z, z) with `[i, j, k]` = $`\partial \ell_k / \partial w_{ij}`$; `numerical_jacobian(f, a)`
+has shape `a.shape + f(a).shape`. So the gradient of the SSE is always the Jacobian summed over its last
+axis, `.sum(axis=-1)`.
+
+Every function accepts anything NumPy reads as an array of real numbers, computes in float64, and raises
+a `ValueError` or `TypeError` naming the argument, the expected shape and the shape it got when an input
+does not fit.
+"""
+
+from __future__ import annotations
+
+from nnla import examples
+from nnla.descent import Trace, gradient_descent, max_stable_lr, update
+from nnla.forward import forward
+from nnla.jacobians import gradients, jacobian_bias, jacobian_weights
+from nnla.loss import loss_vector, mse, sse
+from nnla.numdiff import numerical_jacobian
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Trace",
+    "__version__",
+    "examples",
+    "forward",
+    "gradient_descent",
+    "gradients",
+    "jacobian_bias",
+    "jacobian_weights",
+    "loss_vector",
+    "max_stable_lr",
+    "mse",
+    "numerical_jacobian",
+    "sse",
+    "update",
+]

@@ -1,0 +1,179 @@
+r"""The worked examples the pages use: named, immutable, and seeded.
+
+- `running`: the essay's single example, small enough to check by hand.
+- `batch_consistent`: a batch of 8 examples whose targets a linear layer fits exactly.
+- `batch_noisy`: the same inputs with noise added to the targets, so no layer fits them exactly.
+- `toy_descent`: the essay's warm-up, gradient descent on $`Z = w^2 + y^2`$, with its rule as printed or
+  corrected.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnla import _checks
+
+SEED = 2023
+"""The seed of the `np.random.default_rng` generator that draws the batch examples."""
+
+TOY_START = (4.0, 3.0)
+r"""The starting point $`(w, y)`$ of the toy descent, where $`Z = 25`$."""
+
+
+def _frozen(values: object) -> NDArray[np.float64]:
+    a = np.array(values, dtype=np.float64)
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Example:
+    r"""A worked example: inputs, targets and the parameters gradient descent starts from.
+
+    The arrays are float64 and read-only. The shapes are checked when the example is made.
+
+    Attributes:
+        name: a short identifier, such as "running".
+        description: one sentence saying what the example shows.
+        X: inputs, array of shape (m, n), one example per row.
+        W: starting weights, array of shape (n, z).
+        b: starting bias, array of shape (1, z).
+        T: targets, array of shape (m, z).
+    """
+
+    name: str
+    description: str
+    X: NDArray[np.float64]
+    W: NDArray[np.float64]
+    b: NDArray[np.float64]
+    T: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        X, W, b = _checks.layer(self.X, self.W, self.b)
+        T = _checks.targets(
+            self.T, (X.shape[0], W.shape[1]), "T", f"X of shape {X.shape} and W of shape {W.shape}"
+        )
+        for field, value in (("X", X), ("W", W), ("b", b), ("T", T)):
+            object.__setattr__(self, field, _frozen(value))
+
+    @property
+    def m(self) -> int:
+        """The number of examples (rows of X)."""
+        return int(self.X.shape[0])
+
+    @property
+    def n(self) -> int:
+        """The number of inputs (columns of X)."""
+        return int(self.X.shape[1])
+
+    @property
+    def z(self) -> int:
+        """The number of outputs (columns of W)."""
+        return int(self.W.shape[1])
+
+
+running = Example(
+    name="running",
+    description="One example checkable by hand: p = [0.1, -0.2], e = [0.9, 2.2], SSE = 5.65, MSE = 2.825.",
+    X=_frozen([[1.0, 2.0, -1.0]]),
+    W=_frozen([[0.5, -1.0], [0.25, 0.5], [1.0, 0.0]]),
+    b=_frozen([[0.1, -0.2]]),
+    T=_frozen([[1.0, 2.0]]),
+)
+
+BATCH_W_TRUE = _frozen([[2.0, -1.0], [0.5, 1.5], [-1.0, 0.5]])
+"""The weights, array of shape (3, 2), that generate the consistent batch's targets."""
+
+BATCH_B_TRUE = _frozen([[1.0, -0.5]])
+"""The bias, array of shape (1, 2), that generates the consistent batch's targets."""
+
+
+def _batches() -> tuple[Example, Example]:
+    rng = np.random.default_rng(SEED)
+    X = rng.normal(size=(8, 3)).round(2)
+    # X has 2 decimals and W_true, b_true are multiples of 1/2, so X W_true + b_true has at most 3 decimals:
+    # rounding to 3 only removes float rounding error, and T is exactly consistent.
+    T = (X @ BATCH_W_TRUE + BATCH_B_TRUE).round(3)
+    noise = rng.normal(scale=0.5, size=T.shape).round(2)
+    W0, b0 = np.zeros((3, 2)), np.zeros((1, 2))
+    consistent = Example(
+        name="batch_consistent",
+        description="8 examples whose targets are exactly X W_true + b_true: least squares fits them with "
+        "zero loss.",
+        X=X,
+        W=W0,
+        b=b0,
+        T=T,
+    )
+    noisy = Example(
+        name="batch_noisy",
+        description="The same 8 inputs with noise on the targets: the least-squares loss stays above zero.",
+        X=X,
+        W=W0,
+        b=b0,
+        T=(T + noise).round(3),
+    )
+    return consistent, noisy
+
+
+batch_consistent, batch_noisy = _batches()
+
+
+def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = False) -> NDArray[np.float64]:
+    r"""Gradient descent on the essay's toy loss $`Z = w^2 + y^2`$, by the corrected or the printed rule.
+
+    The corrected rule moves each variable against its own partial derivative; the essay's printed rule
+    (`swapped=True`) uses the other variable's:
+
+    ```math
+    \text{corrected: } w \leftarrow w - \eta \frac{\partial Z}{\partial w} = w - 2\eta w, \quad
+    y \leftarrow y - 2\eta y; \qquad
+    \text{printed: } w \leftarrow w - \eta \frac{\partial Z}{\partial y} = w - 2\eta y, \quad
+    y \leftarrow y - 2\eta w
+    ```
+
+    From `TOY_START` $`= (4, 3)`$, where $`Z = 25`$: the printed rule with $`\eta = 1`$ gives $`Z = 29`$
+    after one step; the corrected rule with $`\eta = 1`$ oscillates with $`Z = 25`$; the corrected rule
+    converges iff $`0 < \eta < 1`$.
+
+    Args:
+        w0: the starting $`w`$.
+        y0: the starting $`y`$.
+        lr: the learning rate $`\eta`$, a finite number greater than 0.
+        steps: the number of steps, an integer at least 0.
+        swapped: use the essay's printed rule instead of the corrected one.
+
+    Returns:
+        Array of shape (steps + 1, 3): the columns are $`w`$, $`y`$ and $`Z`$, one row per point.
+
+    Raises:
+        ValueError: if `w0` or `y0` is not finite, `lr` is not greater than 0, `steps` is negative, or the
+            run overflows.
+        TypeError: if `lr` or a starting value is not a real number, or `steps` is not an integer.
+
+    Example:
+        >>> toy_descent(*TOY_START, lr=1, steps=1, swapped=True)
+        array([[ 4.,  3., 25.],
+               [-2., -5., 29.]])
+    """
+    w, y = _checks.real(w0, "w0"), _checks.real(y0, "y0")
+    lr = _checks.learning_rate(lr)
+    steps = _checks.count(steps, "steps")
+    rows = [(w, y, w * w + y * y)]
+    for step in range(1, steps + 1):
+        dZ_dw, dZ_dy = 2 * w, 2 * y
+        if swapped:
+            w, y = w - lr * dZ_dy, y - lr * dZ_dw
+        else:
+            w, y = w - lr * dZ_dw, y - lr * dZ_dy
+        Z = w * w + y * y
+        if not math.isfinite(Z):
+            raise ValueError(
+                f"toy_descent overflows at step {step} of {steps}; take fewer steps or a smaller lr"
+            )
+        rows.append((w, y, Z))
+    return np.array(rows, dtype=np.float64)

@@ -1,0 +1,171 @@
+r"""The Jacobians of the loss vector with respect to the bias and the weights, and the gradients they sum to.
+
+Layout, everywhere in `nnla`: the parameter's indices come first and the loss component comes last, so
+the gradient of the SSE is always the Jacobian summed over its last axis, `.sum(axis=-1)`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnla import _checks
+
+
+def _one_error(
+    x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Check one example and return its input row x (n,) and its error e = t - p (z,)."""
+    x_row = _checks.one_example(x, "x", "n")
+    x_row, W, b = _checks.layer(x_row, W, b, x_name="x")
+    t_row = _checks.targets(t, b.shape, "t", f"W of shape {W.shape}")
+    e = t_row - (x_row @ W + b)
+    return x_row[0], e[0]
+
+
+def jacobian_bias(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+    r"""The Jacobian of the loss vector with respect to the bias, for one example.
+
+    Entry $`[j, k]`$ is $`\partial \ell_k / \partial b_j`$: the bias index first, the loss component last.
+    Only $`b_k`$ reaches $`\ell_k = (t_k - p_k)^2`$, so the matrix is diagonal:
+
+    ```math
+    \frac{\partial \ell_k}{\partial b_j} = -2 e_k \delta_{jk}, \qquad
+    \frac{\partial \boldsymbol{\ell}}{\partial b} = -2 \operatorname{diag}(e), \qquad e = t - (xW + b)
+    ```
+
+    Summing over the last axis gives the gradient of the SSE, $`-2e`$.
+
+    Args:
+        x: one input, array of shape (n,) or (1, n).
+        W: weights, array of shape (n, z).
+        b: bias, array of shape (z,) or (1, z).
+        t: the target, array of shape (z,) or (1, z).
+
+    Returns:
+        The Jacobian, array of shape (z, z), `[j, k]` = $`\partial \ell_k / \partial b_j`$.
+
+    Raises:
+        ValueError: if a shape does not fit the convention or an entry is not finite.
+        TypeError: if an argument is not an array of real numbers.
+
+    Example:
+        >>> jacobian_bias([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
+        array([[-1.8,  0. ],
+               [ 0. , -4.4]])
+    """
+    _, e = _one_error(x, W, b, t)
+    z = e.shape[0]
+    J = np.zeros((z, z))
+    for k in range(z):
+        J[k, k] = -2 * e[k]  # b_k reaches only l_k; every other entry stays 0
+    return J
+
+
+def jacobian_weights(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
+    r"""The essay's "Jacobian tensor": the loss vector differentiated by the weight matrix, for one example.
+
+    Entry $`[i, j, k]`$ is $`\partial \ell_k / \partial w_{ij}`$: the weight's row and column first, the
+    loss component last. Weight $`w_{ij}`$ reaches only $`p_j`$, so only the $`n z`$ entries with
+    $`j = k`$ of the $`n z^2`$ can be nonzero:
+
+    ```math
+    \frac{\partial \ell_k}{\partial w_{ij}} = -2 e_k x_i \delta_{jk}, \qquad
+    \sum_{k=1}^{z} \frac{\partial \ell_k}{\partial w_{ij}} = -2 x_i e_j, \qquad
+    \frac{\partial\, \mathrm{SSE}}{\partial W} = -2 x^\top e
+    ```
+
+    Summing over the last axis, `.sum(axis=-1)`, gives the gradient of the SSE, the rank-1 matrix
+    $`-2 x^\top e`$ of shape (n, z). The tensor is built entry by entry for display and checking; to
+    train, use `gradients`, which never builds it.
+
+    Args:
+        x: one input, array of shape (n,) or (1, n).
+        W: weights, array of shape (n, z).
+        b: bias, array of shape (z,) or (1, z).
+        t: the target, array of shape (z,) or (1, z).
+
+    Returns:
+        The Jacobian tensor, array of shape (n, z, z), `[i, j, k]` = $`\partial \ell_k / \partial w_{ij}`$.
+
+    Raises:
+        ValueError: if a shape does not fit the convention or an entry is not finite.
+        TypeError: if an argument is not an array of real numbers.
+
+    Example:
+        >>> J = jacobian_weights([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
+        >>> J.shape
+        (3, 2, 2)
+        >>> J.sum(axis=-1)
+        array([[-1.8, -4.4],
+               [-3.6, -8.8],
+               [ 1.8,  4.4]])
+    """
+    x_row, e = _one_error(x, W, b, t)
+    n, z = x_row.shape[0], e.shape[0]
+    J = np.zeros((n, z, z))
+    for k in range(z):
+        J[:, k, k] = -2 * e[k] * x_row  # w_ik reaches only l_k, for every row i; entries j != k stay 0
+    return J
+
+
+def gradients(
+    X: ArrayLike, W: ArrayLike, b: ArrayLike, T: ArrayLike, reduction: str = "sum"
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""The gradient of the SSE (or the MSE) over a batch, with respect to the weights and the bias.
+
+    Summing the Jacobians over the loss component and over the examples gives, without building any
+    tensor:
+
+    ```math
+    E = T - (XW + \mathbf{1}b), \qquad
+    \frac{\partial\, \mathrm{SSE}}{\partial W} = -2 X^\top E, \qquad
+    \frac{\partial\, \mathrm{SSE}}{\partial b} = -2 \mathbf{1}^\top E
+    ```
+
+    and the MSE's gradients are these divided by $`m z`$. For one example, `dW` is
+    `jacobian_weights(x, W, b, t).sum(axis=-1)` and `db` is `jacobian_bias(x, W, b, t).sum(axis=-1)`; over a
+    batch the examples' contributions add up.
+
+    Args:
+        X: inputs, array of shape (m, n); a 1-D array of length n is one row.
+        W: weights, array of shape (n, z).
+        b: bias, array of shape (1, z) or (z,).
+        T: targets, array of shape (m, z); a 1-D array of length z is one row.
+        reduction: "sum" for the gradient of the SSE, "mean" for that of the MSE.
+
+    Returns:
+        `(dW, db)`: arrays of shapes (n, z) and (1, z).
+
+    Raises:
+        ValueError: if a shape does not fit the convention, an entry is not finite, or the reduction is
+            unknown.
+        TypeError: if an argument is not an array of real numbers.
+
+    Example:
+        >>> dW, db = gradients([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
+        >>> db
+        array([[-1.8, -4.4]])
+    """
+    X, W, b = _checks.layer(X, W, b)
+    T = _checks.targets(T, (X.shape[0], W.shape[1]), "T", f"X of shape {X.shape} and W of shape {W.shape}")
+    return _gradients(X, W, b, T, _checks.reduction(reduction))
+
+
+def _gradients(
+    X: NDArray[np.float64],
+    W: NDArray[np.float64],
+    b: NDArray[np.float64],
+    T: NDArray[np.float64],
+    reduction: str,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """`gradients` on checked arguments, in place where it saves an (m, z) or (n, z) temporary."""
+    E = X @ W
+    E += b
+    np.subtract(T, E, out=E)  # E = T - P, in the buffer that held P
+    scale = -2.0 if reduction == "sum" else -2.0 / E.size
+    dW = X.T @ E
+    dW *= scale
+    db = E.sum(axis=0, keepdims=True)
+    db *= scale
+    return dW, db

@@ -1,0 +1,84 @@
+r"""The squared error: the loss vector and its two reductions, the SSE and the MSE."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnla import _checks
+
+
+def _pair(T: ArrayLike, P: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    T = _checks.as_rows(T, "T", "m", "z")
+    P = _checks.targets(P, T.shape, "P", f"T of shape {T.shape}")
+    return T, P
+
+
+def loss_vector(T: ArrayLike, P: ArrayLike) -> NDArray[np.float64]:
+    r"""Square the error entry by entry: one loss per example and output.
+
+    ```math
+    E = T - P, \qquad L = E \circ E, \qquad \ell_{rk} = (t_{rk} - p_{rk})^2
+    ```
+
+    Args:
+        T: targets, array of shape (m, z); a 1-D array of length z is one row.
+        P: predictions, array of the same shape as `T`.
+
+    Returns:
+        The loss vector (one row per example), array of shape (m, z).
+
+    Raises:
+        ValueError: if the shapes differ or an entry is not finite.
+        TypeError: if an argument is not an array of real numbers.
+
+    Example:
+        >>> loss_vector([1, 2], [0.1, -0.2])
+        array([[0.81, 4.84]])
+    """
+    T, P = _pair(T, P)
+    E = T - P
+    return E * E
+
+
+def sse(T: ArrayLike, P: ArrayLike) -> float:
+    r"""Sum the squared errors over all examples and outputs.
+
+    ```math
+    \mathrm{SSE} = \sum_{r=1}^{m} \sum_{k=1}^{z} (t_{rk} - p_{rk})^2 = \lVert T - P \rVert_F^2
+    ```
+
+    Args:
+        T: targets, array of shape (m, z); a 1-D array of length z is one row.
+        P: predictions, array of the same shape as `T`.
+
+    Returns:
+        The sum of squared errors.
+
+    Example:
+        >>> round(sse([1, 2], [0.1, -0.2]), 12)
+        5.65
+    """
+    return float(loss_vector(T, P).sum())
+
+
+def mse(T: ArrayLike, P: ArrayLike) -> float:
+    r"""Average the squared errors over all $`m z`$ entries.
+
+    ```math
+    \mathrm{MSE} = \frac{1}{m z} \sum_{r=1}^{m} \sum_{k=1}^{z} (t_{rk} - p_{rk})^2 = \frac{\mathrm{SSE}}{m z}
+    ```
+
+    Args:
+        T: targets, array of shape (m, z); a 1-D array of length z is one row.
+        P: predictions, array of the same shape as `T`.
+
+    Returns:
+        The mean squared error.
+
+    Example:
+        >>> round(mse([1, 2], [0.1, -0.2]), 12)
+        2.825
+    """
+    ell = loss_vector(T, P)
+    return float(ell.sum() / ell.size)

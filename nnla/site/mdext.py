@@ -1,0 +1,344 @@
+r"""A Python-Markdown extension that renders math with server-side KaTeX (`nnla.site.katex`).
+
+The authoring syntax is markdown-katex's:
+
+- inline math: $`\hat{y} = xW + b`$, or $``...``$ when the TeX itself contains a backtick;
+- display math: a fenced block opened by ```` ```math ```` (or `~~~math`, any fence length, indented inside
+  lists and admonitions) and closed by the same fence. The opening line may carry a JSON object of KaTeX
+  options for that formula: ```` ```math {"fleqn": true} ````.
+
+Other fenced code blocks and ordinary `code spans` are left alone, so math syntax can be shown as code.
+
+Output: inline math becomes KaTeX's `<span class="katex">...</span>`; display math becomes
+`<div class="nnla-math-display"><span class="katex-display">...</span></div>` (a block element, so the site's
+CSS can let a wide formula scroll inside its own box). Both go through Markdown's HTML stash, so other
+extensions never see the rendered HTML (an underscore in the MathML annotation does not become `<em>`).
+
+In a heading, the table of contents, the heading's id and a page title taken from the heading use the
+formula's TeX as plain text ("Gradient of $`L`$" is listed as "Gradient of L" with id "gradient-of-l"); the
+heading itself shows the rendered formula.
+
+A formula KaTeX rejects fails the build with a `PluginError` naming the line of the page's Markdown (after
+any YAML front matter, which MkDocs strips first), the formula and KaTeX's message.
+
+Configuration (`mkdocs.yml`, under `markdown_extensions`):
+
+    - nnla.site.mdext:
+        node_modules: /abs/path/node_modules   # default: the checkout's node_modules
+        cache_dir: /abs/path/.cache/katex      # default: the checkout's .cache/katex
+        macros: {"\\RR": "\\mathbb{R}"}        # KaTeX macros
+        options: {"fleqn": false}              # any other KaTeX options
+        enabled: true                          # false (or NNLA_MATH=off) renders TeX as <code>
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown  # type: ignore[import-untyped]
+from markdown.extensions import Extension  # type: ignore[import-untyped]
+from markdown.postprocessors import Postprocessor  # type: ignore[import-untyped]
+from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
+from mkdocs.exceptions import PluginError
+
+from nnla.site.katex import KatexError, KatexRenderer, get_renderer
+
+__all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "makeExtension"]
+
+DISPLAY_CLASS = "nnla-math-display"
+
+# Priorities: after normalize_whitespace (30), which would strip the stash placeholders' STX/ETX, and before
+# fenced_code / pymdownx.superfences (25) and html_block (20), so ```math fences are ours.
+_PRE_PRIORITY = 27
+# After inline (20), attr_list (8) and smarty (6); before toc and mkdocs' anchor scan (5).
+_HEADINGS_PRIORITY = 5.5
+# Last of all tree processors: from here on, postprocessors produce the final page.
+_FINAL_PRIORITY = -100
+# Before raw_html (30), which restores the stash.
+_POST_PRIORITY = 31
+
+_FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_MATH_INFO_RE = re.compile(r"^[ \t]*math(?P<header>(?:[ \t]+|(?=\{)).*)?$")
+_BACKTICKS_RE = re.compile(r"`+")
+_STASH_RE = re.compile("\x02wzxhzdk:([0-9]+)\x03")
+_HEADING_MARK = "\x02nnla-math:{}\x03"
+_HEADING_MARK_RE = re.compile("\x02nnla-math:([0-9]+)\x03")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class MathError(PluginError):
+    """A formula on a page cannot be rendered.
+
+    Attributes:
+        lineno: the formula's first line in the page's Markdown (1-based, after any front matter).
+        tex: the formula's TeX source.
+        display: display (fenced) or inline math.
+        reason: KaTeX's message, or what is wrong with the fence.
+    """
+
+    def __init__(
+        self, lineno: int, tex: str, display: bool, reason: str, last_line: int | None = None
+    ) -> None:
+        self.lineno = lineno
+        self.tex = tex
+        self.display = display
+        self.reason = reason
+        if display:
+            where = f"lines {lineno}-{last_line}" if last_line and last_line != lineno else f"line {lineno}"
+            shown = f"display formula (```math) {' '.join(tex.split())!r}"
+        else:
+            where, shown = f"line {lineno}", f"inline formula $`{tex}`$"
+        super().__init__(f"{where}: cannot render the {shown}: {reason}")
+
+
+class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
+    """Replaces ```math fences and $`...`$ spans with stash placeholders of the rendered HTML."""
+
+    def __init__(self, md: Markdown, ext: MathExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.begin_document()
+        return list(self._iter_lines(lines))
+
+    def _iter_lines(self, lines: list[str]) -> Iterator[str]:
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            m = _FENCE_RE.match(line)
+            if m is None:
+                yield self._inline(line, i + 1)
+                i += 1
+                continue
+            indent, fence = m.group("indent"), m.group("fence")
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == fence), None)
+            info = _MATH_INFO_RE.match(m.group("info"))
+            if info is None:
+                # Some other code block: copy it untouched, math syntax and all.
+                stop = len(lines) if end is None else end + 1
+                yield from lines[i:stop]
+                i = stop
+                continue
+            if end is None:
+                raise MathError(i + 1, "", True, f"the fence {line.strip()!r} is never closed by {fence!r}")
+            tex = "\n".join(_dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
+            options = self._header_options(info.group("header") or "", i + 1, tex)
+            html_out = self.ext.render(tex, True, options, i + 1, last_line=end + 1)
+            # Blank lines make the placeholder a paragraph of its own, which raw_html replaces whole.
+            yield ""
+            yield indent + self.md.htmlStash.store(f'<div class="{DISPLAY_CLASS}">{html_out}</div>')
+            yield ""
+            i = end + 1
+
+    def _header_options(self, header: str, lineno: int, tex: str) -> dict[str, Any]:
+        header = header.strip()
+        if not header:
+            return {}
+        try:
+            options = json.loads(header)
+        except ValueError:
+            options = None
+        if not isinstance(options, dict):
+            raise MathError(
+                lineno,
+                tex,
+                True,
+                f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
+            )
+        return options
+
+    def _inline(self, line: str, lineno: int) -> str:
+        if "$`" not in line:
+            return line
+        pieces: list[str] = []
+        pos = 0
+        for start, end, tex in _iter_inline_math(line):
+            pieces.append(line[pos:start])
+            html_out = self.ext.render(tex, False, None, lineno)
+            placeholder = self.md.htmlStash.store(html_out)
+            self.ext.inline_tex[self.md.htmlStash.html_counter - 1] = (tex, html_out)
+            pieces.append(placeholder)
+            pos = end
+        pieces.append(line[pos:])
+        return "".join(pieces)
+
+
+def _dedent(line: str, width: int) -> str:
+    """Remove up to `width` leading spaces (the fence's indentation) from a line of the formula."""
+    stripped = len(line) - len(line.lstrip(" "))
+    return line[min(width, stripped) :]
+
+
+def _iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
+    """Find $`...`$ and $``...``$ in one line, skipping ordinary code spans as Markdown would.
+
+    A code span opens with a run of n backticks (not escaped by a backslash) and closes with the next run
+    of exactly n backticks. It is math when n is 1 or 2, a `$` comes right before the opening run and
+    right after the closing run.
+
+    Yields:
+        (start, end, tex): the slice of `line` from the opening `$` to the closing `$`, and the TeX.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(line)]
+    k = 0
+    while k < len(runs):
+        start, end = runs[k]
+        backslashes = len(line[:start]) - len(line[:start].rstrip("\\"))
+        if backslashes % 2:
+            start += 1  # the first backtick is escaped and literal
+        n = end - start
+        close = next((c for c in range(k + 1, len(runs)) if runs[c][1] - runs[c][0] == n), None)
+        if n == 0 or close is None:
+            k += 1
+            continue
+        close_start, close_end = runs[close]
+        if n <= 2 and line[start - 1 : start] == "$" and line[close_end : close_end + 1] == "$":
+            yield start - 1, close_end + 1, line[end:close_start]
+        k = close + 1
+
+
+class _HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]
+    """In headings, swaps inline-math placeholders for ones whose plain-text form is the TeX."""
+
+    def __init__(self, md: Markdown, ext: MathExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def _swap(self, text: str | None) -> str | None:
+        if not text or "\x02" not in text:
+            return text
+
+        def mark(m: re.Match[str]) -> str:
+            index = int(m.group(1))
+            entry = self.ext.inline_tex.get(index)
+            if entry is None or self.md.htmlStash.rawHtmlBlocks[index] != entry[1]:
+                return m.group(0)  # not one of this document's formulas
+            return _HEADING_MARK.format(index)
+
+        return _STASH_RE.sub(mark, text)
+
+    def run(self, root: Element) -> None:
+        if not self.ext.inline_tex:
+            return
+        for heading in root.iter():
+            if heading.tag not in _HEADINGS:
+                continue
+            heading.text = self._swap(heading.text)
+            for child in heading.iter():
+                if child is not heading:
+                    child.text = self._swap(child.text)
+                    child.tail = self._swap(child.tail)
+
+
+class _FinalTreeprocessor(Treeprocessor):  # type: ignore[misc]
+    """Marks the end of the tree phase: postprocessors now produce the page itself."""
+
+    def __init__(self, md: Markdown, ext: MathExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: Element) -> None:
+        self.ext.final = True
+
+
+class _HeadingMathPostprocessor(Postprocessor):  # type: ignore[misc]
+    """Restores math in headings: TeX text while toc and MkDocs read headings, KaTeX HTML in the page."""
+
+    def __init__(self, md: Markdown, ext: MathExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text: str) -> str:
+        if "\x02nnla-math:" not in text:
+            return text
+
+        def restore(m: re.Match[str]) -> str:
+            index = int(m.group(1))
+            if self.ext.final:
+                return str(self.md.htmlStash.rawHtmlBlocks[index])
+            return html.escape(self.ext.inline_tex[index][0], quote=False)
+
+        return _HEADING_MARK_RE.sub(restore, text)
+
+
+class MathExtension(Extension):  # type: ignore[misc]
+    """Renders $`...`$ and ```math with server-side KaTeX; see the module docstring for the options."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "node_modules": ["", "The project's node_modules (absolute, or relative to the checkout)."],
+            "cache_dir": ["", "The KaTeX cache directory (default: <checkout>/.cache/katex)."],
+            "macros": [{}, "KaTeX macros, e.g. {'\\\\RR': '\\\\mathbb{R}'}."],
+            "options": [{}, "Other KaTeX options (output and throwOnError default to htmlAndMathml, true)."],
+            "enabled": [None, "Render math (default: unless the environment sets NNLA_MATH=off)."],
+            "node": ["node", "The Node.js executable."],
+        }
+        super().__init__(**kwargs)
+        self.inline_tex: dict[int, tuple[str, str]] = {}  # stash index -> (TeX, HTML)
+        self.final = False
+        self._renderer: KatexRenderer | None = None
+
+    @property
+    def renderer(self) -> KatexRenderer:
+        """The shared renderer for this configuration (created on first use)."""
+        if self._renderer is None:
+            options = dict(self.getConfig("options") or {})
+            macros = self.getConfig("macros")
+            if macros:
+                options["macros"] = dict(macros)
+            self._renderer = get_renderer(
+                self.getConfig("node_modules") or None,
+                self.getConfig("cache_dir") or None,
+                options,
+                enabled=self.getConfig("enabled"),
+                node=self.getConfig("node") or None,
+            )
+        return self._renderer
+
+    def render(
+        self,
+        tex: str,
+        display: bool,
+        options: dict[str, Any] | None,
+        lineno: int,
+        last_line: int | None = None,
+    ) -> str:
+        """Render one formula of the page, turning a KaTeX error into a `MathError` with its line."""
+        try:
+            return self.renderer.render(tex, display, options)
+        except KatexError as err:
+            raise MathError(lineno, tex, display, err.reason, last_line) from None
+
+    def begin_document(self) -> None:
+        """Start a document: the tree phase comes first; forget formulas if the stash was emptied."""
+        if not self.md.htmlStash.html_counter:
+            self.inline_tex.clear()
+        self.final = False
+
+    def reset(self) -> None:
+        """Called by `Markdown.reset()`, which also empties the HTML stash."""
+        self.inline_tex.clear()
+        self.final = False
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register the processors on `md`."""
+        self.md = md
+        md.registerExtension(self)
+        md.preprocessors.register(_MathPreprocessor(md, self), "nnla_math", _PRE_PRIORITY)
+        md.treeprocessors.register(
+            _HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY
+        )
+        md.treeprocessors.register(_FinalTreeprocessor(md, self), "nnla_math_final", _FINAL_PRIORITY)
+        md.postprocessors.register(_HeadingMathPostprocessor(md, self), "nnla_math_headings", _POST_PRIORITY)
+
+
+def makeExtension(**kwargs: Any) -> MathExtension:
+    """Entry point for `markdown_extensions: [nnla.site.mdext]`."""
+    return MathExtension(**kwargs)
