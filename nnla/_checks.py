@@ -34,11 +34,10 @@ def as_array(value: ArrayLike, name: str) -> NDArray[np.float64]:
         raise TypeError(f"{name} must be an array of real numbers; got {type(value).__name__}") from exc
     if raw.dtype.kind in "biuf":
         return raw.astype(np.float64, copy=False)
-    if raw.dtype.kind == "O":
-        try:
-            return np.asarray(raw, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name} must be an array of real numbers; got {type(value).__name__}") from exc
+    if raw.dtype.kind == "O":  # Python objects: accept real numbers of mixed types, such as Fraction
+        if not all(isinstance(v, numbers.Real) for v in raw.flat):
+            raise TypeError(f"{name} must be an array of real numbers; got {type(value).__name__}")
+        return raw.astype(np.float64)
     raise TypeError(f"{name} must be an array of real numbers; got an array of dtype {raw.dtype}")
 
 

@@ -85,13 +85,17 @@ def test_malformed_markers_name_page_and_line(line: str, message: str) -> None:
 
 
 def test_unknown_name_suggests_the_nearest(injector: Injector) -> None:
-    with pytest.raises(MarkerError, match=r"unknown value 'grad_weight'.*did you mean 'grad_weights'") as caught:
+    with pytest.raises(
+        MarkerError, match=r"unknown value 'grad_weight'.*did you mean 'grad_weights'"
+    ) as caught:
         injector.replace_markers("one\ntwo\nthree <!-- nnla:grad_weight as=inline -->\n", PAGE)
     assert caught.value.line == 3
 
 
 def test_form_the_value_does_not_have(injector: Injector) -> None:
-    with pytest.raises(MarkerError, match=r"'sse' is a scalar .* cannot be shown as=table; it can be shown as: inline"):
+    with pytest.raises(
+        MarkerError, match=r"'sse' is a scalar .* cannot be shown as=table; it can be shown as: inline"
+    ):
         injector.replace_markers("<!-- nnla:sse as=table -->\n", PAGE)
 
 

@@ -79,7 +79,7 @@ _OFF_VALUES = frozenset({"off", "0", "false", "no"})
 BASE_OPTIONS: Mapping[str, Any] = {"output": "htmlAndMathml", "throwOnError": True}
 
 _WORKER_JS = Path(__file__).with_name("katex_worker.js")
-_SETUP_HINT = "Run `make setup` in the project root (it runs `npm ci`, which installs the pinned KaTeX)."
+_SETUP_HINT = "Fix: run `make setup` in the project root (it runs `npm ci`, which installs the pinned KaTeX)."
 
 
 class KatexSetupError(PluginError):
@@ -391,7 +391,7 @@ class KatexRenderer:
         if node is None:
             raise KatexSetupError(
                 f"Rendering formulas needs Node.js, but `{self.node}` is not on PATH. "
-                f"Install Node.js (18 or later), then: {_SETUP_HINT}"
+                f"Install Node.js 18 or later. {_SETUP_HINT}"
             )
         worker = _Worker(node, self.node_modules)
         self.stats.starts += 1

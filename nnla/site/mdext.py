@@ -83,18 +83,25 @@ class MathError(PluginError):
     """
 
     def __init__(
-        self, lineno: int, tex: str, display: bool, reason: str, last_line: int | None = None
+        self,
+        lineno: int,
+        tex: str,
+        display: bool,
+        reason: str,
+        last_line: int | None = None,
+        katex: bool = True,
     ) -> None:
         self.lineno = lineno
         self.tex = tex
         self.display = display
         self.reason = reason
-        if display:
-            where = f"lines {lineno}-{last_line}" if last_line and last_line != lineno else f"line {lineno}"
-            shown = f"display formula (```math) {' '.join(tex.split())!r}"
+        where = f"lines {lineno}-{last_line}" if last_line and last_line != lineno else f"line {lineno}"
+        if not katex:
+            message = f"{where}: {reason}"
         else:
-            where, shown = f"line {lineno}", f"inline formula $`{tex}`$"
-        super().__init__(f"{where}: cannot render the {shown}: {reason}")
+            shown = f"display formula `{' '.join(tex.split())}`" if display else f"inline formula $`{tex}`$"
+            message = f"{where}: KaTeX cannot render the {shown}: {' '.join(reason.splitlines())}"
+        super().__init__(message)
 
 
 class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
@@ -127,7 +134,13 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
                 i = stop
                 continue
             if end is None:
-                raise MathError(i + 1, "", True, f"the fence {line.strip()!r} is never closed by {fence!r}")
+                raise MathError(
+                    i + 1,
+                    "",
+                    True,
+                    f"the math fence {line.strip()} is never closed by a line {fence}",
+                    katex=False,
+                )
             tex = "\n".join(_dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
             options = self._header_options(info.group("header") or "", i + 1, tex)
             html_out = self.ext.render(tex, True, options, i + 1, last_line=end + 1)
@@ -151,6 +164,7 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
                 tex,
                 True,
                 f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
+                katex=False,
             )
         return options
 
