@@ -55,19 +55,27 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BASE_CSS = """\
 {p}{{font-family:inherit;font-size:{font}px;color:inherit}}
 {p} text{{fill:currentColor;stroke:none}}
+{p} .nnla-faint{{opacity:.65}}
+{p} .nnla-heading{{font-weight:600}}
+"""
+_PLOT_CSS = """\
 {p} .nnla-sup{{font-size:{sup}px}}
-{p} .nnla-axis line,{p} .nnla-axis path{{stroke:var(--nnla-fg,currentColor);stroke-width:1;fill:none}}
+{p} .nnla-axis line{{stroke:var(--nnla-fg,currentColor);stroke-width:1}}
 {p} .nnla-axis-title{{font-size:14px}}
 {p} .nnla-grid line{{stroke:var(--nnla-fg,currentColor);stroke-opacity:.16;stroke-width:1}}
 {p} .nnla-grid .nnla-minor{{stroke-opacity:.07}}
 {p} .nnla-line{{fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}}
 {p} .nnla-markers{{fill:currentColor;stroke:none}}
 {p} .nnla-reference{{stroke:var(--nnla-fg,currentColor);stroke-width:1.5;stroke-dasharray:6 4}}
+""" + "".join(
+    f"{{p}} .nnla-series-{k + 1}{{{{color:var(--nnla-series-{k + 1},{colour})}}}}\n"
+    for k, colour in enumerate(SERIES_COLOURS)
+)
+_TENSOR_CSS = """\
 {p} .nnla-positive rect{{fill:var(--nnla-positive,{pos});stroke:var(--nnla-positive,{pos});stroke-width:1.5}}
 {p} .nnla-negative rect{{fill:var(--nnla-negative,{neg});stroke:var(--nnla-negative,{neg});stroke-width:1.5}}
 {p} .nnla-zero rect{{fill:none;stroke:var(--nnla-fg,currentColor);stroke-opacity:.6;stroke-dasharray:2 3}}
-{p} .nnla-zero text,{p} .nnla-faint{{opacity:.6}}
-{p} .nnla-heading{{font-weight:600}}
+{p} .nnla-zero text{{opacity:.6}}
 """
 
 
@@ -174,12 +182,8 @@ def loss_plot(
         out += [_legend_item(index, label, x, 14 + 22 * row_index) for x, index, label in row]
 
     summary = _loss_summary(curves, use_log, y_ticks[2], has_zero, ref, values)
-    css = "".join(
-        f"{{p}} .nnla-series-{k + 1}{{color:var(--nnla-series-{k + 1},{colour})}}\n"
-        for k, colour in enumerate(SERIES_COLOURS)
-    )
     scale = {"data-scale": "log" if use_log else "linear"}
-    return _svg(p, width, height, "nnla-loss-plot", title, _join(description, summary), css, out, scale)
+    return _svg(p, width, height, "nnla-loss-plot", title, _join(description, summary), _PLOT_CSS, out, scale)
 
 
 def tensor_figure(
@@ -288,7 +292,7 @@ def tensor_figure(
         )
     out.append(_text(width / 2, height - 14, (caption, ""), "middle", "nnla-caption"))
     summary = _tensor_summary(T, labels)
-    return _svg(p, width, height, "nnla-tensor", title, _join(description, summary), "", out, {})
+    return _svg(p, width, height, "nnla-tensor", title, _join(description, summary), _TENSOR_CSS, out, {})
 
 
 # --- validation -------------------------------------------------------------------------------------
@@ -467,9 +471,9 @@ def _svg(
     body: list[str],
     attrs: dict[str, str],
 ) -> str:
-    style = (
-        _BASE_CSS.format(p="{p}", font=FONT_PX, sup=_SUP_PX, pos=POSITIVE_COLOUR, neg=NEGATIVE_COLOUR) + css
-    ).replace("{p}", f"#{p}")
+    style = (_BASE_CSS + css).format(
+        p=f"#{p}", font=FONT_PX, sup=_SUP_PX, pos=POSITIVE_COLOUR, neg=NEGATIVE_COLOUR
+    )
     extra = "".join(f' {key}="{_esc(value)}"' for key, value in attrs.items())
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{p}" class="nnla-figure {kind}" role="img" '
@@ -711,7 +715,8 @@ def _tensor_summary(T: NDArray[np.float64], labels: tuple[str, ...]) -> str:
     n, z = T.shape[0], T.shape[1]
     nonzero = T != 0
     count, total = int(nonzero.sum()), T.size
-    text = f"{_plural(n, 'slice')} of {z}×{z}, {labels[0]} = 1…{n}; "
+    text = f"{_plural(n, 'slice')} {labels[0]} = 1…{n}, each {z}×{z} with rows {labels[1]} "
+    text += f"and columns {labels[2]}; "
     if count == 0:
         return text + f"all {total} entries are 0."
     text += f"{count} of {total} entries are nonzero"

@@ -24,9 +24,7 @@ class BuiltSite:
         return (self.site_dir / path).read_text(encoding="utf-8")
 
 
-def build_site(
-    site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None
-) -> BuiltSite:
+def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> BuiltSite:
     """Build the site as `make build` does, failing the calling test with MkDocs' output if it fails."""
     process = subprocess.run(
         [

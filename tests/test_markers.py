@@ -54,7 +54,9 @@ def test_scan_finds_markers_with_lines_and_options() -> None:
 
 def test_scan_skips_code_fences_and_code_spans() -> None:
     """Authors document the marker syntax in code; those examples must stay as written."""
-    text = "```markdown\n<!-- nnla:nope -->\n```\n\nWrite `<!-- nnla:nope2 -->` to show it.\n~~~~\n<!-- nnla:x -->\n~~~~\n"
+    text = (
+        "```markdown\n<!-- nnla:nope -->\n```\n\nWrite `<!-- nnla:nope2 -->` to show it.\n~~~~\n<!-- nnla:x -->\n~~~~\n"
+    )
     assert scan(text, PAGE) == []
 
 
@@ -85,17 +87,13 @@ def test_malformed_markers_name_page_and_line(line: str, message: str) -> None:
 
 
 def test_unknown_name_suggests_the_nearest(injector: Injector) -> None:
-    with pytest.raises(
-        MarkerError, match=r"unknown value 'grad_weight'.*did you mean 'grad_weights'"
-    ) as caught:
+    with pytest.raises(MarkerError, match=r"unknown value 'grad_weight'.*did you mean 'grad_weights'") as caught:
         injector.replace_markers("one\ntwo\nthree <!-- nnla:grad_weight as=inline -->\n", PAGE)
     assert caught.value.line == 3
 
 
 def test_form_the_value_does_not_have(injector: Injector) -> None:
-    with pytest.raises(
-        MarkerError, match=r"'sse' is a scalar .* cannot be shown as=table; it can be shown as: inline"
-    ):
+    with pytest.raises(MarkerError, match=r"'sse' is a scalar .* cannot be shown as=table; it can be shown as: inline"):
         injector.replace_markers("<!-- nnla:sse as=table -->\n", PAGE)
 
 
@@ -128,9 +126,7 @@ def test_injected_values_carry_full_precision_json(injector: Injector) -> None:
 def test_display_tex_shows_label_matrix_and_shape(injector: Injector) -> None:
     page = render(injector, "<!-- nnla:W -->\n")
     tex = html.unescape(re.search(r'data-display="True">([^<]*)<', page).group(1))  # type: ignore[union-attr]
-    assert tex == (
-        r"W = \begin{bmatrix} 0.5 & -1 \\ 0.25 & 0.5 \\ 1 & 0 \end{bmatrix} \in \mathbb{R}^{3 \times 2}"
-    )
+    assert tex == (r"W = \begin{bmatrix} 0.5 & -1 \\ 0.25 & 0.5 \\ 1 & 0 \end{bmatrix} \in \mathbb{R}^{3 \times 2}")
 
 
 def test_digits_option_rounds_what_is_shown(injector: Injector) -> None:

@@ -102,8 +102,7 @@ def recompute(p: Published) -> dict[str, Callable[[], Any]]:
     W_next = W + lr * 2.0 * x.T @ e
     b_next = b + lr * 2.0 * e
     factor = 1.0 - 2.0 * (1.0 + norm2)
-    X, T, Tn = array(p, "batch_X"), array(p, "batch_T"), array(p, "batch_T_noisy")
-    W0, b0 = array(p, "batch_W0"), array(p, "batch_b0")
+    X, Tn = array(p, "batch_X"), array(p, "batch_T_noisy")
     m = X.shape[0]
     A = np.hstack([X, np.ones((m, 1))])
     normal = np.linalg.solve(A.T @ A, A.T @ Tn)
@@ -163,8 +162,21 @@ def recompute(p: Published) -> dict[str, Callable[[], Any]]:
 
 
 #: Published inputs: chosen, not derived, so there is nothing to recompute; the tests check them otherwise.
-INPUTS = {"x", "W", "b", "t", "lr", "batch_X", "batch_T", "batch_T_noisy", "batch_W0", "batch_b0", "batch_lr",
-          "toy_start", "unsquared_e"}
+INPUTS = {
+    "x",
+    "W",
+    "b",
+    "t",
+    "lr",
+    "batch_X",
+    "batch_T",
+    "batch_T_noisy",
+    "batch_W0",
+    "batch_b0",
+    "batch_lr",
+    "toy_start",
+    "unsquared_e",
+}
 
 
 def test_every_value_is_recomputed(published: Published) -> None:
@@ -188,7 +200,12 @@ def test_traces_rerun_from_their_published_inputs(published: Published) -> None:
     for name, trace in traces.items():
         inputs = {role: array(published, source) for role, source in trace["inputs"].items()}
         losses, diverged = descend(
-            inputs["X"], inputs["W"], inputs["b"], inputs["T"], trace["lr"], trace["steps"],
+            inputs["X"],
+            inputs["W"],
+            inputs["b"],
+            inputs["T"],
+            trace["lr"],
+            trace["steps"],
             mean=trace["reduction"] == "mean",
         )
         assert trace["diverged"] == diverged, name
@@ -198,8 +215,10 @@ def test_traces_rerun_from_their_published_inputs(published: Published) -> None:
 def test_traces_behave_as_the_pages_say(published: Published) -> None:
     """The claims the essay's corrections rest on, asserted from the published traces."""
     lr_max = published["lr_max"]
-    assert published["trace_literal"]["lr"] == 1.0 and published["trace_literal"]["diverged"]
-    assert published["trace_stable"]["lr"] < lr_max and published["trace_stable"]["losses"][-1] < 1e-20
+    assert published["trace_literal"]["lr"] == 1.0
+    assert published["trace_literal"]["diverged"]
+    assert published["trace_stable"]["lr"] < lr_max
+    assert published["trace_stable"]["losses"][-1] < 1e-20
     boundary = published["trace_boundary"]
     assert boundary["lr"] == pytest.approx(lr_max, rel=1e-12)
     np.testing.assert_allclose(boundary["losses"], boundary["losses"][0], rtol=1e-9)
@@ -216,7 +235,8 @@ def test_batch_inputs_are_what_the_pages_say(published: Published) -> None:
     fit = np.linalg.lstsq(A, T, rcond=None)[0]
     np.testing.assert_allclose(A @ fit, T, atol=1e-10, err_msg="batch_T must be exactly linear in X")
     assert np.abs(Tn - T).max() > 0.05, "the noisy target must differ from the consistent one"
-    assert not array(published, "batch_W0").any() and not array(published, "batch_b0").any()
+    assert not array(published, "batch_W0").any()
+    assert not array(published, "batch_b0").any()
 
 
 def test_values_json_agrees_with_the_pages(published: Published, values_json: dict[str, Any]) -> None:
@@ -281,7 +301,7 @@ def test_formulas_show_the_values_at_their_precision(built_site: BuiltSite) -> N
         if isinstance(value, float | int):
             assert len(texs) == 1, name
             numbers = tex_numbers(texs[0])
-            assert len(numbers) == 1 and TEX_NUMBER.fullmatch(texs[0].strip()), f"{name}: {texs[0]!r}"
+            assert TEX_NUMBER.fullmatch(texs[0].strip()), f"{name}: a scalar's formula is one number: {texs[0]!r}"
         else:
             numbers = [number for tex in texs for number in matrix_numbers(tex)]
         flat = np.ravel(value)

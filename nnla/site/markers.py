@@ -53,9 +53,7 @@ DEFAULT_DIGITS = 4
 TABLE_HEAD, TABLE_TAIL = 8, 3
 
 _CANDIDATE = re.compile(r"<!--\s*nnla\b", re.IGNORECASE)
-_MARKER = re.compile(
-    r"<!--\s*nnla:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)\s*-->"
-)
+_MARKER = re.compile(r"<!--\s*nnla:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)\s*-->")
 _OPTION = re.compile(r"([^\s=]+)=([^\s]+)")
 _FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
@@ -131,9 +129,7 @@ def _parse_options(page: str, line: int, name: str, text: str) -> dict[str, str]
     for key, value in _OPTION.findall(text):
         if key not in OPTIONS:
             known = ", ".join(f"{k}= ({v})" for k, v in OPTIONS.items())
-            raise MarkerError(
-                page, line, f"marker for {name!r} has an unknown option {key!r}; known options: {known}"
-            )
+            raise MarkerError(page, line, f"marker for {name!r} has an unknown option {key!r}; known options: {known}")
         if key in options:
             raise MarkerError(page, line, f"marker for {name!r} gives the option {key!r} twice")
         options[key] = value
@@ -234,10 +230,7 @@ def html_number(value: float, digits: int) -> str:
 def _attributes(value: Value, extra: str = "") -> str:
     data = json.dumps(value.to_json(), separators=(",", ":"), allow_nan=False)
     shape = json.dumps(list(value.shape))
-    return (
-        f'data-nnla-name="{value.name}" data-nnla-value="{html.escape(data)}" '
-        f'data-nnla-shape="{shape}"{extra}'
-    )
+    return f'data-nnla-name="{value.name}" data-nnla-value="{html.escape(data)}" data-nnla-shape="{shape}"{extra}'
 
 
 def _form_key(value: Value) -> str:
@@ -317,9 +310,7 @@ class Injector:
                     "heading or HTML attribute it stands in",
                 )
         if _TOKEN_PREFIX in content:
-            raise MarkerError(
-                page, 0, "a marker's value was placed twice or not at all; check markers in headings"
-            )
+            raise MarkerError(page, 0, "a marker's value was placed twice or not at all; check markers in headings")
         return content
 
     def unshown(self) -> list[str]:
@@ -376,9 +367,7 @@ class Injector:
         return self._display_block(value, [tex]), True
 
     def _display_block(self, value: Value, formulas: list[str]) -> str:
-        rendered = "".join(
-            f'<div class="nnla-math-display">{self.render_tex(tex, True)}</div>' for tex in formulas
-        )
+        rendered = "".join(f'<div class="nnla-math-display">{self.render_tex(tex, True)}</div>' for tex in formulas)
         return f'<div class="nnla-value" {_attributes(value)}>{rendered}</div>'
 
     def _render_claim(self, marker: Marker, value: Value, page: str) -> str:

@@ -24,7 +24,7 @@ from nnla.site import katex
 from nnla.site.markers import Injector, MarkerError, html_number
 from nnla.site.values import Value, compute_all
 
-__all__ = ["Build", "MDEXT", "values_document"]
+__all__ = ["MDEXT", "Build", "values_document"]
 
 #: The Markdown extension that renders the pages' math; mkdocs.yml lists it.
 MDEXT = "nnla.site.mdext"
@@ -92,9 +92,7 @@ class Build:
         mdext = config.mdx_configs.setdefault(MDEXT, {})
         mdext.update(node_modules=str(self.node_modules), cache_dir=str(self.cache_dir))
         if MDEXT not in config.markdown_extensions:
-            raise PluginError(
-                f"mkdocs.yml must list {MDEXT!r} under markdown_extensions: it renders the math"
-            )
+            raise PluginError(f"mkdocs.yml must list {MDEXT!r} under markdown_extensions: it renders the math")
 
     def _render_tex(self, tex: str, display: bool) -> str:
         return self.renderer.render(tex, display)

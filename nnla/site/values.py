@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 import nnla
 from nnla import examples
@@ -86,27 +86,25 @@ class Value:
         return np.asarray(self.data, dtype=np.float64).tolist()
 
 
-def _array(name: str, data: NDArray[np.float64], label: str, description: str) -> Value:
+def _array(name: str, data: ArrayLike, label: str, description: str) -> Value:
     return Value(name, "array", np.asarray(data, dtype=np.float64), description, label=label)
 
 
-def _scalar(name: str, data: float, description: str) -> Value:
-    value = float(data)
+def _scalar(name: str, data: ArrayLike, description: str) -> Value:
+    value = float(np.asarray(data, dtype=np.float64))
     if not math.isfinite(value):
         raise ValueError(f"value {name!r} is not finite: {value!r}")
     return Value(name, "scalar", value, description)
 
 
-def _trace(
-    name: str, trace: nnla.Trace, inputs: Mapping[str, str], description: str, reference: str = ""
-) -> Value:
+def _trace(name: str, trace: nnla.Trace, inputs: Mapping[str, str], description: str, reference: str = "") -> Value:
     return Value(name, "trace", trace, description, inputs=dict(inputs), reference=reference)
 
 
 def _running_values() -> list[Value]:
     ex = examples.running
     x, W, b, t = ex.X, ex.W, ex.b, ex.T
-    n, z = W.shape
+    z = W.shape[1]
     p = nnla.forward(x, W, b)
     e = t - p
     J_b = nnla.jacobian_bias(x, W, b, t)
@@ -120,9 +118,9 @@ def _running_values() -> list[Value]:
     e_after_one = t - nnla.forward(x, literal.W[1], literal.b[1])
 
     return [
-        _array("x", x, r"\mathbf{x}", "The running example's input, one row of n = 3 features."),
-        _array("W", W, r"W", "The running example's weight matrix, n × z = 3 × 2."),
-        _array("b", b, r"\mathbf{b}", "The running example's bias, one row of z = 2."),
+        _array("x", x, r"\mathbf{x}", "The running example's input, one row of n features."),
+        _array("W", W, r"W", "The running example's weight matrix, n × z."),
+        _array("b", b, r"\mathbf{b}", "The running example's bias, one row of z."),
         _array("t", t, r"\mathbf{t}", "The running example's target."),
         _array("p", p, r"\mathbf{p}", "The prediction p = xW + b."),
         _array("e", e, r"\mathbf{e}", "The error e = t − p."),
@@ -161,13 +159,11 @@ def _running_values() -> list[Value]:
         _scalar("sse_next", nnla.sse(t, nnla.forward(x, W_next, b_next)), "The SSE after that step."),
         _scalar("lr_max", lr_max, "2/λ_max for the SSE of the running example: the largest stable step."),
         _scalar("lambda_max", 2.0 / lr_max, "The largest eigenvalue of the SSE's Hessian in (W, b)."),
-        _scalar(
-            "lr_half", lr_max / 2, "Half the largest stable step, which here reaches zero loss in one step."
-        ),
+        _scalar("lr_half", lr_max / 2, "Half the largest stable step, which here reaches zero loss in one step."),
         _scalar(
             "literal_factor",
             float(e_after_one[0, 0] / e[0, 0]),
-            "What one step of the essay's literal rule (step 1, SSE) multiplies the error e by.",
+            "What one step of the essay's literal rule (a unit step on the SSE) multiplies the error e by.",
         ),
         _scalar(
             "literal_growth",
@@ -181,7 +177,7 @@ def _running_values() -> list[Value]:
             len(literal.losses),
             "The step at which the literal rule's SSE overflows float64.",
         ),
-        _trace("trace_literal", literal, inputs, "The essay's literal rule: step 1 on the SSE. It diverges."),
+        _trace("trace_literal", literal, inputs, "The essay's literal rule: a unit step on the SSE. It diverges."),
         _trace(
             "trace_stable",
             nnla.gradient_descent(x, W, b, t, lr=lr_max / 2, steps=TRACE_STEPS, reduction="sum"),
@@ -215,19 +211,15 @@ def _batch_values() -> list[Value]:
     lstsq_mse = nnla.mse(noisy.T, nnla.forward(X, W_lstsq, b_lstsq))
 
     return [
-        _array("batch_X", X, "X", "The batch's inputs: m = 8 rows of n = 3, seeded."),
+        _array("batch_X", X, "X", "The batch's inputs: m rows of n features, drawn from the seeded generator."),
         _array("batch_T", consistent.T, "T", "A consistent target: exactly X W_true + b_true."),
-        _array(
-            "batch_T_noisy", noisy.T, r"\tilde{T}", "A noisy target: the consistent one plus seeded noise."
-        ),
+        _array("batch_T_noisy", noisy.T, r"\tilde{T}", "A noisy target: the consistent one plus seeded noise."),
         _array("batch_W0", W0, r"W_0", "The starting weights of the batch traces."),
         _array("batch_b0", b0, r"\mathbf{b}_0", "The starting bias of the batch traces."),
         _scalar("batch_lr_max", lr_max, "2/λ_max for the batch MSE: the largest stable step."),
-        _scalar("batch_lr", lr, "The step the batch traces use: 0.9 of the largest stable step."),
+        _scalar("batch_lr", lr, "The step the batch traces use, a little below the largest stable step."),
         _scalar("batch_lstsq_mse", lstsq_mse, "The least-squares residual MSE of the noisy batch (lstsq)."),
-        _array(
-            "batch_W_lstsq", W_lstsq, r"W_{\mathrm{lstsq}}", "The least-squares weights for the noisy batch."
-        ),
+        _array("batch_W_lstsq", W_lstsq, r"W_{\mathrm{lstsq}}", "The least-squares weights for the noisy batch."),
         _array(
             "batch_b_lstsq",
             b_lstsq,
@@ -267,10 +259,10 @@ def _toy_values() -> list[Value]:
     return [
         _array("toy_start", np.array([w0, y0]), r"(w, y)", "The toy's starting point."),
         _scalar("toy_Z0", swapped[0, 2], "Z = w² + y² at the starting point."),
-        table("toy_swapped", 1.0, 3, True, "The essay's swapped rule with step 1: Z goes up."),
+        table("toy_swapped", 1.0, 3, True, "The essay's swapped rule with a unit step: Z goes up."),
         _scalar("toy_swapped_Z1", swapped[1, 2], "Z after one step of the swapped rule."),
-        table("toy_unit", 1.0, 4, False, "The corrected rule with step 1: it oscillates, Z stays put."),
-        table("toy_step", 0.25, 8, False, "The corrected rule with step 0.25: it converges."),
+        table("toy_unit", 1.0, 4, False, "The corrected rule with a unit step: it oscillates, Z stays put."),
+        table("toy_step", 0.25, 8, False, "The corrected rule with a quarter step: it converges."),
         _scalar(
             "toy_lr_bound",
             2.0 / float(np.linalg.eigvalsh(hessian).max()),
@@ -286,12 +278,10 @@ def _derivative_values() -> list[Value]:
     slope = nnla.numerical_jacobian(square, np.array([4.0]))
     unsquared_e = np.array([[1.0, -1.0]])
     return [
-        _scalar("square_at_4", square(np.array(4.0)), "f(4) for f(w) = w²."),
-        _scalar("square_at_5", square(np.array(5.0)), "f(5)."),
-        _scalar("square_at_6", square(np.array(6.0)), "f(6)."),
-        _scalar(
-            "square_diff", square(np.array(5.0)) - square(np.array(4.0)), "f(5) − f(4): one unit more w."
-        ),
+        _scalar("square_at_4", square(np.array(4.0)), "f(w) = w² at w = 4."),
+        _scalar("square_at_5", square(np.array(5.0)), "f(w) = w² at w = 5."),
+        _scalar("square_at_6", square(np.array(6.0)), "f(w) = w² at w = 6."),
+        _scalar("square_diff", square(np.array(5.0)) - square(np.array(4.0)), "f(5) − f(4): one unit more w."),
         _scalar("square_slope_at_4", slope[0, 0], "The derivative 2w at w = 4, by central differences."),
         _array("unsquared_e", unsquared_e, r"\mathbf{e}", "An error vector whose unsquared mean is zero."),
         _scalar("unsquared_loss", float(unsquared_e.mean()), "The essay's unsquared 'MSE' of that error."),

@@ -1,0 +1,368 @@
+"""Server-side KaTeX: the persistent renderer (nnla.site.katex) and the Markdown extension (mdext)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nnla.site import katex
+from nnla.site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
+from nnla.site.mdext import MathError, _iter_inline_math
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+
+# The extensions the site's mkdocs.yml uses alongside ours.
+EXTENSIONS = [
+    "admonition",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "md_in_html",
+    "attr_list",
+    "tables",
+    "toc",
+    "footnotes",
+    "nnla.site.mdext",
+]
+
+ANNOTATION_RE = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
+
+
+def annotations(html: str) -> list[str]:
+    """The TeX that KaTeX keeps in each formula's MathML annotation (HTML-escaped as in the page)."""
+    return ANNOTATION_RE.findall(html)
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One disk cache for the module's Markdown conversions; every node process is closed afterwards."""
+    yield tmp_path_factory.mktemp("katex-cache")
+    katex.close_all()
+
+
+@pytest.fixture
+def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
+    """A private renderer with an empty cache, closed after the test."""
+    r = KatexRenderer(NODE_MODULES, tmp_path / "cache", enabled=True)
+    yield r
+    r.close()
+
+
+def convert(text: str, cache_dir: Path, **config: Any) -> tuple[str, markdown.Markdown]:
+    """Convert Markdown with the site's extensions; returns the HTML and the Markdown instance."""
+    settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla.site.mdext": settings})
+    return md.convert(text), md
+
+
+# --- the renderer ---------------------------------------------------------------------------------
+
+
+def test_inline_render_is_katex_html_with_mathml_annotation(renderer: KatexRenderer) -> None:
+    """Inline TeX becomes <span class="katex"> with MathML that keeps the TeX, and no display wrapper."""
+    html = renderer.render(r"\hat{y} = xW + b", display=False)
+    assert html.startswith('<span class="katex">')
+    assert "katex-display" not in html
+    assert annotations(html) == [r"\hat{y} = xW + b"]
+
+
+def test_display_render_is_katex_display(renderer: KatexRenderer) -> None:
+    """Display TeX becomes <span class="katex-display"> with block MathML."""
+    html = renderer.render(r"\sum_i x_i", display=True)
+    assert html.startswith('<span class="katex-display">')
+    assert 'display="block"' in html
+    assert annotations(html) == [r"\sum_i x_i"]
+
+
+def test_katex_error_names_formula_and_reason(renderer: KatexRenderer) -> None:
+    """A parse error raises KatexError carrying the TeX and KaTeX's message."""
+    with pytest.raises(KatexError, match=r"KaTeX parse error") as info:
+        renderer.render(r"\frac{a}{", display=False)
+    assert info.value.tex == r"\frac{a}{"
+
+
+def test_second_render_comes_from_cache_without_node(renderer: KatexRenderer) -> None:
+    """A formula is sent to node once; a fresh renderer on the same cache never starts node."""
+    first = renderer.render("a_1 + b_2", display=False)
+    assert renderer.stats.requests == 1
+    assert renderer.render("a_1 + b_2", display=False) == first
+    assert (renderer.stats.requests, renderer.stats.memory_hits) == (1, 1)
+    renderer.close()
+
+    fresh = KatexRenderer(NODE_MODULES, renderer.cache_dir, enabled=True)
+    assert fresh.render("a_1 + b_2", display=False) == first
+    assert (fresh.stats.requests, fresh.stats.disk_hits, fresh.running) == (0, 1, False)
+    assert fresh.render("a_1 + b_2", display=False) == first
+    assert fresh.stats.memory_hits == 1  # the warm path touches no file
+    assert not list(renderer.cache_dir.rglob(".tmp-*")), "an atomic write left its temporary file"
+
+
+def test_display_mode_is_part_of_the_cache(renderer: KatexRenderer) -> None:
+    """The same TeX inline and displayed are two renderings, not one served twice."""
+    inline = renderer.render("x", display=False)
+    display = renderer.render("x", display=True)
+    assert inline != display
+    assert renderer.stats.requests == 2
+
+
+def test_changed_options_are_never_served_stale(tmp_path: Path) -> None:
+    """Renderers differing only in a macro share a cache directory but not renderings."""
+    p = KatexRenderer(NODE_MODULES, tmp_path, {"macros": {r"\F": "p"}}, enabled=True)
+    q = KatexRenderer(NODE_MODULES, tmp_path, {"macros": {r"\F": "q"}}, enabled=True)
+    try:
+        assert "<mi>p</mi>" in p.render(r"\F", display=False)
+        assert "<mi>q</mi>" in q.render(r"\F", display=False)
+        assert q.stats.requests == 1
+    finally:
+        p.close()
+        q.close()
+
+
+@pytest.mark.parametrize(
+    ("tex", "display", "options", "version"),
+    [
+        ("x^3", False, {"output": "htmlAndMathml"}, "0.16.25"),  # TeX
+        ("x^2", True, {"output": "htmlAndMathml"}, "0.16.25"),  # display mode
+        ("x^2", False, {"output": "mathml"}, "0.16.25"),  # options
+        ("x^2", False, {"output": "htmlAndMathml"}, "0.16.26"),  # KaTeX version
+    ],
+)
+def test_cache_key_changes_with_each_input(
+    tex: str, display: bool, options: dict[str, Any], version: str
+) -> None:
+    """Each of TeX, display mode, options and KaTeX version changes the key."""
+    base = cache_key("x^2", False, {"output": "htmlAndMathml"}, "0.16.25")
+    assert cache_key(tex, display, options, version) != base
+
+
+def test_cache_key_ignores_option_order() -> None:
+    """Options are keyed as canonical JSON, so key order is not a change."""
+    a = cache_key("x", False, {"output": "html", "throwOnError": True}, "1")
+    b = cache_key("x", False, {"throwOnError": True, "output": "html"}, "1")
+    assert a == b
+
+
+def test_version_is_read_from_node_modules(renderer: KatexRenderer) -> None:
+    """The key's version is the installed package's, and node, when started, loads that same version."""
+    renderer.render("y", display=False)
+    assert renderer.version == katex.katex_version(NODE_MODULES)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", renderer.version)
+
+
+def test_missing_node_asks_for_make_setup(tmp_path: Path) -> None:
+    """Without node the first cache miss fails with a PluginError telling the user what to run."""
+    r = KatexRenderer(NODE_MODULES, tmp_path, node="nnla-no-such-node", enabled=True)
+    with pytest.raises(KatexSetupError, match=r"Node\.js.*make setup"):
+        r.render("x", display=False)
+
+
+def test_missing_katex_asks_for_make_setup(tmp_path: Path) -> None:
+    """Without node_modules/katex rendering and the asset list fail with the same advice."""
+    r = KatexRenderer(tmp_path / "node_modules", tmp_path / "cache", enabled=True)
+    with pytest.raises(KatexSetupError, match=r"katex/package\.json does not exist.*make setup"):
+        r.render("x", display=False)
+    with pytest.raises(KatexSetupError, match="make setup"):
+        katex_assets(tmp_path / "node_modules")
+
+
+def test_math_off_renders_code_without_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NNLA_MATH=off gives <code class="nnla-math-off"> and needs neither node nor KaTeX."""
+    monkeypatch.setenv("NNLA_MATH", "off")
+    r = KatexRenderer(tmp_path / "no-node-modules", tmp_path, node="nnla-no-such-node")
+    assert r.render("a < b_1", display=True) == '<code class="nnla-math-off">a &lt; b_1</code>'
+    assert (r.running, r.stats.requests) == (False, 0)
+
+
+def test_katex_assets_are_the_css_and_every_font() -> None:
+    """The stylesheet goes to assets/katex/ and every font it refers to is served beside it in fonts/."""
+    assets = katex_assets(NODE_MODULES)
+    assert assets[0].uri == katex.KATEX_CSS == "assets/katex/katex.min.css"
+    uris = {a.uri for a in assets}
+    css = assets[0].path.read_text(encoding="utf-8")
+    referenced = set(re.findall(r"url\((fonts/[^)]+)\)", css))
+    assert referenced, "the stylesheet refers to no fonts"
+    assert {f"assets/katex/{ref}" for ref in referenced} <= uris
+    font_files = {p.name for p in (NODE_MODULES / "katex" / "dist" / "fonts").iterdir()}
+    assert {a.path.name for a in assets[1:]} == font_files
+    assert all(a.path.is_file() for a in assets)
+
+
+def test_shared_renderer_is_one_instance(tmp_path: Path) -> None:
+    """get_renderer hands every caller with the same settings the same renderer (one node process)."""
+    a = katex.get_renderer(str(NODE_MODULES), tmp_path, {"macros": {}}, enabled=True)
+    b = katex.get_renderer(NODE_MODULES, str(tmp_path), {"macros": {}}, enabled=True)
+    c = katex.get_renderer(NODE_MODULES, tmp_path, {"macros": {"\\a": "b"}}, enabled=True)
+    assert a is b
+    assert c is not a
+
+
+# --- the Markdown extension -----------------------------------------------------------------------
+
+
+def test_inline_and_display_in_markdown(cache_dir: Path) -> None:
+    """$`...`$ renders inline in its paragraph; ```math as a display block in our div, not in a <p>."""
+    html, _ = convert("Text $`x_1`$ here.\n\n```math\ny_2\n```\n", cache_dir)
+    assert re.match(r'<p>Text <span class="katex">.*</span> here\.</p>', html)
+    assert '<div class="nnla-math-display"><span class="katex-display">' in html
+    assert "<p><div" not in html
+    assert annotations(html) == ["x_1", "y_2"]
+
+
+def test_tilde_fence_and_long_fence_are_math(cache_dir: Path) -> None:
+    """~~~math and ````math fences are display math closed by the same fence."""
+    html, _ = convert("~~~math\na\n~~~\n\n````math\nb\n```\n````\n", cache_dir)
+    assert html.count("nnla-math-display") == 2
+    assert annotations(html) == ["a", "b\n```"]
+
+
+def test_code_keeps_math_syntax(cache_dir: Path) -> None:
+    """Math syntax inside code fences and ordinary code spans stays code."""
+    text = "\n".join(
+        [
+            "```python",
+            'tex = "$`x`$"',
+            "```",
+            "",
+            "~~~~text",
+            "```math",
+            "not math",
+            "```",
+            "~~~~",
+            "",
+            "Write `` $`x`$ `` for inline math, `code` stays code.",
+        ]
+    )
+    html, _ = convert(text, cache_dir)
+    assert "katex" not in html
+    assert "$`x`$" in html
+    assert "```math\nnot math\n```" in html
+    assert "<code>code</code>" in html
+
+
+def test_underscores_and_asterisks_survive(cache_dir: Path) -> None:
+    """Markdown emphasis never reaches inside a formula or its annotation."""
+    html, _ = convert("$`a_i * b_i * c_i`$ and $`d_1 d_2`$\n\n```math\n*x* * y_1 z_2\n```\n", cache_dir)
+    assert annotations(html) == ["a_i * b_i * c_i", "d_1 d_2", "*x* * y_1 z_2"]
+    assert "<em>" not in html
+    assert "<strong>" not in html
+
+
+def test_double_backtick_inline_math(cache_dir: Path) -> None:
+    """$``...``$ allows a backtick in the TeX."""
+    html, _ = convert("$``a`b``$", cache_dir)
+    assert annotations(html) == ["a`b"]
+
+
+def test_math_in_admonition_and_list(cache_dir: Path) -> None:
+    """Indented math inside an admonition and a list item renders inside that block."""
+    text = "\n".join(
+        [
+            '!!! note "Note"',
+            "    Inside $`\\alpha`$.",
+            "",
+            "    ```math",
+            "    \\beta",
+            "    ```",
+            "",
+            "1. Item $`\\gamma`$",
+            "",
+            "    ```math",
+            "    \\delta",
+            "    ```",
+        ]
+    )
+    html, _ = convert(text, cache_dir)
+    admonition = html[html.index('<div class="admonition note">') : html.index("<ol>")]
+    assert annotations(admonition) == ["\\alpha", "\\beta"]
+    assert '<div class="nnla-math-display">' in admonition
+    item = html[html.index("<li>") : html.index("</li>")]
+    assert annotations(item) == ["\\gamma", "\\delta"]
+    assert '<div class="nnla-math-display">' in item
+
+
+def test_math_in_table_and_footnote(cache_dir: Path) -> None:
+    """A pipe inside math does not split a table cell; footnotes may hold math."""
+    html, _ = convert("| a | b |\n|---|---|\n| $`x|y`$ | c[^1] |\n\n[^1]: See $`z_1`$.\n", cache_dir)
+    assert html.count("<td>") == 2
+    assert annotations(html) == ["x|y", "z_1"]
+
+
+def test_heading_with_math_gets_a_plain_toc_entry(cache_dir: Path) -> None:
+    """The toc and the id see the TeX as text; the heading itself shows the rendered formula."""
+    html, md = convert("## Gradient of $`L_{ij}`$\n\n## Plain {#own-id}\n", cache_dir)
+    assert md.toc_tokens[0]["name"] == "Gradient of L_{ij}"
+    assert md.toc_tokens[0]["id"] == "gradient-of-l_ij"
+    assert md.toc_tokens[1]["id"] == "own-id"
+    heading = html[: html.index("</h2>")]
+    assert heading.startswith('<h2 id="gradient-of-l_ij">Gradient of <span class="katex">')
+    assert annotations(heading) == ["L_{ij}"]
+
+
+def test_error_names_the_line_and_the_formula(cache_dir: Path) -> None:
+    """A KaTeX error fails with the line in the page's Markdown, the formula and KaTeX's message."""
+    text = "# Title\n\nSome text.\n\n- item $`\\frac{a}{`$\n"
+    with pytest.raises(
+        MathError, match=r"^line 5: KaTeX cannot render the inline formula \$`\\frac\{a\}\{`\$: "
+    ):
+        convert(text, cache_dir)
+    with pytest.raises(MathError, match=r"^lines 3-6: .*display formula `x \+ \\nope`: KaTeX parse error"):
+        convert("# T\n\n```math\nx +\n\\nope\n```\n", cache_dir)
+
+
+def test_unclosed_math_fence_fails(cache_dir: Path) -> None:
+    """A ```math fence that is never closed is an error at its line, not silently code."""
+    with pytest.raises(MathError, match=r"^line 3: the math fence ```math is never closed"):
+        convert("# T\n\n```math\nx\n", cache_dir)
+
+
+def test_fence_header_sets_options(cache_dir: Path) -> None:
+    """A JSON object after ```math sets KaTeX options for that formula only."""
+    html, _ = convert('```math {"fleqn": true}\nx\n```\n\n```math\nx\n```\n', cache_dir)
+    assert html.count("katex-display fleqn") == 1
+
+
+def test_macros_config(cache_dir: Path) -> None:
+    """The extension's `macros` reach KaTeX."""
+    html, _ = convert("$`\\RR`$", cache_dir, macros={"\\RR": "\\mathbb{R}"})
+    assert '<mi mathvariant="double-struck">R</mi>' in html
+
+
+def test_math_off_in_markdown(tmp_path: Path) -> None:
+    """enabled: false renders TeX as code in the same places, without node or KaTeX."""
+    settings = {"enabled": False, "node": "nnla-no-such-node", "node_modules": str(tmp_path)}
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla.site.mdext": settings})
+    html = md.convert("A $`x_1 < y`$.\n\n```math\nz\n```\n")
+    assert '<p>A <code class="nnla-math-off">x_1 &lt; y</code>.</p>' in html
+    assert '<div class="nnla-math-display"><code class="nnla-math-off">z</code></div>' in html
+
+
+# --- the inline scanner, property-based ------------------------------------------------------------
+
+plain = st.text(
+    alphabet=st.characters(blacklist_characters="`$\\\n", blacklist_categories=("Cs",)), max_size=20
+)
+tex_text = st.text(
+    alphabet=st.characters(blacklist_characters="`\n", blacklist_categories=("Cs",)), min_size=1, max_size=20
+)
+
+
+@given(before=plain, tex=tex_text, after=plain)
+def test_scanner_finds_exactly_the_formula(before: str, tex: str, after: str) -> None:
+    """In any text without backticks or dollars around it, $`TeX`$ is found with its exact span."""
+    line = f"{before}$`{tex}`${after}"
+    assert list(_iter_inline_math(line)) == [(len(before), len(line) - len(after), tex)]
+
+
+@given(before=plain, tex=tex_text, after=plain)
+def test_scanner_skips_code_spans(before: str, tex: str, after: str) -> None:
+    """Math syntax inside a longer code span, or with the $ outside missing, is not math."""
+    assert list(_iter_inline_math(f"{before}```$`{tex}`$```{after}")) == []
+    assert list(_iter_inline_math(f"{before}`{tex}`${after}")) == []
