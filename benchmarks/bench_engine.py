@@ -70,40 +70,44 @@ def fmt_bytes(n_bytes: int) -> str:
     return f"{n_bytes / 2**20:9.2f} MiB"
 
 
+def measure(size: int, rng: np.random.Generator) -> str:
+    """One row of the table: the three routes at n = z = size."""
+    n = z = size
+    X, W = rng.normal(size=(M, n)), rng.normal(size=(n, z))
+    b, T = rng.normal(size=(1, z)), rng.normal(size=(M, z))
+    x, t = X[0], T[0]
+
+    def direct() -> object:
+        return nnla.gradients(X, W, b, T)
+
+    def raw() -> object:
+        return raw_gradients(X, W, b, T)
+
+    def tensor() -> object:
+        return nnla.jacobian_weights(x, W, b, t).sum(axis=-1)
+
+    t_direct, t_raw, t_tensor = median_seconds(direct), median_seconds(raw), median_seconds(tensor)
+    m_direct, m_raw, m_tensor = peak_bytes(direct), peak_bytes(raw), peak_bytes(tensor)
+    return (
+        f"{size:>5} {n * z:>7} {n * z * z:>10} | {fmt_time(t_direct):>12} {fmt_time(t_raw):>12} "
+        f"{t_direct / t_raw:>5.2f} | {fmt_time(t_tensor):>12} | "
+        f"{fmt_bytes(m_direct):>13} {fmt_bytes(m_raw):>13} {fmt_bytes(m_tensor):>13}"
+    )
+
+
 def main() -> None:
     rng = np.random.default_rng(2023)
-    header = (
-        f"{'n = z':>6} {'n*z':>8} {'n*z^2':>11} | {'gradients':>12} {'raw':>12} {'ratio':>6} | "
-        f"{'tensor (1 ex)':>13} | {'gradients':>13} {'raw':>13} {'tensor (1 ex)':>13}"
+    columns = (
+        f"{'n = z':>5} {'n*z':>7} {'n*z^2':>10} | {'t gradients':>12} {'t raw':>12} {'ratio':>5} | "
+        f"{'t tensor':>12} | {'mem gradients':>13} {'mem raw':>13} {'mem tensor':>13}"
     )
-    print(f"m = {M}; time: median of repeats; memory: tracemalloc peak during one call")
-    print(f"{'':29}| {'time':^33} | {'time':^13} | {'peak memory':^41}")
-    print(header)
-    print("-" * len(header))
+    print(f"m = {M}; t: median time of repeats; mem: tracemalloc peak during one call; tensor: one example")
+    print(columns)
+    print("-" * len(columns))
     for size in SIZES:
-        n = z = size
-        X, W = rng.normal(size=(M, n)), rng.normal(size=(n, z))
-        b, T = rng.normal(size=(1, z)), rng.normal(size=(M, z))
-        x, t = X[0], T[0]
-
-        def direct() -> object:
-            return nnla.gradients(X, W, b, T)
-
-        def raw() -> object:
-            return raw_gradients(X, W, b, T)
-
-        def tensor() -> object:
-            return nnla.jacobian_weights(x, W, b, t).sum(axis=-1)
-
-        t_direct, t_raw, t_tensor = median_seconds(direct), median_seconds(raw), median_seconds(tensor)
-        m_direct, m_raw, m_tensor = peak_bytes(direct), peak_bytes(raw), peak_bytes(tensor)
-        print(
-            f"{size:>6} {n * z:>8} {n * z * z:>11} | {fmt_time(t_direct):>12} {fmt_time(t_raw):>12} "
-            f"{t_direct / t_raw:>6.2f} | {fmt_time(t_tensor):>13} | "
-            f"{fmt_bytes(m_direct):>13} {fmt_bytes(m_raw):>13} {fmt_bytes(m_tensor):>13}"
-        )
+        print(measure(size, rng))
     print("ratio = gradients / raw (goal: at most 1.2 at n = z = 512)")
-    print("the tensor route is for ONE example; the direct routes are for all m examples")
+    print("the tensor route is for ONE example; gradients and raw are for all m examples")
 
 
 if __name__ == "__main__":

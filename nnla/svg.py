@@ -42,11 +42,16 @@ NEGATIVE_COLOUR = "#2a7fd4"
 #: Positive values spanning more than this many decades get a logarithmic y-axis when `log_scale` is None.
 LOG_ABOVE_DECADES = 2.0
 #: A series with at most this many points gets a marker on every point; a longer one only on its last.
-MARK_EVERY_POINT_UP_TO = 60
+MARK_EVERY_POINT_UP_TO = 30
 
+#: Text size in px (user units). A loss plot is drawn 640 units wide and shrinks with the page, so below
+#: a 600 px viewport its text grows to `SMALL_SCREEN_FONT_PX` (about 10 px on screen on a 390 px phone);
+#: its margins and legend are laid out for that size at every width.
 FONT_PX = 13
+SMALL_SCREEN_FONT_PX = 19
 _SUP_PX = 10
 _CHAR_EM = 0.6  # a generous average advance, used to leave room for text
+_LEGEND_ROW = 26.0
 _MARKERS = ("circle", "square", "triangle", "diamond")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -60,6 +65,8 @@ _BASE_CSS = """\
 """
 _PLOT_CSS = """\
 {p} .nnla-sup{{font-size:{sup}px}}
+@media (max-width:600px){{{p}{{font-size:{small}px}}{p} .nnla-axis-title{{font-size:{small}px}}\
+{p} .nnla-sup{{font-size:{small_sup}px}}}}
 {p} .nnla-axis line{{stroke:var(--nnla-fg,currentColor);stroke-width:1}}
 {p} .nnla-axis-title{{font-size:14px}}
 {p} .nnla-grid line{{stroke:var(--nnla-fg,currentColor);stroke-opacity:.16;stroke-width:1}}
@@ -75,7 +82,7 @@ _TENSOR_CSS = """\
 {p} .nnla-positive rect{{fill:var(--nnla-positive,{pos});stroke:var(--nnla-positive,{pos});stroke-width:1.5}}
 {p} .nnla-negative rect{{fill:var(--nnla-negative,{neg});stroke:var(--nnla-negative,{neg});stroke-width:1.5}}
 {p} .nnla-zero rect{{fill:none;stroke:var(--nnla-fg,currentColor);stroke-opacity:.6;stroke-dasharray:2 3}}
-{p} .nnla-zero text{{opacity:.6}}
+{p} .nnla-cell.nnla-zero text{{opacity:.6}}
 """
 
 
@@ -113,12 +120,13 @@ def loss_plot(
     baseline marked 0 below the axis, and the description says how many there are.
 
     Args:
-        series: one or more `Series`; a legend is drawn when there are two or more.
+        series: one or more `Series`; a legend is drawn when there are two or more, or a reference.
         title: the figure's accessible name (its ``<title>``).
         description: what the figure shows, in prose; a summary of the data is appended to it.
         id_prefix: a unique id for the figure on its page (a letter, then letters, digits, ``-``, ``_``).
         log_scale: force a logarithmic (True) or linear (False) y-axis; None chooses from the data.
-        reference: a ``(value, label)`` drawn as a dashed horizontal line, such as the least-squares loss.
+        reference: a ``(value, label)`` drawn as a dashed horizontal line, such as the least-squares loss;
+            the legend names it, with its value.
         y_label: the y-axis title.
         width: the width of the viewBox in px, at least 240; also the figure's largest displayed width.
         height: the height of the viewBox in px, at least 160.
@@ -151,10 +159,11 @@ def loss_plot(
         use_log = log_scale
     steps = max(losses.size for _, losses in curves) - 1
 
-    legend_rows = _legend_rows([label for label, _ in curves], width) if len(curves) > 1 else []
+    entries = [label for label, _ in curves] if len(curves) > 1 or ref else []
+    legend_rows = _legend_rows(entries + ([f"{ref[1]} ({_short(ref[0])})"] if ref else []), width)
     y_ticks = _log_ticks(positive) if use_log else _linear_ticks(float(values.max()))
-    x0, x1 = 30 + max(_label_width(text) for _, text in y_ticks[0]), width - 18
-    y0, y1 = 14 + 22 * len(legend_rows), height - 46
+    x0, x1 = 34 + max(_label_width(text) for _, text in y_ticks[0]), width - 18
+    y0, y1 = _LEGEND_ROW * (len(legend_rows) + 0.5), height - 52
     has_zero = use_log and bool((values == 0).any())
     ys = _YScale(use_log, y_ticks[2], y0, y1 - 28 if has_zero else y1, y1)
 
@@ -169,17 +178,17 @@ def loss_plot(
     ]
     if ref is not None:
         y = ys(ref[0])
-        ref_text = (f"{ref[1]} ({_short(ref[0])})", "")
-        note = _text(x1 - 4, y - 6 if y - y0 > 18 else y + 16, ref_text, "end", "nnla-reference-label")
         out.append(
-            f'<g class="nnla-reference-group" data-value="{_esc(repr(ref[0]))}">'
-            f'<line class="nnla-reference" x1="{_num(x0)}" y1="{_num(y)}" x2="{_num(x1)}" y2="{_num(y)}"/>'
-            f"{note}</g>"
+            f'<line class="nnla-reference" data-value="{_esc(repr(ref[0]))}" '
+            f'x1="{_num(x0)}" y1="{_num(y)}" x2="{_num(x1)}" y2="{_num(y)}"/>'
         )
     for index, (label, losses) in enumerate(curves):
         out.append(_curve(index, label, [(x_of(t), ys(float(v))) for t, v in enumerate(losses)]))
     for row_index, row in enumerate(legend_rows):
-        out += [_legend_item(index, label, x, 14 + 22 * row_index) for x, index, label in row]
+        out += [
+            _legend_item(index, label, x, _LEGEND_ROW * (row_index + 0.5), index == len(curves))
+            for x, index, label in row
+        ]
 
     summary = _loss_summary(curves, use_log, y_ticks[2], has_zero, ref, values)
     scale = {"data-scale": "log" if use_log else "linear"}
@@ -254,14 +263,10 @@ def tensor_figure(
         left = margin + (i % per_row) * (block_w + gap) + (width - content_w) / 2
         top = margin + (i // per_row) * (block_h + gap)
         gx, gy = left + index_w, top + head_h + index_h
-        parts = [
-            _text(gx + z * cell_w / 2, top + 10, (f"{labels[0]} = {i + 1}", ""), "middle", "nnla-heading")
-        ]
+        parts = [_text(gx + z * cell_w / 2, top + 10, (f"{labels[0]} = {i + 1}", ""), "middle", "nnla-heading")]
         for m in range(z):
             parts.append(_text(gx + (m + 0.5) * cell_w, gy - 9, (str(m + 1), ""), "middle", "nnla-faint"))
-            parts.append(
-                _text(left + index_w / 2, gy + (m + 0.5) * cell_h, (str(m + 1), ""), "middle", "nnla-faint")
-            )
+            parts.append(_text(left + index_w / 2, gy + (m + 0.5) * cell_h, (str(m + 1), ""), "middle", "nnla-faint"))
         for j in range(z):
             for k in range(z):
                 parts.append(
@@ -280,9 +285,7 @@ def tensor_figure(
 
     key_y = height - 44
     key_x = (width - 3 * 92) / 2
-    for slot, (kind, word) in enumerate(
-        (("positive", "positive"), ("negative", "negative"), ("zero", "zero"))
-    ):
+    for slot, (kind, word) in enumerate((("positive", "positive"), ("negative", "negative"), ("zero", "zero"))):
         x = key_x + slot * 92
         opacity = ' fill-opacity="0.55"' if kind != "zero" else ""
         out.append(
@@ -342,9 +345,7 @@ def _check_finite(a: NDArray[np.float64], name: str) -> None:
 
 def _check_series(series: object) -> list[tuple[str, NDArray[np.float64]]]:
     if isinstance(series, Series) or not isinstance(series, Sequence):
-        raise TypeError(
-            f"series must be a sequence of Series, such as [Series(...)]; got {type(series).__name__}"
-        )
+        raise TypeError(f"series must be a sequence of Series, such as [Series(...)]; got {type(series).__name__}")
     if len(series) == 0:
         raise ValueError("series must hold at least one Series; got an empty sequence")
     curves = []
@@ -355,15 +356,12 @@ def _check_series(series: object) -> list[tuple[str, NDArray[np.float64]]]:
         losses = _as_float_array(item.losses, f"series[{index}].losses")
         if losses.ndim != 1 or losses.size == 0:
             raise ValueError(
-                f"series[{index}].losses must be a 1-D array of shape (k,) with k >= 1; "
-                f"got shape {losses.shape}"
+                f"series[{index}].losses must be a 1-D array of shape (k,) with k >= 1; got shape {losses.shape}"
             )
         _check_finite(losses, f"series[{index}].losses")
         if (losses < 0).any():
             at = int(np.argmax(losses < 0))
-            raise ValueError(
-                f"series[{index}].losses must be non-negative (a loss); got {losses[at]} at index {at}"
-            )
+            raise ValueError(f"series[{index}].losses must be non-negative (a loss); got {losses[at]} at index {at}")
         curves.append((label, losses))
     return curves
 
@@ -391,9 +389,7 @@ _Ticks = tuple[list[tuple[float, _Label]], list[float], tuple[float, float]]  # 
 class _YScale:
     """Map a loss to a y coordinate: linear on [lo, hi], or log10 with 0 on its own baseline."""
 
-    def __init__(
-        self, log: bool, domain: tuple[float, float], top: float, bottom: float, zero: float
-    ) -> None:
+    def __init__(self, log: bool, domain: tuple[float, float], top: float, bottom: float, zero: float) -> None:
         self.log, self.top, self.bottom, self.zero = log, top, bottom, zero
         self.lo, self.hi = (math.log10(domain[0]), math.log10(domain[1])) if log else domain
 
@@ -472,7 +468,13 @@ def _svg(
     attrs: dict[str, str],
 ) -> str:
     style = (_BASE_CSS + css).format(
-        p=f"#{p}", font=FONT_PX, sup=_SUP_PX, pos=POSITIVE_COLOUR, neg=NEGATIVE_COLOUR
+        p=f"#{p}",
+        font=FONT_PX,
+        sup=_SUP_PX,
+        small=SMALL_SCREEN_FONT_PX,
+        small_sup=round(SMALL_SCREEN_FONT_PX * 0.75),
+        pos=POSITIVE_COLOUR,
+        neg=NEGATIVE_COLOUR,
     )
     extra = "".join(f' {key}="{_esc(value)}"' for key, value in attrs.items())
     return (
@@ -492,7 +494,7 @@ def _line(x1: float, y1: float, x2: float, y2: float, cls: str = "") -> str:
 
 def _text(x: float, y: float, label: _Label, anchor: str, cls: str) -> str:
     """A one-line text centred vertically on y; a superscript, if any, is raised in a smaller tspan."""
-    sup = f'<tspan class="nnla-sup" dy="-6">{_esc(label[1])}</tspan>' if label[1] else ""
+    sup = f'<tspan class="nnla-sup" dy="-0.6em">{_esc(label[1])}</tspan>' if label[1] else ""
     return (
         f'<text class="{cls}" x="{_num(x)}" y="{_num(y)}" dy=".35em" text-anchor="{anchor}">'
         f"{_esc(label[0])}{sup}</text>"
@@ -508,13 +510,9 @@ def _marker(shape: str, x: float, y: float, r: float = 3.5) -> str:
         s = r * 0.9
         return f"M{_num(x - s)},{_num(y - s)}h{_num(2 * s)}v{_num(2 * s)}h{_num(-2 * s)}Z"
     if shape == "triangle":
-        return (
-            f"M{_num(x)},{_num(y - 1.25 * r)}L{_num(x + 1.15 * r)},{_num(y + 0.85 * r)}H{_num(x - 1.15 * r)}Z"
-        )
+        return f"M{_num(x)},{_num(y - 1.25 * r)}L{_num(x + 1.15 * r)},{_num(y + 0.85 * r)}H{_num(x - 1.15 * r)}Z"
     d = 1.3 * r
-    return (
-        f"M{_num(x)},{_num(y - d)}L{_num(x + d)},{_num(y)}L{_num(x)},{_num(y + d)}L{_num(x - d)},{_num(y)}Z"
-    )
+    return f"M{_num(x)},{_num(y - d)}L{_num(x + d)},{_num(y)}L{_num(x)},{_num(y + d)}L{_num(x - d)},{_num(y)}Z"
 
 
 def _cell(
@@ -556,15 +554,13 @@ def _y_axis(ticks: list[tuple[float, _Label]], ys: _YScale, x0: float, title: st
     return f'<g class="nnla-axis nnla-axis-y">{"".join(parts)}</g>'
 
 
-def _x_axis(
-    ticks: list[int], x_of: Callable[[float], float], x0: float, x1: float, y1: float, height: int
-) -> str:
+def _x_axis(ticks: list[int], x_of: Callable[[float], float], x0: float, x1: float, y1: float, height: int) -> str:
     """The x-axis: its line, the step ticks and the title "step"."""
     parts = [_line(x0, y1, x1, y1)]
     for t in ticks:
         parts.append(_line(x_of(t), y1, x_of(t), y1 + 5))
         parts.append(_text(x_of(t), y1 + 18, (str(t), ""), "middle", "nnla-tick-label"))
-    parts.append(_text((x0 + x1) / 2, height - 10, ("step", ""), "middle", "nnla-axis-title"))
+    parts.append(_text((x0 + x1) / 2, height - 12, ("step", ""), "middle", "nnla-axis-title"))
     return f'<g class="nnla-axis nnla-axis-x">{"".join(parts)}</g>'
 
 
@@ -582,8 +578,11 @@ def _curve(index: int, label: str, points: list[tuple[float, float]]) -> str:
     )
 
 
-def _legend_item(index: int, label: str, x: float, y: float) -> str:
-    """A legend entry: a sample of the series' line and marker, then its label."""
+def _legend_item(index: int, label: str, x: float, y: float, reference: bool) -> str:
+    """A legend entry: a sample of the series' line and marker (or of the dashed reference), then its label."""
+    if reference:
+        sample = f'<line class="nnla-reference" x1="{_num(x)}" y1="{_num(y)}" x2="{_num(x + 24)}" y2="{_num(y)}"/>'
+        return f'<g class="nnla-legend-item">{sample}{_text(x + 30, y, (label, ""), "start", "nnla-legend-label")}</g>'
     return (
         f'<g class="nnla-legend-item"><g class="nnla-series-{index % len(SERIES_COLOURS) + 1}">'
         f'<line class="nnla-line" x1="{_num(x)}" y1="{_num(y)}" x2="{_num(x + 24)}" y2="{_num(y)}"/>'
@@ -594,10 +593,10 @@ def _legend_item(index: int, label: str, x: float, y: float) -> str:
 
 def _legend_rows(labels: list[str], width: int) -> list[list[tuple[float, int, str]]]:
     """Place legend entries left to right, wrapping onto a new row when one would pass `width`."""
-    rows: list[list[tuple[float, int, str]]] = [[]]
+    rows: list[list[tuple[float, int, str]]] = [[]] if labels else []
     x = 14.0
     for index, label in enumerate(labels):
-        entry_w = 30 + _text_width(label) + 22
+        entry_w = 30 + _text_width(label, SMALL_SCREEN_FONT_PX) + 20
         if rows[-1] and x + entry_w > width - 10:
             rows.append([])
             x = 14.0
@@ -652,7 +651,8 @@ def _text_width(text: str, px: float = FONT_PX) -> float:
 
 
 def _label_width(label: _Label) -> float:
-    return _text_width(label[0]) + _text_width(label[1], _SUP_PX)
+    """The width of a tick label at the small-screen size, which the plot's margins must hold."""
+    return _text_width(label[0], SMALL_SCREEN_FONT_PX) + _text_width(label[1], SMALL_SCREEN_FONT_PX * 0.75)
 
 
 def _join(description: str, summary: str) -> str:

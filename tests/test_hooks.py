@@ -1,0 +1,132 @@
+"""The MkDocs hook functions, called directly as MkDocs calls them, and the live preview's reload."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def config() -> MkDocsConfig:
+    """The project's configuration after the hooks' on_config, dispatched by MkDocs itself."""
+    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    return loaded.plugins.on_config(loaded)
+
+
+def hooks(config: MkDocsConfig) -> Any:
+    """The hook module as MkDocs loaded it from mkdocs.yml."""
+    return config.plugins["hooks/nnla_hooks.py"]
+
+
+def page(src_uri: str, config: MkDocsConfig) -> Page:
+    source = File(src_uri, src_dir=str(ROOT / "docs"), dest_dir=config.site_dir, use_directory_urls=True)
+    return Page(None, source, config)
+
+
+def test_on_config_passes_project_paths_to_the_math_extension(config: MkDocsConfig) -> None:
+    mdext = config.mdx_configs["nnla.site.mdext"]
+    assert Path(mdext["node_modules"]) == ROOT / "node_modules"
+    assert Path(mdext["cache_dir"]) == ROOT / ".cache" / "katex"
+
+
+def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) -> None:
+    markdown = "# T\n\nThe SSE is <!-- nnla:sse -->.\n"
+    out = hooks(config).on_page_markdown(markdown, page=page("demo.md", config), config=config, files=Files([]))
+    assert "nnla:" not in out
+    assert out.count("\n") == markdown.count("\n")
+    html = hooks(config).on_page_content(
+        f"<p>{out.splitlines()[2]}</p>", page=page("demo.md", config), config=config, files=Files([])
+    )
+    assert 'data-nnla-name="sse"' in html
+    assert 'class="katex"' in html
+
+
+def test_on_page_markdown_fails_with_page_and_line(config: MkDocsConfig) -> None:
+    with pytest.raises(PluginError, match=r"nnla marker error in demo\.md:3: unknown value 'ssee'.*'sse'"):
+        hooks(config).on_page_markdown(
+            "a\n\n<!-- nnla:ssee -->\n", page=page("demo.md", config), config=config, files=None
+        )
+
+
+def test_on_files_adds_katex_css_and_every_font(config: MkDocsConfig) -> None:
+    files = config.plugins.on_files(Files([]), config=config)
+    uris = {f.src_uri for f in files}
+    assert "assets/katex/katex.min.css" in uris
+    fonts = {u for u in uris if u.startswith("assets/katex/fonts/")}
+    css = (ROOT / "node_modules" / "katex" / "dist" / "katex.min.css").read_text(encoding="utf-8")
+    named = set(re.findall(r"url\((fonts/[^)]+)\)", css))
+    assert named, "KaTeX's stylesheet names no fonts"
+    assert named <= {f.removeprefix("assets/katex/") for f in fonts}, "a font the stylesheet names is not served"
+
+
+RELOAD_SCRIPT = textwrap.dedent(
+    """
+    import importlib.util, os, sys
+    from pathlib import Path
+    from types import SimpleNamespace
+    from mkdocs.config import load_config
+
+    root = Path(sys.argv[1])
+    spec = importlib.util.spec_from_file_location("hooks_copy", root / "hooks" / "nnla_hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    hooks.on_startup(command="serve", dirty=False)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="demo.md"))
+
+    def sse_on_page():
+        config = hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
+        out = hooks.on_page_markdown("<!-- nnla:sse claim=5.65 -->\\n", page=page, config=config, files=None)
+        return out
+
+    import nnla
+    assert Path(nnla.__file__).resolve().is_relative_to(root), nnla.__file__
+    print("first", sse_on_page() is not None)
+    examples = root / "nnla" / "examples.py"
+    text = examples.read_text()
+    examples.write_text(text.replace("T=_frozen([[1.0, 2.0]])", "T=_frozen([[1.0, 3.0]])", 1))
+    stat = examples.stat()
+    os.utime(examples, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    try:
+        sse_on_page()
+    except Exception as error:
+        print("second", type(error).__name__, error)
+    """
+)
+
+
+def test_serve_rebuild_sees_an_edited_engine(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps the hook module; an edit under nnla/ must still change the next build's numbers."""
+    for name in ("nnla", "hooks", "docs"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", RELOAD_SCRIPT, str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "first True"
+    # With t = [1, 3] the error is [0.9, 3.2] and the SSE 0.81 + 10.24 = 11.05: the prose's claim of 5.65 no longer holds.
+    assert lines[1].startswith("second PluginError"), result.stdout
+    assert "demo.md:1: the prose claims sse = 5.65, but the engine computes 11.05" in lines[1]
