@@ -127,6 +127,6 @@ def test_serve_rebuild_sees_an_edited_engine(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "first True"
-    # With t = [1, 3] the error is [0.9, 3.2] and the SSE 0.81 + 10.24 = 11.05: the prose's claim of 5.65 no longer holds.
+    # With t = [1, 3] the error is [0.9, 3.2] and the SSE 0.81 + 10.24 = 11.05: the claim of 5.65 fails.
     assert lines[1].startswith("second PluginError"), result.stdout
     assert "demo.md:1: the prose claims sse = 5.65, but the engine computes 11.05" in lines[1]
