@@ -5,7 +5,8 @@ Run from the repository root:
     .venv/bin/python benchmarks/bench_engine.py
 
 For n = z in {8, 64, 256, 512} and a batch of m = 256 it prints one table with, for each route, the median
-time of repeated calls (`time.perf_counter`) and the peak memory allocated during one call (`tracemalloc`):
+time of repeated calls (`time.perf_counter`; `gradients` and raw take turns, so the machine's load affects
+both alike) and the peak memory allocated during one call (`tracemalloc`):
 
 - `gradients`: `nnla.gradients(X, W, b, T)`, with its argument checks;
 - raw: the NumPy expression it stands for, `E = T - (X @ W + b)`, `-2 * X.T @ E` and `-2 * E.sum(axis=0)`;
@@ -33,17 +34,27 @@ MAX_REPEATS = 200
 BUDGET_SECONDS = 1.0  # per timed route and size
 
 
-def median_seconds(call: Callable[[], object]) -> float:
-    """The median wall time of `call`, repeated until BUDGET_SECONDS is spent (within the repeat bounds)."""
-    call()  # warm up: first-touch page faults, BLAS thread start
-    times: list[float] = []
+def median_seconds(*calls: Callable[[], object]) -> list[float]:
+    """The median wall time of each call, the calls taking turns until BUDGET_SECONDS is spent.
+
+    Taking turns gives every call the same share of whatever else the machine is doing, so their ratio
+    is fair even when the absolute times wander; the order flips every round (A B, B A, ...) because a call
+    that follows one freeing large arrays pays for fresh pages.
+    """
+    for call in calls:
+        call()  # warm up: first-touch page faults, BLAS thread start
+    times: list[list[float]] = [[] for _ in calls]
     spent = 0.0
-    while len(times) < MIN_REPEATS or (spent < BUDGET_SECONDS and len(times) < MAX_REPEATS):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-        spent += times[-1]
-    return statistics.median(times)
+    rounds = 0
+    while rounds < MIN_REPEATS or (spent < BUDGET_SECONDS * len(calls) and rounds < MAX_REPEATS):
+        turns = list(zip(calls, times, strict=True))
+        for call, record in turns if rounds % 2 == 0 else reversed(turns):
+            start = time.perf_counter()
+            call()
+            record.append(time.perf_counter() - start)
+            spent += record[-1]
+        rounds += 1
+    return [statistics.median(record) for record in times]
 
 
 def peak_bytes(call: Callable[[], object]) -> int:
@@ -86,7 +97,8 @@ def measure(size: int, rng: np.random.Generator) -> str:
     def tensor() -> object:
         return nnla.jacobian_weights(x, W, b, t).sum(axis=-1)
 
-    t_direct, t_raw, t_tensor = median_seconds(direct), median_seconds(raw), median_seconds(tensor)
+    t_direct, t_raw = median_seconds(direct, raw)
+    (t_tensor,) = median_seconds(tensor)
     m_direct, m_raw, m_tensor = peak_bytes(direct), peak_bytes(raw), peak_bytes(tensor)
     return (
         f"{size:>5} {n * z:>7} {n * z * z:>10} | {fmt_time(t_direct):>12} {fmt_time(t_raw):>12} "

@@ -105,8 +105,7 @@ def layer(
     z = W.shape[1]
     if b.shape not in ((z,), (1, z)):
         raise ValueError(
-            f"b must have shape (1, z) = (1, {z}) or (z,) = ({z},) to match W of shape {W.shape}; "
-            f"got {b.shape}"
+            f"b must have shape (1, z) = (1, {z}) or (z,) = ({z},) to match W of shape {W.shape}; got {b.shape}"
         )
     check_finite(W, "W")
     check_finite(b, "b")

@@ -87,9 +87,7 @@ def _loss(
     return total if reduction == "sum" else total / E.size
 
 
-def _read_only(
-    values: list[float] | list[NDArray[np.float64]], shape: tuple[int, ...]
-) -> NDArray[np.float64]:
+def _read_only(values: list[float] | list[NDArray[np.float64]], shape: tuple[int, ...]) -> NDArray[np.float64]:
     a = np.array(values, dtype=np.float64).reshape(shape)
     a.flags.writeable = False
     return a
@@ -175,10 +173,10 @@ def max_stable_lr(X: ArrayLike, z: int, reduction: str = "sum") -> float:
     \eta_{\max} = \frac{2}{\lambda_{\max}}
     ```
 
-    with $`\sigma_{\max}(A)`$ the largest singular value of $`A`$. Each step multiplies the error's
-    component along an eigenvector of eigenvalue $`\lambda`$ by $`1 - \eta \lambda`$, so gradient descent
-    converges for every start iff $`0 < \eta < \eta_{\max}`$. The Hessian is never built. For one example
-    and the SSE, $`\lambda_{\max} = 2 (1 + \lVert x \rVert^2)`$.
+    with $`\sigma_{\max}(A)`$ the largest singular value of $`A`$. Each step multiplies the component of
+    the parameters' distance to a minimum along an eigenvector of eigenvalue $`\lambda`$ by
+    $`1 - \eta \lambda`$, so gradient descent converges from every start iff $`0 < \eta < \eta_{\max}`$.
+    The Hessian is never built. For one example and the SSE, $`\lambda_{\max} = 2 (1 + \lVert x \rVert^2)`$.
 
     Args:
         X: inputs, array of shape (m, n); a 1-D array of length n is one row.

@@ -54,9 +54,7 @@ class Example:
 
     def __post_init__(self) -> None:
         X, W, b = _checks.layer(self.X, self.W, self.b)
-        T = _checks.targets(
-            self.T, (X.shape[0], W.shape[1]), "T", f"X of shape {X.shape} and W of shape {W.shape}"
-        )
+        T = _checks.targets(self.T, (X.shape[0], W.shape[1]), "T", f"X of shape {X.shape} and W of shape {W.shape}")
         for field, value in (("X", X), ("W", W), ("b", b), ("T", T)):
             object.__setattr__(self, field, _frozen(value))
 
@@ -102,8 +100,7 @@ def _batches() -> tuple[Example, Example]:
     W0, b0 = np.zeros((3, 2)), np.zeros((1, 2))
     consistent = Example(
         name="batch_consistent",
-        description="8 examples whose targets are exactly X W_true + b_true: least squares fits them with "
-        "zero loss.",
+        description="8 examples whose targets are exactly X W_true + b_true: least squares fits them with zero loss.",
         X=X,
         W=W0,
         b=b0,
@@ -172,8 +169,6 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
             w, y = w - lr * dZ_dw, y - lr * dZ_dy
         Z = w * w + y * y
         if not math.isfinite(Z):
-            raise ValueError(
-                f"toy_descent overflows at step {step} of {steps}; take fewer steps or a smaller lr"
-            )
+            raise ValueError(f"toy_descent overflows at step {step} of {steps}; take fewer steps or a smaller lr")
         rows.append((w, y, Z))
     return np.array(rows, dtype=np.float64)

@@ -159,13 +159,14 @@ def _gradients(
     T: NDArray[np.float64],
     reduction: str,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """`gradients` on checked arguments, in place where it saves an (m, z) or (n, z) temporary."""
-    E = X @ W
-    E += b
-    np.subtract(T, E, out=E)  # E = T - P, in the buffer that held P
-    scale = -2.0 if reduction == "sum" else -2.0 / E.size
-    dW = X.T @ E
-    dW *= scale
-    db = E.sum(axis=0, keepdims=True)
-    db *= scale
+    r"""`gradients` on checked arguments, through $`G = \partial L / \partial P = -2E`$ (over $`m z`$ for the MSE).
+
+    $`G`$ is built in the buffer of $`P`$, and scaled there, so the only arrays made are $`P`$, `dW` and `db`.
+    """
+    G = X @ W
+    G += b
+    G -= T  # P - T = -E
+    G *= 2.0 if reduction == "sum" else 2.0 / G.size
+    dW = X.T @ G
+    db = G.sum(axis=0, keepdims=True)
     return dW, db

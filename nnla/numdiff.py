@@ -58,16 +58,12 @@ def numerical_jacobian(
         down[alpha] -= eps
         step = up[alpha] - down[alpha]  # 2 eps as represented in float64 at a[alpha]
         if step == 0:
-            raise ValueError(
-                f"eps must move a{list(alpha)} = {a[alpha]} in float64; got {eps}, which is too small"
-            )
+            raise ValueError(f"eps must move a{list(alpha)} = {a[alpha]} in float64; got {eps}, which is too small")
         f_up = _checks.as_array(f(up), "f(a)")
         f_down = _checks.as_array(f(down), "f(a)")
         for value in (f_up, f_down):
             if value.shape != f0.shape:
-                raise ValueError(
-                    f"f must return the same shape at every point, {f0.shape}; got {value.shape}"
-                )
+                raise ValueError(f"f must return the same shape at every point, {f0.shape}; got {value.shape}")
             _checks.check_finite(value, f"f(a) near a{list(alpha)}")
         J[alpha] = (f_up - f_down) / step
     return J

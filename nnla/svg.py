@@ -18,13 +18,14 @@ have a contrast of at least 3:1 on both white and ``#1e2129``; a site may overri
 
 The markup is regular enough to test: one ``<polyline class="nnla-line">`` per series with one vertex
 per loss and a ``data-n`` attribute; one ``<g class="nnla-cell ...">`` per tensor entry, with the class
-``nnla-zero`` or ``nnla-nonzero`` and a ``data-value``.
+``nnla-zero`` or ``nnla-nonzero``, a ``data-value`` and a 1-based ``data-index`` such as ``"1,2,2"``.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,7 +55,7 @@ _CHAR_EM = 0.6  # a generous average advance, used to leave room for text
 _LEGEND_ROW = 26.0
 _MARKERS = ("circle", "square", "triangle", "diamond")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 _BASE_CSS = """\
@@ -63,10 +64,9 @@ _BASE_CSS = """\
 {p} .nnla-faint{{opacity:.65}}
 {p} .nnla-heading{{font-weight:600}}
 """
-_PLOT_CSS = """\
+_PLOT_CSS = (
+    """\
 {p} .nnla-sup{{font-size:{sup}px}}
-@media (max-width:600px){{{p}{{font-size:{small}px}}{p} .nnla-axis-title{{font-size:{small}px}}\
-{p} .nnla-sup{{font-size:{small_sup}px}}}}
 {p} .nnla-axis line{{stroke:var(--nnla-fg,currentColor);stroke-width:1}}
 {p} .nnla-axis-title{{font-size:14px}}
 {p} .nnla-grid line{{stroke:var(--nnla-fg,currentColor);stroke-opacity:.16;stroke-width:1}}
@@ -74,9 +74,15 @@ _PLOT_CSS = """\
 {p} .nnla-line{{fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}}
 {p} .nnla-markers{{fill:currentColor;stroke:none}}
 {p} .nnla-reference{{stroke:var(--nnla-fg,currentColor);stroke-width:1.5;stroke-dasharray:6 4}}
-""" + "".join(
-    f"{{p}} .nnla-series-{k + 1}{{{{color:var(--nnla-series-{k + 1},{colour})}}}}\n"
-    for k, colour in enumerate(SERIES_COLOURS)
+"""
+    + "".join(
+        f"{{p}} .nnla-series-{k + 1}{{{{color:var(--nnla-series-{k + 1},{colour})}}}}\n"
+        for k, colour in enumerate(SERIES_COLOURS)
+    )
+    + (
+        "@media (max-width:600px){{{p}{{font-size:{small}px}}{p} .nnla-axis-title{{font-size:{small}px}}"
+        "{p} .nnla-sup{{font-size:{small_sup}px}}}}\n"
+    )
 )
 _TENSOR_CSS = """\
 {p} .nnla-positive rect{{fill:var(--nnla-positive,{pos});stroke:var(--nnla-positive,{pos});stroke-width:1.5}}
@@ -86,9 +92,9 @@ _TENSOR_CSS = """\
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Series:
-    """One curve of a loss plot.
+    """One curve of a loss plot (compared by identity: its losses may be an array).
 
     Attributes:
         label: the name shown in the legend and the description, such as ``"η = 0.1"``.
@@ -152,7 +158,8 @@ def loss_plot(
     values = np.concatenate([losses for _, losses in curves] + [np.array([ref[0]] if ref else [])])
     positive = values[values > 0]
     if log_scale is None:
-        use_log = positive.size >= 2 and math.log10(positive.max() / positive.min()) > LOG_ABOVE_DECADES
+        span = math.log10(positive.max()) - math.log10(positive.min()) if positive.size else 0.0
+        use_log = span > LOG_ABOVE_DECADES
     elif log_scale and positive.size == 0:
         raise ValueError("log_scale=True needs at least one positive loss; every loss is 0")
     else:
@@ -163,7 +170,7 @@ def loss_plot(
     legend_rows = _legend_rows(entries + ([f"{ref[1]} ({_short(ref[0])})"] if ref else []), width)
     y_ticks = _log_ticks(positive) if use_log else _linear_ticks(float(values.max()))
     x0, x1 = 34 + max(_label_width(text) for _, text in y_ticks[0]), width - 18
-    y0, y1 = _LEGEND_ROW * (len(legend_rows) + 0.5), height - 52
+    y0, y1 = _LEGEND_ROW * len(legend_rows) + 18, height - 52
     has_zero = use_log and bool((values == 0).any())
     ys = _YScale(use_log, y_ticks[2], y0, y1 - 28 if has_zero else y1, y1)
 
@@ -171,8 +178,8 @@ def loss_plot(
         return x0 + t / max(steps, 1) * (x1 - x0)
 
     out = [
-        f'<g class="nnla-grid">{"".join(_line(x0, ys(v), x1, ys(v)) for v, _ in y_ticks[0])}'
-        f"{''.join(_line(x0, ys(v), x1, ys(v), 'nnla-minor') for v in y_ticks[1])}</g>",
+        f'<g class="nnla-grid">{"".join(_line(x0, ys.at(u), x1, ys.at(u)) for u, _ in y_ticks[0])}'
+        f"{''.join(_line(x0, ys.at(u), x1, ys.at(u), 'nnla-minor') for u in y_ticks[1])}</g>",
         _y_axis(y_ticks[0], ys, x0, y_label, has_zero),
         _x_axis(_step_ticks(steps, x1 - x0), x_of, x0, x1, y1, height),
     ]
@@ -245,7 +252,7 @@ def tensor_figure(
     n, z = T.shape[0], T.shape[1]
     texts = [[[_short(float(v)) for v in row] for row in grid] for grid in T]
     longest = max(len(s) for grid in texts for row in grid for s in row)
-    cell_w, cell_h = max(44.0, math.ceil(longest * _CHAR_EM * 12 + 12)), 34.0
+    cell_w, cell_h = max(44.0, math.ceil(_text_width("0" * longest) + 12)), 34.0
     index_w, head_h, index_h, gap, margin = 20.0, 24.0, 18.0, 26.0, 8.0
     block_w = index_w + z * cell_w
     per_row = max(1, min(n, int((600 - 2 * margin + gap) // (block_w + gap))))
@@ -255,7 +262,7 @@ def tensor_figure(
     key_w = 2 * margin + 3 * 92
     caption = f"in each slice: row {labels[1]} = 1…{z}, column {labels[2]} = 1…{z}"
     width = math.ceil(max(content_w, key_w, 2 * margin + _text_width(caption)))
-    height = math.ceil(margin + rows * block_h + (rows - 1) * gap + 56)
+    height = math.ceil(margin + rows * block_h + (rows - 1) * gap + 66)
     scale = float(np.abs(T).max())
 
     out: list[str] = []
@@ -283,7 +290,7 @@ def tensor_figure(
                 )
         out.append(f'<g class="nnla-slice" data-index="{i + 1}">{"".join(parts)}</g>')
 
-    key_y = height - 44
+    key_y = height - 46
     key_x = (width - 3 * 92) / 2
     for slot, (kind, word) in enumerate((("positive", "positive"), ("negative", "negative"), ("zero", "zero"))):
         x = key_x + slot * 92
@@ -316,7 +323,9 @@ def _check_text(value: object, name: str, allow_empty: bool = False) -> str:
     if not allow_empty and not value.strip():
         raise ValueError(f"{name} must not be empty")
     if _CONTROL.search(value):
-        raise ValueError(f"{name} must not contain control characters (XML cannot hold them); got {value!r}")
+        raise ValueError(
+            f"{name} must not contain control characters or surrogates (XML cannot hold them); got {value!r}"
+        )
     return value
 
 
@@ -383,66 +392,70 @@ def _check_reference(reference: object) -> tuple[float, str] | None:
 # --- scales and ticks ---------------------------------------------------------------------------------
 
 _Label = tuple[str, str]  # (text, superscript): "10", "−3" is 10 to the −3; the superscript may be ""
-_Ticks = tuple[list[tuple[float, _Label]], list[float], tuple[float, float]]  # labelled, minor, domain
+# Ticks in the scale's coordinate u (the loss on a linear axis, its log10 on a log axis):
+# the labelled ticks, the unlabelled minor ticks, and the axis's (lowest, highest) u.
+_Ticks = tuple[list[tuple[float, _Label]], list[float], tuple[float, float]]
 
 
 class _YScale:
-    """Map a loss to a y coordinate: linear on [lo, hi], or log10 with 0 on its own baseline."""
+    """Map a loss to a y coordinate: linearly, or by its log10 with a loss of 0 on its own baseline."""
 
     def __init__(self, log: bool, domain: tuple[float, float], top: float, bottom: float, zero: float) -> None:
         self.log, self.top, self.bottom, self.zero = log, top, bottom, zero
-        self.lo, self.hi = (math.log10(domain[0]), math.log10(domain[1])) if log else domain
+        self.lo, self.hi = domain
+
+    def at(self, u: float) -> float:
+        """The y of scale coordinate u (a loss, or its log10)."""
+        return self.bottom - (u - self.lo) / (self.hi - self.lo) * (self.bottom - self.top)
 
     def __call__(self, value: float) -> float:
-        if self.log:
-            if value == 0:
-                return self.zero
-            value = math.log10(value)
-        return self.bottom - (value - self.lo) / (self.hi - self.lo) * (self.bottom - self.top)
+        if not self.log:
+            return self.at(value)
+        return self.zero if value == 0 else self.at(math.log10(value))
 
 
 def _nice(raw: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least `raw` > 0."""
+    """The smallest of 1, 2, 5 times a power of ten that is at least `raw` (at least the smallest normal float)."""
+    raw = max(raw, sys.float_info.min)
     magnitude = 10.0 ** math.floor(math.log10(raw))
     return next(f * magnitude for f in (1.0, 2.0, 5.0, 10.0) if f * magnitude >= raw * (1 - 1e-9))
 
 
 def _linear_ticks(top: float) -> _Ticks:
-    """Round ticks from 0 up to the first one at or above `top` (1 when everything is 0)."""
+    """Round ticks from 0 up to the first one at or above `top` (a fifth of 1 apart when everything is 0)."""
     step = _nice((top if top > 0 else 1.0) / 5)
     count = max(1, math.ceil(top / step - 1e-9))
-    scientific = step >= 1e5 or step < 1e-3
+    high = count * step
+    if not math.isfinite(high):  # the round tick above the largest float: stop the axis at `top`
+        count, high = count - 1, top
     exponent = math.floor(math.log10(step))
-    decimals = max(0, -exponent)
-    labels: list[tuple[float, _Label]] = []
-    for m in range(count + 1):
-        value = m * step
-        if m == 0:
-            labels.append((0.0, ("0", "")))
-        elif scientific:
-            mantissa = _trim(f"{value / 10.0**exponent:.1f}")
-            labels.append((value, (f"{mantissa}×10", _minus(str(exponent)))))
+    scientific, decimals = step >= 1e5 or step < 1e-3, max(0, -exponent)
+    labels: list[tuple[float, _Label]] = [(0.0, ("0", ""))]
+    for m in range(1, count + 1):
+        if scientific:  # each multiple of step has at most 2 significant digits (m <= 10, step 1, 2 or 5 ×10^k)
+            mantissa, power = f"{m * step:.1e}".split("e")
+            labels.append((m * step, (f"{_trim(mantissa)}×10", _minus(str(int(power))))))
         else:
-            labels.append((value, (_trim(f"{value:.{decimals}f}"), "")))
-    return labels, [], (0.0, count * step)
+            labels.append((m * step, (_trim(f"{m * step:.{decimals}f}"), "")))
+    return labels, [], (0.0, high)
 
 
 def _log_ticks(positive: NDArray[np.float64]) -> _Ticks:
-    """Decades from below the smallest positive value to above the largest, labelled 10^k."""
+    """Whole decades from below the smallest positive value to above the largest, labelled 10^k."""
     lo = math.floor(math.log10(float(positive.min())) + 1e-12)
     hi = math.ceil(math.log10(float(positive.max())) - 1e-12)
     every = max(1, math.ceil((hi - lo) / 6))
     lo, hi = every * math.floor(lo / every), every * math.ceil(hi / every)
     if hi == lo:
         lo, hi = lo - every, hi + every
-    labelled = [(10.0**e, ("10", _minus(str(e)))) for e in range(lo, hi + 1, every)]
+    labelled: list[tuple[float, _Label]] = [(e, ("10", _minus(str(e)))) for e in range(lo, hi + 1, every)]
     if every > 1:
-        minor = [10.0**e for e in range(lo, hi) if e % every]
+        minor = [float(e) for e in range(lo, hi) if e % every]
     elif hi - lo <= 4:
-        minor = [f * 10.0**e for e in range(lo, hi) for f in range(2, 10)]
+        minor = [e + math.log10(f) for e in range(lo, hi) for f in range(2, 10)]
     else:
         minor = []
-    return labelled, minor, (10.0**lo, 10.0**hi)
+    return labelled, minor, (lo, hi)
 
 
 def _step_ticks(steps: int, span: float) -> list[int]:
@@ -536,10 +549,10 @@ def _cell(
 def _y_axis(ticks: list[tuple[float, _Label]], ys: _YScale, x0: float, title: str, has_zero: bool) -> str:
     """The y-axis: its line, labelled ticks, the separate 0 baseline of a log axis, and its title."""
     parts = [_line(x0, ys.top, x0, ys.bottom)]
-    for value, label in ticks:
+    for u, label in ticks:
         parts += [
-            _line(x0 - 5, ys(value), x0, ys(value)),
-            _text(x0 - 8, ys(value), label, "end", "nnla-tick-label"),
+            _line(x0 - 5, ys.at(u), x0, ys.at(u)),
+            _text(x0 - 8, ys.at(u), label, "end", "nnla-tick-label"),
         ]
     if has_zero:  # a short stub of axis at the baseline, and a break mark in the gap above it
         parts += [_line(x0, ys.zero - 6, x0, ys.zero), _line(x0 - 5, ys.zero, x0, ys.zero)]
@@ -697,7 +710,8 @@ def _loss_summary(
     summary = "; ".join(sentences) + "."
     summary = summary[0].upper() + summary[1:] if len(curves) == 1 else f"{len(curves)} series. {summary}"
     if log:
-        summary += f" The y-axis is logarithmic, from {_short(domain[0])} to {_short(domain[1])}"
+        lo, hi = ("10" + str(round(u)).translate(_SUPERSCRIPT) for u in domain)
+        summary += f" The y-axis is logarithmic, from {lo} to {hi}"
         zeros = int((values == 0).sum())
         summary += (
             f"; {_plural(zeros, 'value')} equal to 0 {'is' if zeros == 1 else 'are'} drawn on a separate "

@@ -1,16 +1,27 @@
-"""Shared fixtures: one strict build of the whole site per test session."""
+"""Shared fixtures: one strict build of the whole site per test session, and that site served on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).
+ARTIFACTS = ROOT / "test-artifacts"
+#: Every build in the tests records this as its date, as `make` does with the commit's date.
+SOURCE_DATE_EPOCH = "1700000000"
+#: Lines the run prints at its end, whatever pytest's capture settings (see `pytest_terminal_summary`).
+SUMMARY = pytest.StashKey[list[str]]()
 
 
 @dataclass(frozen=True)
@@ -24,8 +35,17 @@ class BuiltSite:
         return (self.site_dir / path).read_text(encoding="utf-8")
 
 
-def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> BuiltSite:
-    """Build the site as `make build` does, failing the calling test with MkDocs' output if it fails."""
+def run_mkdocs_build(
+    site_dir: Path,
+    config: Path = ROOT / "mkdocs.yml",
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> tuple[int, str]:
+    """Run `mkdocs build --strict` as `make build` does; return its exit status and everything it printed.
+
+    `cwd` comes first on the build's `sys.path` (`python -m`), so a copy of the project is built with its own
+    `nnla` only when `cwd` is the copy.
+    """
     process = subprocess.run(
         [
             sys.executable,
@@ -38,19 +58,111 @@ def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str
             "--site-dir",
             str(site_dir),
         ],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
+        # The banner mkdocs-material prints about MkDocs 2 is no warning about this site; `make` silences it too.
+        env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         check=False,
     )
-    output = process.stdout + process.stderr
-    if process.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed ({process.returncode}):\n{output}")
+    return process.returncode, process.stdout + process.stderr
+
+
+def build_site(
+    site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None
+) -> BuiltSite:
+    """Build the site as `make build` does, failing the calling test with MkDocs' output if it fails."""
+    returncode, output = run_mkdocs_build(site_dir, config, env)
+    if returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed ({returncode}):\n{output}")
     return BuiltSite(site_dir, output)
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The site, built once for the whole session in strict mode."""
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+    return build_site(tmp_path_factory.mktemp("site") / "site", Path(os.environ.get("NNLA_DEV_CONFIG", ROOT / "mkdocs.yml")))  # DEV-ONLY
+
+
+# ------------------------------------------------------------------------------------------ the site over HTTP
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder as a static host would, quietly, with the font types browsers expect."""
+
+    extensions_map = {  # noqa: RUF012 (the base class's own attribute, extended)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".json": "application/json",
+        ".js": "text/javascript",
+        ".svg": "image/svg+xml",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that cancels a request is fine
+            super().handle_error(request, client_address)
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """The built site served over HTTP on 127.0.0.1, on a port of its own."""
+
+    site: BuiltSite
+    base_url: str  # ends with "/"
+
+    @property
+    def host(self) -> str:
+        return self.base_url.split("/")[2]
+
+    def url(self, path: str = "") -> str:
+        return self.base_url + path
+
+
+@contextlib.contextmanager
+def serve(site_dir: Path) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 on a free port, in a thread; yield its base URL, then stop."""
+    handler = functools.partial(_StaticHandler, directory=str(site_dir))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site: BuiltSite) -> Iterator[ServedSite]:
+    """The session's build, served over HTTP on 127.0.0.1 for the browser, LinkChecker and Lighthouse."""
+    with serve(built_site.site_dir) as base_url:
+        yield ServedSite(built_site, base_url)
+
+
+# ------------------------------------------------------------------------------------------- the run's summary
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SUMMARY] = []
+
+
+@pytest.fixture(scope="session")
+def summary(pytestconfig: pytest.Config) -> list[str]:
+    """Append lines here to have them printed at the end of the run (CI's log shows them even under capture)."""
+    return pytestconfig.stash[SUMMARY]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    lines = config.stash.get(SUMMARY, [])
+    if lines:
+        terminalreporter.section("nnla site report")
+        for line in lines:
+            terminalreporter.write_line(line)

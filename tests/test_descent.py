@@ -62,9 +62,7 @@ def test_update_subtracts_lr_times_the_gradient() -> None:
     np.testing.assert_allclose(b1, b0 - 0.01 * (-2 * E.sum(axis=0, keepdims=True)), rtol=RTOL, atol=ATOL)
     W1m, b1m = nnla.update(ex.X, W0, b0, ex.T, lr=0.01, reduction="mean")
     np.testing.assert_allclose(W1m, W0 - 0.01 * (-2 * ex.X.T @ E) / 16, rtol=RTOL, atol=ATOL)
-    np.testing.assert_allclose(
-        b1m, b0 - 0.01 * (-2 * E.sum(axis=0, keepdims=True)) / 16, rtol=RTOL, atol=ATOL
-    )
+    np.testing.assert_allclose(b1m, b0 - 0.01 * (-2 * E.sum(axis=0, keepdims=True)) / 16, rtol=RTOL, atol=ATOL)
 
 
 def test_the_essays_literal_rule_multiplies_the_residual_by_minus_13() -> None:
@@ -108,9 +106,7 @@ def test_max_stable_lr_of_the_running_example_is_one_seventh() -> None:
 @pytest.mark.parametrize(
     ("m", "n", "z"), [(1, 3, 2), (8, 3, 2), (1, 1, 1), (4, 2, 3), (6, 5, 1), (3, 6, 2), (20, 4, 3)]
 )
-def test_max_stable_lr_is_2_over_the_largest_eigenvalue_of_the_hessian(
-    m: int, n: int, z: int, reduction: str
-) -> None:
+def test_max_stable_lr_is_2_over_the_largest_eigenvalue_of_the_hessian(m: int, n: int, z: int, reduction: str) -> None:
     """Against the Hessian the test builds by central differences, and against the Kronecker formula."""
     rng = np.random.default_rng([8, m, n, z])
     X, T = rng.normal(size=(m, n)), rng.normal(size=(m, z))
@@ -206,9 +202,7 @@ def test_the_trace_records_each_point_and_is_immutable() -> None:
     np.testing.assert_array_equal(trace.W[0], ex.W)
     np.testing.assert_array_equal(trace.b[0], ex.b)
     for s in range(6):
-        np.testing.assert_allclose(
-            trace.losses[s], nnla.sse(ex.T, nnla.forward(ex.X, trace.W[s], trace.b[s]))
-        )
+        np.testing.assert_allclose(trace.losses[s], nnla.sse(ex.T, nnla.forward(ex.X, trace.W[s], trace.b[s])))
     for s in range(5):
         W_next, b_next = nnla.update(ex.X, trace.W[s], trace.b[s], ex.T, lr=0.01)
         np.testing.assert_allclose(trace.W[s + 1], W_next, rtol=RTOL, atol=ATOL)

@@ -78,25 +78,19 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
         "T rows",
         lambda: nnla.gradients(X4, W, b, np.zeros((3, 2))),
         ValueError,
-        _exact(
-            "T must have shape (m, z) = (4, 2) to match X of shape (4, 3) and W of shape (3, 2); got (3, 2)"
-        ),
+        _exact("T must have shape (m, z) = (4, 2) to match X of shape (4, 3) and W of shape (3, 2); got (3, 2)"),
     ),
     (
         "T columns in update",
         lambda: nnla.update(X4, W, b, np.zeros((4, 3)), lr=0.1),
         ValueError,
-        _exact(
-            "T must have shape (m, z) = (4, 2) to match X of shape (4, 3) and W of shape (3, 2); got (4, 3)"
-        ),
+        _exact("T must have shape (m, z) = (4, 2) to match X of shape (4, 3) and W of shape (3, 2); got (4, 3)"),
     ),
     (
         "T 1-D for a batch",
         lambda: nnla.gradient_descent(X4, W, b, np.zeros(2), lr=0.1, steps=1),
         ValueError,
-        _exact(
-            "T must have shape (m, z) = (4, 2) to match X of shape (4, 3) and W of shape (3, 2); got (2,)"
-        ),
+        _exact("T must have shape (m, z) = (4, 2) to match X of shape (4, 3) and W of shape (3, 2); got (2,)"),
     ),
     (
         "t wrong length",
@@ -353,9 +347,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"), [case[1:] for case in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("call", "error", "pattern"), [case[1:] for case in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_raises_an_error_naming_the_argument(
     call: Callable[[], object], error: type[Exception], pattern: str
 ) -> None:

@@ -113,9 +113,7 @@ def test_toy_descent_correct_rule_with_step_1_oscillates_at_25() -> None:
     np.testing.assert_array_equal(path[2, :2], [4.0, 3.0])
 
 
-@pytest.mark.parametrize(
-    ("lr", "converges"), [(0.1, True), (0.5, True), (0.9, True), (1.0, False), (1.1, False)]
-)
+@pytest.mark.parametrize(("lr", "converges"), [(0.1, True), (0.5, True), (0.9, True), (1.0, False), (1.1, False)])
 def test_toy_descent_converges_iff_lr_below_1(lr: float, converges: bool) -> None:
     """Each step multiplies (w, y) by 1 - 2 lr, of magnitude below 1 iff 0 < lr < 1."""
     path = examples.toy_descent(*examples.TOY_START, lr=lr, steps=200)

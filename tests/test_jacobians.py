@@ -142,7 +142,7 @@ def test_jacobian_weights_has_n_times_z_nonzeros_all_at_j_equal_k(n: int, z: int
     J = nnla.jacobian_weights(x, W, b, t)
     assert J.shape == (n, z, z)
     assert np.count_nonzero(J) == n * z
-    i, j, k = np.nonzero(J)
+    _i, j, k = np.nonzero(J)
     np.testing.assert_array_equal(j, k)
     for row in range(n):
         for col in range(z):
@@ -200,11 +200,11 @@ def test_numerical_jacobian_layout_is_parameter_first_output_last(shape: tuple[i
         return np.stack([np.sin(a_), 2 * np.sin(a_)])
 
     J = nnla.numerical_jacobian(f, a)
-    assert J.shape == shape + (2,) + shape
-    expected = np.zeros(shape + (2,) + shape)
+    assert J.shape == (*shape, 2, *shape)
+    expected = np.zeros((*shape, 2, *shape))
     for alpha in np.ndindex(shape):
         for c in range(2):
-            expected[alpha + (c,) + alpha] = (c + 1) * np.cos(a[alpha])
+            expected[(*alpha, c, *alpha)] = (c + 1) * np.cos(a[alpha])
     np.testing.assert_allclose(J, expected, rtol=1e-8, atol=1e-9)
 
 

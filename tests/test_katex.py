@@ -36,7 +36,7 @@ EXTENSIONS = [
 ANNOTATION_RE = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
 
 
-def annotations(html: str) -> list[str]:
+def tex_of(html: str) -> list[str]:
     """The TeX that KaTeX keeps in each formula's MathML annotation (HTML-escaped as in the page)."""
     return ANNOTATION_RE.findall(html)
 
@@ -71,7 +71,7 @@ def test_inline_render_is_katex_html_with_mathml_annotation(renderer: KatexRende
     html = renderer.render(r"\hat{y} = xW + b", display=False)
     assert html.startswith('<span class="katex">')
     assert "katex-display" not in html
-    assert annotations(html) == [r"\hat{y} = xW + b"]
+    assert tex_of(html) == [r"\hat{y} = xW + b"]
 
 
 def test_display_render_is_katex_display(renderer: KatexRenderer) -> None:
@@ -79,7 +79,7 @@ def test_display_render_is_katex_display(renderer: KatexRenderer) -> None:
     html = renderer.render(r"\sum_i x_i", display=True)
     assert html.startswith('<span class="katex-display">')
     assert 'display="block"' in html
-    assert annotations(html) == [r"\sum_i x_i"]
+    assert tex_of(html) == [r"\sum_i x_i"]
 
 
 def test_katex_error_names_formula_and_reason(renderer: KatexRenderer) -> None:
@@ -135,9 +135,7 @@ def test_changed_options_are_never_served_stale(tmp_path: Path) -> None:
         ("x^2", False, {"output": "htmlAndMathml"}, "0.16.26"),  # KaTeX version
     ],
 )
-def test_cache_key_changes_with_each_input(
-    tex: str, display: bool, options: dict[str, Any], version: str
-) -> None:
+def test_cache_key_changes_with_each_input(tex: str, display: bool, options: dict[str, Any], version: str) -> None:
     """Each of TeX, display mode, options and KaTeX version changes the key."""
     base = cache_key("x^2", False, {"output": "htmlAndMathml"}, "0.16.25")
     assert cache_key(tex, display, options, version) != base
@@ -213,14 +211,14 @@ def test_inline_and_display_in_markdown(cache_dir: Path) -> None:
     assert re.match(r'<p>Text <span class="katex">.*</span> here\.</p>', html)
     assert '<div class="nnla-math-display"><span class="katex-display">' in html
     assert "<p><div" not in html
-    assert annotations(html) == ["x_1", "y_2"]
+    assert tex_of(html) == ["x_1", "y_2"]
 
 
 def test_tilde_fence_and_long_fence_are_math(cache_dir: Path) -> None:
     """~~~math and ````math fences are display math closed by the same fence."""
     html, _ = convert("~~~math\na\n~~~\n\n````math\nb\n```\n````\n", cache_dir)
     assert html.count("nnla-math-display") == 2
-    assert annotations(html) == ["a", "b\n```"]
+    assert tex_of(html) == ["a", "b\n```"]
 
 
 def test_code_keeps_math_syntax(cache_dir: Path) -> None:
@@ -250,7 +248,7 @@ def test_code_keeps_math_syntax(cache_dir: Path) -> None:
 def test_underscores_and_asterisks_survive(cache_dir: Path) -> None:
     """Markdown emphasis never reaches inside a formula or its annotation."""
     html, _ = convert("$`a_i * b_i * c_i`$ and $`d_1 d_2`$\n\n```math\n*x* * y_1 z_2\n```\n", cache_dir)
-    assert annotations(html) == ["a_i * b_i * c_i", "d_1 d_2", "*x* * y_1 z_2"]
+    assert tex_of(html) == ["a_i * b_i * c_i", "d_1 d_2", "*x* * y_1 z_2"]
     assert "<em>" not in html
     assert "<strong>" not in html
 
@@ -258,7 +256,7 @@ def test_underscores_and_asterisks_survive(cache_dir: Path) -> None:
 def test_double_backtick_inline_math(cache_dir: Path) -> None:
     """$``...``$ allows a backtick in the TeX."""
     html, _ = convert("$``a`b``$", cache_dir)
-    assert annotations(html) == ["a`b"]
+    assert tex_of(html) == ["a`b"]
 
 
 def test_math_in_admonition_and_list(cache_dir: Path) -> None:
@@ -281,10 +279,10 @@ def test_math_in_admonition_and_list(cache_dir: Path) -> None:
     )
     html, _ = convert(text, cache_dir)
     admonition = html[html.index('<div class="admonition note">') : html.index("<ol>")]
-    assert annotations(admonition) == ["\\alpha", "\\beta"]
+    assert tex_of(admonition) == ["\\alpha", "\\beta"]
     assert '<div class="nnla-math-display">' in admonition
     item = html[html.index("<li>") : html.index("</li>")]
-    assert annotations(item) == ["\\gamma", "\\delta"]
+    assert tex_of(item) == ["\\gamma", "\\delta"]
     assert '<div class="nnla-math-display">' in item
 
 
@@ -292,7 +290,7 @@ def test_math_in_table_and_footnote(cache_dir: Path) -> None:
     """A pipe inside math does not split a table cell; footnotes may hold math."""
     html, _ = convert("| a | b |\n|---|---|\n| $`x|y`$ | c[^1] |\n\n[^1]: See $`z_1`$.\n", cache_dir)
     assert html.count("<td>") == 2
-    assert annotations(html) == ["x|y", "z_1"]
+    assert tex_of(html) == ["x|y", "z_1"]
 
 
 def test_heading_with_math_gets_a_plain_toc_entry(cache_dir: Path) -> None:
@@ -303,15 +301,13 @@ def test_heading_with_math_gets_a_plain_toc_entry(cache_dir: Path) -> None:
     assert md.toc_tokens[1]["id"] == "own-id"
     heading = html[: html.index("</h2>")]
     assert heading.startswith('<h2 id="gradient-of-l_ij">Gradient of <span class="katex">')
-    assert annotations(heading) == ["L_{ij}"]
+    assert tex_of(heading) == ["L_{ij}"]
 
 
 def test_error_names_the_line_and_the_formula(cache_dir: Path) -> None:
     """A KaTeX error fails with the line in the page's Markdown, the formula and KaTeX's message."""
     text = "# Title\n\nSome text.\n\n- item $`\\frac{a}{`$\n"
-    with pytest.raises(
-        MathError, match=r"^line 5: KaTeX cannot render the inline formula \$`\\frac\{a\}\{`\$: "
-    ):
+    with pytest.raises(MathError, match=r"^line 5: KaTeX cannot render the inline formula \$`\\frac\{a\}\{`\$: "):
         convert(text, cache_dir)
     with pytest.raises(MathError, match=r"^lines 3-6: .*display formula `x \+ \\nope`: KaTeX parse error"):
         convert("# T\n\n```math\nx +\n\\nope\n```\n", cache_dir)
@@ -346,12 +342,8 @@ def test_math_off_in_markdown(tmp_path: Path) -> None:
 
 # --- the inline scanner, property-based ------------------------------------------------------------
 
-plain = st.text(
-    alphabet=st.characters(blacklist_characters="`$\\\n", blacklist_categories=("Cs",)), max_size=20
-)
-tex_text = st.text(
-    alphabet=st.characters(blacklist_characters="`\n", blacklist_categories=("Cs",)), min_size=1, max_size=20
-)
+plain = st.text(alphabet=st.characters(exclude_characters="`$\\\n", exclude_categories=["Cs"]), max_size=20)
+tex_text = st.text(alphabet=st.characters(exclude_characters="`\n", exclude_categories=["Cs"]), min_size=1, max_size=20)
 
 
 @given(before=plain, tex=tex_text, after=plain)

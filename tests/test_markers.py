@@ -212,3 +212,8 @@ def test_figures_and_slices(injector: Injector) -> None:
 )
 def test_html_numbers(value: float, digits: int, text: str) -> None:
     assert markers.html_number(value, digits) == text
+
+
+def test_text_numbers_use_unicode_superscripts() -> None:
+    assert markers.text_number(-2.5e-9, 4) == "\N{MINUS SIGN}2.5\N{MULTIPLICATION SIGN}10⁻⁹"
+    assert markers.text_number(0.0714, 4) == "0.0714"

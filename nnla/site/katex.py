@@ -30,6 +30,7 @@ import html as html_lib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -55,10 +56,12 @@ __all__ = [
     "RenderStats",
     "cache_key",
     "close_all",
+    "defer",
     "get_renderer",
     "katex_assets",
     "katex_version",
     "math_enabled",
+    "restore",
 ]
 
 log = logging.getLogger("mkdocs.plugins.nnla.katex")
@@ -160,9 +163,7 @@ def katex_version(node_modules: str | os.PathLike[str]) -> str:
     try:
         version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
     except FileNotFoundError:
-        raise KatexSetupError(
-            f"KaTeX is not installed: {package_json} does not exist. {_SETUP_HINT}"
-        ) from None
+        raise KatexSetupError(f"KaTeX is not installed: {package_json} does not exist. {_SETUP_HINT}") from None
     except (ValueError, KeyError) as err:
         raise KatexSetupError(f"{package_json} is unreadable ({err}). {_SETUP_HINT}") from None
     return str(version)
@@ -233,9 +234,7 @@ class _Worker:
         hello = self._read()
         if "katex" not in hello:
             self.close()
-            raise KatexSetupError(
-                f"the KaTeX worker did not start: {hello.get('fatal', hello)}. {_SETUP_HINT}"
-            )
+            raise KatexSetupError(f"the KaTeX worker did not start: {hello.get('fatal', hello)}. {_SETUP_HINT}")
         self.version = str(hello["katex"])
 
     def _stderr_text(self) -> str:
@@ -373,9 +372,7 @@ class KatexRenderer:
             log.warning("KaTeX warns about the formula %r: %s", tex, warning)
         return html
 
-    def _render_with_node(
-        self, tex: str, display: bool, options: Mapping[str, Any]
-    ) -> tuple[str, tuple[str, ...]]:
+    def _render_with_node(self, tex: str, display: bool, options: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
         if self._worker is None:
             self._worker = self._start()
             _running.add(self)
@@ -398,8 +395,7 @@ class KatexRenderer:
         if worker.version != version:
             worker.close()
             raise KatexSetupError(
-                f"node loaded KaTeX {worker.version}, but {self.node_modules}/katex is {version}. "
-                + _SETUP_HINT
+                f"node loaded KaTeX {worker.version}, but {self.node_modules}/katex is {version}. " + _SETUP_HINT
             )
         return worker
 
@@ -431,6 +427,52 @@ class KatexRenderer:
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
+
+
+_deferred: dict[str, str] = {}
+_DEFERRED_CLASS = "nnla-math-deferred"
+_DEFERRED_RE = re.compile(f'<span class="{_DEFERRED_CLASS}" data-key="([0-9a-f]{{24}})">[^<]*</span>')
+
+
+def defer(html: str, text: str) -> str:
+    """A light stand-in for rendered math, until `restore()` puts the HTML back.
+
+    KaTeX's HTML is large (some 2 KB and 150 tags a formula), and everything that parses a page's HTML
+    during the build pays for it: Material's search plugin most of all, which indexes every page in
+    `on_page_context`. A page built with stand-ins and restored in `on_post_page` costs those parsers no
+    more than its TeX, and the search index holds the TeX instead of KaTeX's text soup.
+
+    Args:
+        html: the rendered HTML.
+        text: what the stand-in shows meanwhile, normally the TeX.
+
+    Returns:
+        `<span class="nnla-math-deferred" data-key="...">text</span>`.
+    """
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()[:24]
+    _deferred[key] = html
+    return f'<span class="{_DEFERRED_CLASS}" data-key="{key}">{html_lib.escape(text, quote=False)}</span>'
+
+
+def restore(text: str) -> str:
+    """Put the rendered HTML back in place of every `defer()` stand-in (call it in `on_post_page`).
+
+    Raises:
+        KatexSetupError: a stand-in made by another process, whose HTML this one never saw.
+    """
+    if _DEFERRED_CLASS not in text:
+        return text
+
+    def put_back(m: re.Match[str]) -> str:
+        try:
+            return _deferred[m.group(1)]
+        except KeyError:
+            raise KatexSetupError(
+                f"no rendered math for the stand-in {m.group(0)!r}: restore() must run in the process that "
+                "converted the page"
+            ) from None
+
+    return _DEFERRED_RE.sub(put_back, text)
 
 
 _running: weakref.WeakSet[KatexRenderer] = weakref.WeakSet()

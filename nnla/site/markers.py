@@ -216,15 +216,30 @@ def _nearest(name: str, names: list[str]) -> str:
     return "known names: " + ", ".join(names)
 
 
-def html_number(value: float, digits: int) -> str:
-    """A number for HTML text: `latex.format_number` with a real minus sign and a superscript exponent."""
+def _number_parts(value: float, digits: int) -> tuple[str, str | None]:
+    """`latex.format_number` split into a mantissa and a power of ten (None when there is none), minus signs real."""
     tex = latex.format_number(value, digits)
     match = _SCIENTIFIC.match(tex)
-    if match:
-        mantissa = match.group("mantissa").replace("-", "\N{MINUS SIGN}")
-        exponent = match.group("exponent").replace("-", "\N{MINUS SIGN}")
-        return f"{mantissa}\N{MULTIPLICATION SIGN}10<sup>{exponent}</sup>"
-    return tex.replace("-", "\N{MINUS SIGN}")
+    if match is None:
+        return tex.replace("-", "\N{MINUS SIGN}"), None
+    return match.group("mantissa").replace("-", "\N{MINUS SIGN}"), match.group("exponent").replace(
+        "-", "\N{MINUS SIGN}"
+    )
+
+
+def html_number(value: float, digits: int) -> str:
+    """A number for HTML text: `latex.format_number` with a real minus sign and a superscript exponent."""
+    mantissa, exponent = _number_parts(value, digits)
+    return mantissa if exponent is None else f"{mantissa}\N{MULTIPLICATION SIGN}10<sup>{exponent}</sup>"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789\N{MINUS SIGN}", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def text_number(value: float, digits: int) -> str:
+    """A number as plain text (for an SVG's labels): the exponent in Unicode superscript digits."""
+    mantissa, exponent = _number_parts(value, digits)
+    return mantissa if exponent is None else f"{mantissa}\N{MULTIPLICATION SIGN}10{exponent.translate(_SUPERSCRIPT)}"
 
 
 def _attributes(value: Value, extra: str = "") -> str:

@@ -29,6 +29,11 @@ Configuration (`mkdocs.yml`, under `markdown_extensions`):
         macros: {"\\RR": "\\mathbb{R}"}        # KaTeX macros
         options: {"fleqn": false}              # any other KaTeX options
         enabled: true                          # false (or NNLA_MATH=off) renders TeX as <code>
+        defer: false                           # true: stand-ins until katex.restore() (see below)
+
+With `defer: true` the page holds light stand-ins (`<span class="nnla-math-deferred">TeX</span>`) until a
+hook calls `nnla.site.katex.restore(output)` in `on_post_page`: Material's search plugin then indexes the
+TeX instead of parsing KaTeX's bulky HTML, which otherwise costs more than rendering the formulas does.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 
-from nnla.site.katex import KatexError, KatexRenderer, get_renderer
+from nnla.site.katex import KatexError, KatexRenderer, defer, get_renderer
 
 __all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "makeExtension"]
 
@@ -293,6 +298,11 @@ class MathExtension(Extension):  # type: ignore[misc]
             "options": [{}, "Other KaTeX options (output and throwOnError default to htmlAndMathml, true)."],
             "enabled": [None, "Render math (default: unless the environment sets NNLA_MATH=off)."],
             "node": ["node", "The Node.js executable."],
+            "defer": [
+                False,
+                "Put light stand-ins in the page and the HTML only when nnla.site.katex.restore() is called "
+                "(from an on_post_page hook), so that the search plugin parses TeX, not KaTeX's HTML.",
+            ],
         }
         super().__init__(**kwargs)
         self.inline_tex: dict[int, tuple[str, str]] = {}  # stash index -> (TeX, HTML)
@@ -326,9 +336,12 @@ class MathExtension(Extension):  # type: ignore[misc]
     ) -> str:
         """Render one formula of the page, turning a KaTeX error into a `MathError` with its line."""
         try:
-            return self.renderer.render(tex, display, options)
+            html_out = self.renderer.render(tex, display, options)
         except KatexError as err:
             raise MathError(lineno, tex, display, err.reason, last_line) from None
+        if self.getConfig("defer") and self.renderer.enabled:
+            return defer(html_out, tex)
+        return html_out
 
     def begin_document(self) -> None:
         """Start a document: the tree phase comes first; forget formulas if the stash was emptied."""
@@ -346,9 +359,7 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.md = md
         md.registerExtension(self)
         md.preprocessors.register(_MathPreprocessor(md, self), "nnla_math", _PRE_PRIORITY)
-        md.treeprocessors.register(
-            _HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY
-        )
+        md.treeprocessors.register(_HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY)
         md.treeprocessors.register(_FinalTreeprocessor(md, self), "nnla_math_final", _FINAL_PRIORITY)
         md.postprocessors.register(_HeadingMathPostprocessor(md, self), "nnla_math_headings", _POST_PRIORITY)
 

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 import nnla
 from nnla import examples, svg
 from nnla.site import katex
-from nnla.site.markers import Injector, MarkerError, html_number
+from nnla.site.markers import Injector, MarkerError, text_number
 from nnla.site.values import Value, compute_all
 
 __all__ = ["MDEXT", "Build", "values_document"]
@@ -39,7 +39,7 @@ def draw_figure(value: Value, values: Mapping[str, Value]) -> str:
         if value.reference:
             reference = (float(values[value.reference].data), "least-squares residual")
         loss = "SSE" if trace.reduction == "sum" else "MSE"
-        label = f"η = {html_number(trace.lr, 4)}"
+        label = f"η = {text_number(trace.lr, 4)}"
         return svg.loss_plot(
             [svg.Series(label, trace.losses)],
             title=value.description,

@@ -1,0 +1,552 @@
+"""The built site as a doc-test: every number on every page is recomputed here and compared.
+
+The recomputations below are written from the essay's formulas directly, in plain NumPy, from the inputs the
+site publishes (its ``x``, ``W``, ``b``, ``t`` and batch arrays); none of them calls the nnla function that
+produced the value. A value on a page without a recomputation here is reported by
+`every_value_is_recomputed`.
+
+Each check takes a `Site` (a built site, read once) and returns a list of problems, each naming the page or
+the value it is about; an empty list means the check holds. `check_site` runs them all. The tests in
+``test_site_values.py`` assert each check on the project's own build; ``test_doctest_breaks.py`` runs
+`check_site` on builds of deliberately broken copies of the project and asserts it reports the break.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+#: Pages built from Markdown (not the search index or the 404 page).
+PAGES = ["index.html", "part-1/index.html", "part-2/index.html", "errata/index.html"]
+#: float64 agreement between the site and an independent recomputation of the same formula.
+RTOL, ATOL = 1e-9, 1e-12
+#: A trace re-run here sums the same floats in another order; its losses agree to this relative tolerance.
+TRACE_RTOL, TRACE_ATOL = 1e-7, 1e-12
+#: The number grammar of nnla.latex.format_number, as TeX.
+TEX_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{(-?\d+)\})?")
+#: The same numbers as HTML text in the trace tables: a real minus sign and a superscript exponent.
+HTML_NUMBER = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:×10\^?([−-]?\d+))?$")
+#: The traces the essay's corrections rest on.
+REQUIRED_TRACES = {"trace_literal", "trace_stable", "trace_boundary", "trace_batch", "trace_batch_noisy"}
+#: The seed of the batch examples, as the pages state it.
+SEED = 2023
+
+#: Published inputs: chosen, not derived, so there is nothing to recompute; the checks test them otherwise.
+INPUTS = {
+    "x",
+    "W",
+    "b",
+    "t",
+    "lr",
+    "batch_X",
+    "batch_T",
+    "batch_T_noisy",
+    "batch_W0",
+    "batch_b0",
+    "batch_lr",
+    "toy_start",
+    "unsquared_e",
+}
+
+Published = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------- reading the site
+
+
+@dataclass
+class Site:
+    """A built site, read once: every element carrying a computed value, and the values it publishes.
+
+    Attributes:
+        site_dir: the site's folder.
+        output: what the build printed (empty when unknown).
+        elements: (page, element) for every element with ``data-nnla-name``, in page order.
+        published: name -> value, from the pages' ``data-nnla-value``.
+        pages_of: name -> the pages that show it.
+        conflicts: values whose copies on the pages differ from one another.
+        soups: every HTML page, parsed, by its path in the site.
+    """
+
+    site_dir: Path
+    output: str = ""
+    soups: dict[str, BeautifulSoup] = field(default_factory=dict)
+    elements: list[tuple[str, Tag]] = field(default_factory=list)
+    published: Published = field(default_factory=dict)
+    pages_of: dict[str, list[str]] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+
+    def page(self, path: str) -> str:
+        return (self.site_dir / path).read_text(encoding="utf-8")
+
+    def html_pages(self) -> Iterator[Path]:
+        return iter(sorted(self.site_dir.rglob("*.html")))
+
+    def where(self, name: str) -> str:
+        """The pages a value is shown on, for a problem's message."""
+        return ", ".join(self.pages_of.get(name, [])) or "no page"
+
+
+def read_site(site_dir: Path, output: str = "") -> Site:
+    """Read every computed value off the built pages; every copy of a value on any page must agree."""
+    site = Site(Path(site_dir), output)
+    for path in site.html_pages():
+        page = str(path.relative_to(site.site_dir))
+        soup = site.soups[page] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.find_all(attrs={"data-nnla-name": True}):
+            site.elements.append((page, element))
+            name = element["data-nnla-name"]
+            value = json.loads(element["data-nnla-value"])
+            if name in site.published and site.published[name] != value:
+                site.conflicts.append(f"{name} differs between two places ({page})")
+            site.published[name] = value
+            if page not in site.pages_of.setdefault(name, []):
+                site.pages_of[name].append(page)
+    return site
+
+
+def array(published: Published, name: str) -> np.ndarray:
+    return np.asarray(published[name], dtype=np.float64)
+
+
+def mismatch(check: Callable[[], object]) -> str | None:
+    """Run a NumPy testing assertion; return its message when it fails."""
+    try:
+        check()
+    except AssertionError as error:
+        return " ".join(str(error).split())
+    return None
+
+
+# ---------------------------------------------------------------------------------- independent recomputations
+
+
+def descend(X: np.ndarray, W: np.ndarray, b: np.ndarray, T: np.ndarray, lr: float, steps: int, mean: bool):
+    """Gradient descent written out step by step; stops before the first loss that is not finite."""
+    m, z = T.shape
+    scale = 1.0 / (m * z) if mean else 1.0
+    losses = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps + 1):
+            E = T - (X @ W + b)
+            loss = float(np.sum(E * E)) * scale
+            if not math.isfinite(loss):
+                return losses, True
+            losses.append(loss)
+            W = W + lr * scale * 2.0 * X.T @ E
+            b = b + lr * scale * 2.0 * E.sum(axis=0, keepdims=True)
+            if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                return losses, True
+    return losses, False
+
+
+def recompute(p: Published) -> dict[str, Callable[[], Any]]:
+    """For each published name, how to compute it again from the published inputs."""
+    x, W, b, t = (array(p, n) for n in ("x", "W", "b", "t"))
+    n, z = W.shape
+    e = t - (x @ W + b)
+    sse = float(np.sum(e**2))
+    norm2 = float(np.sum(x**2))
+    lam = 2.0 * (1.0 + norm2)  # SSE Hessian in (W, b) for one example: 2 (xᵀx ⊕ 1) ⊗ I, largest eigenvalue
+    J_W = np.zeros((n, z, z))
+    for i in range(n):
+        for j in range(z):
+            J_W[i, j, j] = -2.0 * e[0, j] * x[0, i]
+    lr = p["lr"]
+    W_next = W + lr * 2.0 * x.T @ e
+    b_next = b + lr * 2.0 * e
+    factor = 1.0 - 2.0 * (1.0 + norm2)
+    X, Tn = array(p, "batch_X"), array(p, "batch_T_noisy")
+    m = X.shape[0]
+    A = np.hstack([X, np.ones((m, 1))])
+    normal = np.linalg.solve(A.T @ A, A.T @ Tn)
+    residual = Tn - A @ normal
+    literal, _ = descend(x, W, b, t, 1.0, 10_000, mean=False)
+
+    def toy(lr: float, steps: int, swapped: bool) -> list[list[float]]:
+        w, y = p["toy_start"]
+        rows = [[0.0, w, y, w * w + y * y]]
+        for k in range(1, steps + 1):
+            dw, dy = 2 * w, 2 * y
+            w, y = (w - lr * dy, y - lr * dw) if swapped else (w - lr * dw, y - lr * dy)
+            rows.append([float(k), w, y, w * w + y * y])
+        return rows
+
+    return {
+        "p": lambda: x @ W + b,
+        "e": lambda: e,
+        "loss_vector": lambda: e * e,
+        "sse": lambda: sse,
+        "mse": lambda: sse / z,
+        "jacobian_bias": lambda: np.diag(-2.0 * e[0]),
+        "grad_bias": lambda: -2.0 * e,
+        "jacobian_weights": lambda: J_W,
+        "grad_weights": lambda: -2.0 * np.outer(x, e),
+        "jw_entries": lambda: n * z * z,
+        "jw_nonzeros": lambda: n * z,
+        "W_next": lambda: W_next,
+        "b_next": lambda: b_next,
+        "sse_next": lambda: float(np.sum((t - x @ W_next - b_next) ** 2)),
+        "lambda_max": lambda: lam,
+        "lr_max": lambda: 2.0 / lam,
+        "lr_half": lambda: 1.0 / lam,
+        "literal_factor": lambda: factor,
+        "literal_growth": lambda: factor**2,
+        "trace_literal_sse1": lambda: sse * factor**2,
+        "trace_literal_sse2": lambda: sse * factor**4,
+        "trace_literal_overflow_step": lambda: len(literal),
+        "batch_lr_max": lambda: m * z / np.linalg.norm(A, 2) ** 2,
+        "batch_lstsq_mse": lambda: float(np.sum(residual**2)) / (m * z),
+        "batch_W_lstsq": lambda: normal[:-1],
+        "batch_b_lstsq": lambda: normal[-1:],
+        "toy_Z0": lambda: sum(v * v for v in p["toy_start"]),
+        "toy_swapped": lambda: toy(1.0, len(p["toy_swapped"]) - 1, swapped=True),
+        "toy_swapped_Z1": lambda: toy(1.0, 1, swapped=True)[1][3],
+        "toy_unit": lambda: toy(1.0, len(p["toy_unit"]) - 1, swapped=False),
+        "toy_step": lambda: toy(0.25, len(p["toy_step"]) - 1, swapped=False),
+        "toy_lr_bound": lambda: 2.0 / 2.0,  # Z = w² + y² has Hessian 2I
+        "square_at_4": lambda: 4.0**2,
+        "square_at_5": lambda: 5.0**2,
+        "square_at_6": lambda: 6.0**2,
+        "square_diff": lambda: 5.0**2 - 4.0**2,
+        "square_slope_at_4": lambda: 2 * 4.0,
+        "unsquared_loss": lambda: float(np.mean(p["unsquared_e"])),
+        "squared_mse": lambda: float(np.mean(np.square(p["unsquared_e"]))),
+    }
+
+
+# -------------------------------------------------------------------------------------------- the values
+
+Check = Callable[[Site], list[str]]
+
+
+def every_copy_of_a_value_agrees(site: Site) -> list[str]:
+    """Every copy of a value, on any page, carries the same value."""
+    return list(site.conflicts)
+
+
+def every_value_is_recomputed(site: Site) -> list[str]:
+    """A value on a page that this module cannot recompute is a number nobody checks."""
+    published = site.published
+    traces = {name for name in published if name.startswith("trace_") and isinstance(published[name], dict)}
+    missing = set(published) - set(recompute(published)) - INPUTS - traces
+    return [f"no recomputation for {name} (on {site.where(name)})" for name in sorted(missing)]
+
+
+def values_match_recomputation(site: Site) -> list[str]:
+    """Every derived value on the pages equals its recomputation from the published inputs."""
+    problems = []
+    for name, again in recompute(site.published).items():
+        if name not in site.published:
+            problems.append(f"{name} is not on any page")
+            continue
+        message = mismatch(
+            lambda name=name, again=again: np.testing.assert_allclose(
+                np.asarray(site.published[name], dtype=np.float64), again(), rtol=RTOL, atol=ATOL, err_msg=name
+            )
+        )
+        if message:
+            problems.append(f"{name} (on {site.where(name)}) differs from its recomputation: {message}")
+    return problems
+
+
+def traces_rerun_from_their_published_inputs(site: Site) -> list[str]:
+    """Every loss trace, re-run here from the inputs it names, gives the published losses."""
+    published = site.published
+    traces = {name: v for name, v in published.items() if isinstance(v, dict)}
+    problems = [f"the trace {name} is on no page" for name in sorted(REQUIRED_TRACES - set(traces))]
+    for name, trace in traces.items():
+        inputs = {role: array(published, source) for role, source in trace["inputs"].items()}
+        # A trace that diverged records the steps it finished; the re-run takes one more, which must overflow.
+        steps = trace["steps"] + 1 if trace["diverged"] else trace["steps"]
+        losses, diverged = descend(
+            inputs["X"],
+            inputs["W"],
+            inputs["b"],
+            inputs["T"],
+            trace["lr"],
+            steps,
+            mean=trace["reduction"] == "mean",
+        )
+        where = f"{name} (on {site.where(name)})"
+        if trace["diverged"] != diverged:
+            problems.append(f"{where} says diverged={trace['diverged']}, but re-run it diverged={diverged}")
+        message = mismatch(
+            lambda trace=trace, losses=losses, name=name: np.testing.assert_allclose(
+                trace["losses"], losses, rtol=TRACE_RTOL, atol=TRACE_ATOL, err_msg=name
+            )
+        )
+        if message:
+            problems.append(f"{where}: its losses differ from a re-run: {message}")
+    return problems
+
+
+def traces_behave_as_the_pages_say(site: Site) -> list[str]:
+    """The claims the essay's corrections rest on, asserted from the published traces."""
+    p = site.published
+    lr_max = p["lr_max"]
+    literal, stable, boundary = p["trace_literal"], p["trace_stable"], p["trace_boundary"]
+    noisy = p["trace_batch_noisy"]["losses"]
+    lstsq = p["batch_lstsq_mse"]
+    expectations = [
+        (literal["lr"] == 1.0 and literal["diverged"], "trace_literal: a unit step that diverges"),
+        (stable["lr"] < lr_max and stable["losses"][-1] < 1e-20, "trace_stable: below lr_max, down to zero"),
+        (
+            boundary["lr"] == pytest.approx(lr_max, rel=1e-12),
+            f"trace_boundary: its step {boundary['lr']!r} is lr_max = {lr_max!r}",
+        ),
+        (
+            mismatch(lambda: np.testing.assert_allclose(boundary["losses"], boundary["losses"][0], rtol=1e-9))
+            is None,
+            "trace_boundary: at lr_max the loss stays where it starts",
+        ),
+        (p["batch_lr"] < p["batch_lr_max"], "batch_lr is below batch_lr_max"),
+        (p["trace_batch"]["losses"][-1] < 1e-20, "trace_batch: a consistent batch goes down to zero loss"),
+        (
+            noisy[-1] == pytest.approx(lstsq, rel=1e-9),
+            f"trace_batch_noisy: it ends at the least-squares MSE {lstsq!r}; it ends at {noisy[-1]!r}",
+        ),
+        (min(noisy) >= lstsq * (1 - 1e-12), "trace_batch_noisy: it never goes below the least-squares MSE"),
+    ]
+    return [f"{what} does not hold" for holds, what in expectations if not holds]
+
+
+def batch_inputs_are_what_the_pages_say(site: Site) -> list[str]:
+    """The consistent batch is exactly linear, the noisy one is not, and descent starts from zero."""
+    p = site.published
+    X, T, Tn = array(p, "batch_X"), array(p, "batch_T"), array(p, "batch_T_noisy")
+    A = np.hstack([X, np.ones((X.shape[0], 1))])
+    fit = np.linalg.lstsq(A, T, rcond=None)[0]
+    problems = []
+    message = mismatch(lambda: np.testing.assert_allclose(A @ fit, T, atol=1e-10))
+    if message:
+        problems.append(f"batch_T must be exactly linear in X: {message}")
+    if not np.abs(Tn - T).max() > 0.05:
+        problems.append("the noisy target batch_T_noisy must differ from the consistent one")
+    if array(p, "batch_W0").any() or array(p, "batch_b0").any():
+        problems.append("the batch traces must start from zero weights and bias")
+    return problems
+
+
+def values_json_agrees_with_the_pages(site: Site) -> list[str]:
+    """values.json holds exactly the values on the pages, with their shapes and the pages that show them."""
+    values_json = json.loads(site.page("values.json"))
+    problems = []
+    if values_json["seed"] != SEED:
+        problems.append(f"values.json: seed {values_json['seed']!r}, the pages say {SEED}")
+    if values_json["numpy"] != np.__version__:
+        problems.append(f"values.json: numpy {values_json['numpy']!r}, but this is numpy {np.__version__}")
+    document = values_json["values"]
+    if set(document) != set(site.published):
+        problems.append(
+            "values.json and the pages name different values: "
+            f"only in values.json {sorted(set(document) - set(site.published))}, "
+            f"only on the pages {sorted(set(site.published) - set(document))}"
+        )
+    for name, entry in document.items():
+        if name in site.published and entry["value"] != site.published[name]:
+            problems.append(f"values.json: {name} differs from the one on {site.where(name)}")
+        if not entry["pages"]:
+            problems.append(f"values.json: {name} is listed with no page")
+        if isinstance(entry["value"], dict):
+            shape = [len(entry["value"]["losses"])]
+        else:
+            shape = list(np.shape(entry["value"]))
+        if entry["shape"] != shape:
+            problems.append(f"values.json: {name} has shape {entry['shape']}, its value has {shape}")
+    return problems
+
+
+def no_marker_or_token_is_left(site: Site) -> list[str]:
+    """A marker left as an HTML comment would be a value the reader never sees (shown in code, it is escaped)."""
+    problems = []
+    for path in site.html_pages():
+        text = path.read_text(encoding="utf-8")
+        page = path.relative_to(site.site_dir)
+        if re.search(r"<!--\s*nnla", text, flags=re.I):
+            problems.append(f"a marker is left in {page}")
+        if "NNLAVALUE" in text:
+            problems.append(f"a token is left in {page}")
+    return problems
+
+
+# ------------------------------------------------------------------------------ numbers as the reader sees them
+
+
+def shown_precision_holds(text: str, exponent: str | None, value: float) -> bool:
+    """Whether a number as displayed is the value at the displayed precision."""
+    text = text.replace("−", "-")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    scale = 10.0 ** int(exponent.replace("−", "-")) if exponent else 1.0
+    shown = float(text) * scale
+    return abs(shown - value) <= 0.5 * 10.0**-decimals * scale * (1 + 1e-9) + 1e-300
+
+
+def tex_numbers(tex: str) -> list[tuple[str, str | None]]:
+    return TEX_NUMBER.findall(tex)
+
+
+def matrix_numbers(tex: str) -> list[tuple[str, str | None]]:
+    """The numbers inside every bmatrix of a formula, in reading order."""
+    bodies = re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", tex, flags=re.S)
+    return [number for body in bodies for number in tex_numbers(body)]
+
+
+def annotations(element: Tag) -> list[str]:
+    return [a.get_text() for a in element.find_all("annotation", attrs={"encoding": "application/x-tex"})]
+
+
+#: Fewer numbers than these checked means the checks no longer see the pages' formulas and tables.
+MIN_FORMULA_NUMBERS, MIN_TABLE_NUMBERS, MIN_CLAIMS = 51, 21, 5
+
+
+def formulas_show_the_values_at_their_precision(site: Site) -> list[str]:
+    """Every number in a value's formula (KaTeX's TeX annotation) is the value at the precision shown."""
+    problems = []
+    checked = 0
+    for page, element in site.elements:
+        name = element["data-nnla-name"]
+        value = json.loads(element["data-nnla-value"])
+        if "data-nnla-claim" in element.attrs or isinstance(value, dict) or "nnla-table" in element["class"]:
+            continue
+        if element.name == "figure":
+            continue
+        texs = annotations(element)
+        if not texs:
+            problems.append(f"{name} on {page} has no formula")
+            continue
+        if isinstance(value, float | int):
+            numbers = tex_numbers(texs[0])
+            if len(texs) != 1 or len(numbers) != 1 or not TEX_NUMBER.fullmatch(texs[0].strip()):
+                problems.append(f"{name} on {page}: a scalar must be one number, not {texs!r}")
+                continue
+        else:
+            numbers = [number for tex in texs for number in matrix_numbers(tex)]
+        flat = np.ravel(value)
+        if len(numbers) != flat.size:
+            problems.append(f"{name} on {page}: {len(numbers)} numbers shown for {flat.size} values")
+            continue
+        for (text, exponent), v in zip(numbers, flat, strict=True):
+            if not shown_precision_holds(text, exponent or None, float(v)):
+                problems.append(f"{name} on {page}: shows {text} for {v!r}")
+            checked += 1
+    if checked < MIN_FORMULA_NUMBERS:
+        problems.append(f"only {checked} numbers in formulas were checked")
+    return problems
+
+
+def tables_show_the_values_at_their_precision(site: Site) -> list[str]:
+    """Every cell of a trace or table is the value at the precision shown."""
+    problems = []
+    checked = 0
+    for page, element in site.elements:
+        if "nnla-table" not in element["class"]:
+            continue
+        name = element["data-nnla-name"]
+        value = json.loads(element["data-nnla-value"])
+        rows = value["losses"] if isinstance(value, dict) else value
+        for row in element.find("tbody").find_all("tr"):
+            if "nnla-elided" in (row.get("class") or []):
+                continue
+            cells = [td.get_text() for td in row.find_all("td")]
+            step = int(cells[0])
+            expected = [rows[step]] if isinstance(value, dict) else rows[step][1:]
+            if len(cells) - 1 != len(expected):
+                problems.append(f"{name} on {page}: step {step} shows {len(cells) - 1} cells, not {len(expected)}")
+                continue
+            for text, v in zip(cells[1:], expected, strict=True):
+                match = HTML_NUMBER.match(text.replace("\u2212", "-"))
+                if not match:
+                    problems.append(f"{name} on {page}: cannot read {text!r}")
+                elif not shown_precision_holds(match.group(1), match.group(2), v):
+                    problems.append(f"{name} on {page}: step {step} shows {text} for {v!r}")
+                checked += 1
+    if checked < MIN_TABLE_NUMBERS:
+        problems.append(f"only {checked} numbers in tables were checked")
+    return problems
+
+
+def claims_hold_at_their_written_precision(site: Site) -> list[str]:
+    """Every number written in prose as a claim is its value at the precision written."""
+    problems = []
+    claims = 0
+    for page, element in site.elements:
+        claim = element.get("data-nnla-claim")
+        if claim is None:
+            continue
+        name = element["data-nnla-name"]
+        value = json.loads(element["data-nnla-value"])
+        shown = element.get_text().replace("\u2212", "-").replace("\u202f", "_")
+        if shown != claim:
+            problems.append(f"{page}: the claim {name} = {claim} is shown as {shown!r}")
+        if "/" in claim:
+            numerator, denominator = claim.split("/")
+            holds = value == pytest.approx(int(numerator) / int(denominator), rel=1e-9)
+        else:
+            holds = shown_precision_holds(claim.replace("_", ""), None, value)
+        if not holds:
+            problems.append(f"{page}: the prose claims {name} = {claim}, but the value is {value!r}")
+        claims += 1
+    if claims < MIN_CLAIMS:
+        problems.append(f"only {claims} claims were checked")
+    return problems
+
+
+def every_page_is_built(site: Site) -> list[str]:
+    """The essay's pages are there, each with its article."""
+    problems = []
+    for page in PAGES:
+        if page not in site.soups or not site.soups[page].find("article"):
+            problems.append(f"{page} is missing or has no article")
+    return problems
+
+
+def the_build_prints_no_warning(site: Site) -> list[str]:
+    """MkDocs printed no WARNING (strict mode would have failed, but say so here too)."""
+    return [f"the build printed a warning:\n{site.output}"] if "WARNING" in site.output else []
+
+
+#: Every check, by name, in the order `check_site` runs them.
+CHECKS: dict[str, Check] = {
+    check.__name__: check
+    for check in (
+        every_copy_of_a_value_agrees,
+        every_value_is_recomputed,
+        values_match_recomputation,
+        traces_rerun_from_their_published_inputs,
+        traces_behave_as_the_pages_say,
+        batch_inputs_are_what_the_pages_say,
+        values_json_agrees_with_the_pages,
+        no_marker_or_token_is_left,
+        formulas_show_the_values_at_their_precision,
+        tables_show_the_values_at_their_precision,
+        claims_hold_at_their_written_precision,
+        every_page_is_built,
+        the_build_prints_no_warning,
+    )
+}
+
+
+def check_site(site_dir: Path, output: str = "") -> list[str]:
+    """Run every check on a built site; each problem is prefixed with the check that found it.
+
+    A check that cannot run at all (say, a value it needs is missing) is itself a problem.
+    """
+    site = read_site(site_dir, output)
+    problems = []
+    for name, check in CHECKS.items():
+        try:
+            found = check(site)
+        except Exception as error:  # a check that crashes on a broken site has found a problem
+            found = [f"could not run: {type(error).__name__}: {error}"]
+        problems.extend(f"{name}: {problem}" for problem in found)
+    return problems

@@ -1,0 +1,488 @@
+"""Tests of nnla.svg: the markup is well-formed, accessible, deterministic and shows exactly the data."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnla import svg
+from nnla.svg import Series, loss_plot, tensor_figure
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+#: Coordinates are written with two decimals.
+COORD_TOL = 0.006
+
+
+def parse(markup: str) -> ET.Element:
+    return ET.fromstring(markup)
+
+
+def classes(element: ET.Element) -> set[str]:
+    return set(element.get("class", "").split())
+
+
+def find_class(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if name in classes(e)]
+
+
+def vertices(polyline: ET.Element) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in (pair.split(",") for pair in polyline.get("points", "").split())]
+
+
+def tick_labels(root: ET.Element, axis: str) -> list[str]:
+    (group,) = find_class(root, f"nnla-axis-{axis}")
+    return ["".join(t.itertext()) for t in find_class(group, "nnla-tick-label")]
+
+
+def tick_y(root: ET.Element, label: str) -> float:
+    (group,) = find_class(root, "nnla-axis-y")
+    (text,) = [t for t in find_class(group, "nnla-tick-label") if "".join(t.itertext()) == label]
+    return float(text.get("y", "nan"))
+
+
+def plot(*losses: list[float], **kwargs: object) -> str:
+    series = [Series(f"run {n}", values) for n, values in enumerate(losses)]
+    args: dict[str, object] = {"title": "Loss", "description": "A test plot.", "id_prefix": "fig"}
+    args.update(kwargs)
+    return loss_plot(series, **args)  # type: ignore[arg-type]
+
+
+def diagonal_tensor() -> np.ndarray:
+    """Shape (3, 2, 2), every slice diagonal with nonzero diagonal: 6 zeros and 6 nonzeros."""
+    return np.stack([np.diag([1.5, -2.0]), np.diag([0.25, 3.0]), np.diag([-1.0, 1.0])])
+
+
+FIGURES = {
+    "loss_plot": lambda prefix: plot([5.65, 0.0], id_prefix=prefix),
+    "tensor_figure": lambda prefix: tensor_figure(diagonal_tensor(), title="J", description="", id_prefix=prefix),
+}
+
+
+# --- both figures -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
+def test_root_is_an_accessible_image_labelled_by_its_title_and_desc(make):
+    """role=img, and aria-labelledby names the <title> and <desc> elements, in that order."""
+    root = parse(make("fig"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("role") == "img"
+    ids = root.get("aria-labelledby", "").split()
+    found = [next(e for e in root.iter() if e.get("id") == i) for i in ids]
+    assert [e.tag.split("}")[1] for e in found] == ["title", "desc"]
+    assert root[0].tag.endswith("title")  # the accessible name comes first
+
+
+@pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
+def test_figure_scales_to_its_container(make):
+    """A viewBox, width 100% and a max-width: the figure shrinks on a phone and never grows past its size."""
+    root = parse(make("fig"))
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    assert width > 0
+    assert height > 0
+    assert root.get("style") == f"width:100%;max-width:{width:g}px;height:auto"
+
+
+@pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
+def test_output_is_deterministic(make):
+    """The same input gives byte-identical output."""
+    assert make("fig") == make("fig")
+
+
+@pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
+def test_ids_and_css_are_scoped_by_the_prefix(make):
+    """Every id starts with id_prefix and every CSS selector with #id_prefix, so figures on a page do not clash."""
+    markup = make("first")
+    root = parse(markup)
+    assert all(e.get("id", "first").startswith("first") for e in root.iter())
+    (style,) = root.iter("{http://www.w3.org/2000/svg}style")
+    selectors = [s.strip() for group in re.findall(r"([^{}]+)\{", style.text or "") for s in group.split(",")]
+    selectors = [s for s in selectors if not s.startswith("@media")]
+    assert selectors
+    assert all(s == "#first" or s.startswith("#first ") for s in selectors), selectors
+    assert make("second").replace("second", "first") == markup
+
+
+@pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
+def test_text_follows_the_page_colour_and_font(make):
+    """Text is currentColor in the page's font; lines and fills are CSS variables with fallbacks."""
+    (style,) = parse(make("fig")).iter("{http://www.w3.org/2000/svg}style")
+    css = style.text or ""
+    assert "#fig text{fill:currentColor" in css
+    assert "font-family:inherit" in css
+    assert "var(--nnla-fg,currentColor)" in css
+    assert re.search(r"font-size:\d+px", css)
+
+
+def test_loss_plot_text_grows_on_small_screens():
+    """Below a 600 px viewport the plot, shrunk to fit, raises its text size so tick labels stay legible."""
+    (style,) = parse(plot([1.0, 0.5])).iter("{http://www.w3.org/2000/svg}style")
+    size = svg.SMALL_SCREEN_FONT_PX
+    assert f"@media (max-width:600px){{#fig{{font-size:{size}px}}" in (style.text or "")
+    assert size > svg.FONT_PX
+
+
+def test_text_is_escaped():
+    """Markup characters in the title, description and labels arrive as text, not as markup."""
+    nasty = "<b>&\"'</b>"
+    root = parse(
+        loss_plot(
+            [Series(nasty, [3.0, 1.0]), Series("b", [2.0, 1.0])],
+            title=nasty,
+            description=nasty,
+            id_prefix="fig",
+            reference=(0.5, nasty),
+        )
+    )
+    assert root.find("s:title", NS).text == nasty
+    assert root.find("s:desc", NS).text.startswith(nasty)
+    assert find_class(root, "nnla-series")[0].get("data-label") == nasty
+    assert nasty in ["".join(t.itertext()) for t in find_class(root, "nnla-legend-label")]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).filter(str.strip))
+def test_any_printable_title_round_trips(title):
+    """Property: any printable title parses back unchanged from both figures."""
+    for make in (
+        lambda: plot([1.0], title=title),
+        lambda: tensor_figure(np.ones((1, 1, 1)), title=title, description="", id_prefix="t"),
+    ):
+        assert parse(make()).find("s:title", NS).text == title
+
+
+# --- loss_plot ---------------------------------------------------------------------------------------
+
+
+def test_one_polyline_per_series_with_a_vertex_per_loss():
+    """Each series is one polyline whose vertex count and data-n equal its number of losses."""
+    root = parse(plot([5.0, 3.0, 2.0, 1.5], [5.0, 9.0], [4.0]))
+    lines = find_class(root, "nnla-line")
+    lines = [e for e in lines if e.tag.endswith("polyline")]
+    assert [len(vertices(e)) for e in lines] == [4, 2, 1]
+    assert [e.get("data-n") for e in lines] == ["4", "2", "1"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.floats(0, 1.7e308, allow_nan=False, allow_infinity=False), min_size=1, max_size=80),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_every_loss_is_plotted(runs):
+    """Property: no point is dropped or added, and every vertex is a finite coordinate inside the viewBox."""
+    root = parse(plot(*runs))
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    for polyline in (e for e in find_class(root, "nnla-line") if e.tag.endswith("polyline")):
+        assert all(0 <= x <= width and 0 <= y <= height for x, y in vertices(polyline))
+    polylines = [e for e in find_class(root, "nnla-line") if e.tag.endswith("polyline")]
+    assert [len(vertices(e)) for e in polylines] == [len(r) for r in runs]
+    markers = find_class(root, "nnla-markers")[: len(runs)]
+    assert [int(m.get("data-n", "0")) for m in markers] == [
+        len(r) if len(r) <= svg.MARK_EVERY_POINT_UP_TO else 1 for r in runs
+    ]
+
+
+def test_a_shorter_series_ends_where_its_data_ends():
+    """A run that diverged after 3 steps stops at step 3, the x of step 3 on the shared axis of 10 steps."""
+    root = parse(plot(list(np.linspace(5, 1, 11)), [5.0, 20.0, 400.0, 9000.0]))
+    long, short = (vertices(e) for e in find_class(root, "nnla-line") if e.tag.endswith("polyline"))
+    assert short[-1][0] == pytest.approx(long[3][0], abs=COORD_TOL)
+    assert [x for x, _ in long] == sorted(x for x, _ in long)
+
+
+@pytest.mark.parametrize(
+    ("losses", "scale"),
+    [
+        ([100.0, 10.0, 1.0], "linear"),  # exactly 2 decades: not more than 2
+        ([1000.0, 10.0, 1.0], "log"),
+        ([5.0, 1e-9], "log"),
+        ([5.65, 0.0], "linear"),  # one positive value spans no decades
+        ([0.0, 0.0], "linear"),
+    ],
+)
+def test_log_scale_is_chosen_when_the_losses_span_more_than_two_decades(losses, scale):
+    assert parse(plot(losses)).get("data-scale") == scale
+
+
+def test_log_scale_can_be_forced_either_way():
+    assert parse(plot([1000.0, 1.0], log_scale=False)).get("data-scale") == "linear"
+    assert parse(plot([2.0, 1.0], log_scale=True)).get("data-scale") == "log"
+
+
+def test_linear_ticks_are_round_numbers_covering_the_data():
+    """The essay's one step, 5.65 to 0: y ticks 0, 2, 4, 6 and x ticks 0, 1."""
+    root = parse(plot([5.65, 0.0]))
+    assert tick_labels(root, "y") == ["0", "2", "4", "6"]
+    assert tick_labels(root, "x") == ["0", "1"]
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [
+        (1.0, ["0", "0.2", "0.4", "0.6", "0.8", "1"]),
+        (0.3, ["0", "0.1", "0.2", "0.3"]),
+        (47.0, ["0", "10", "20", "30", "40", "50"]),
+        (3e-4, ["0", "1×10−4", "2×10−4", "3×10−4"]),
+        (2e5, ["0", "50000", "100000", "150000", "200000"]),
+        (9e5, ["0", "2×105", "4×105", "6×105", "8×105", "1×106"]),
+    ],
+)
+def test_linear_tick_labels(top, expected):
+    assert tick_labels(parse(plot([top, 0.0])), "y") == expected
+
+
+def test_log_ticks_are_powers_of_ten_with_superscript_exponents():
+    """Decades from 10^-4 to 10^2, written as 10 with the exponent in a raised tspan."""
+    root = parse(plot([100.0, 1.0, 0.01, 0.0001]))
+    assert tick_labels(root, "y") == [f"10{e}".replace("-", "−") for e in range(-4, 3)]
+    (group,) = find_class(root, "nnla-axis-y")
+    sups = [t for t in group.iter("{http://www.w3.org/2000/svg}tspan")]
+    assert [s.text for s in sups] == ["−4", "−3", "−2", "−1", "0", "1", "2"]
+    assert all(s.get("dy", "").startswith("-") for s in sups)
+
+
+def test_log_ticks_thin_out_over_many_decades():
+    """From 10^-17 to 10^5 the labels step by several decades, never more than about seven of them."""
+    labels = tick_labels(parse(plot([1e5, 1e-17])), "y")
+    assert 3 <= len(labels) <= 8
+    assert labels[0] == "10−20"
+    assert labels[-1] == "108"
+
+
+def test_x_ticks_step_through_the_run():
+    assert tick_labels(parse(plot(list(np.linspace(5, 1, 51)))), "x") == ["0", "10", "20", "30", "40", "50"]
+
+
+def test_zeros_on_a_log_scale_sit_on_their_own_baseline():
+    """A loss of 0 is plotted on the baseline labelled 0, below the lowest decade, and the desc says so."""
+    root = parse(plot([100.0, 1.0, 0.01, 0.0]))
+    assert root.get("data-scale") == "log"
+    (line,) = [e for e in find_class(root, "nnla-line") if e.tag.endswith("polyline")]
+    points = vertices(line)
+    assert len(points) == 4
+    assert points[3][1] == pytest.approx(tick_y(root, "0"), abs=COORD_TOL)
+    assert points[3][1] > tick_y(root, "10−2") > points[1][1]
+    assert "1 value equal to 0 is drawn on a separate baseline marked 0" in root.find("s:desc", NS).text
+
+
+def test_reference_line_is_drawn_at_its_value_and_named_in_the_legend():
+    """The dashed line's y is the y of a loss with the same value; the legend gives its label and value."""
+    root = parse(plot([4.0, 2.0, 0.0], reference=(2.0, "least squares")))
+    (ref,) = [e for e in find_class(root, "nnla-reference") if e.get("data-value")]  # not the legend sample
+    (line,) = [e for e in find_class(root, "nnla-line") if e.tag.endswith("polyline")]
+    assert float(ref.get("y1", "nan")) == float(ref.get("y2", "nan"))
+    assert float(ref.get("y1", "nan")) == pytest.approx(vertices(line)[1][1], abs=COORD_TOL)
+    assert ref.get("data-value") == "2.0"
+    assert "least squares (2)" in ["".join(t.itertext()) for t in find_class(root, "nnla-legend-label")]
+    assert "Dashed line: least squares, 2." in root.find("s:desc", NS).text
+
+
+def test_no_reference_line_unless_asked():
+    assert find_class(parse(plot([4.0, 2.0])), "nnla-reference") == []
+
+
+def test_legend_only_with_several_series_or_a_reference():
+    assert find_class(parse(plot([4.0, 2.0])), "nnla-legend-item") == []
+    labels = find_class(parse(plot([4.0, 2.0], [3.0, 1.0])), "nnla-legend-label")
+    assert ["".join(t.itertext()) for t in labels] == ["run 0", "run 1"]
+    assert len(find_class(parse(plot([4.0, 2.0], reference=(1.0, "r"))), "nnla-legend-item")) == 2
+
+
+def test_axis_titles():
+    root = parse(plot([4.0, 2.0], y_label="loss (MSE)"))
+    assert ["".join(t.itertext()) for t in find_class(root, "nnla-axis-title")] == ["loss (MSE)", "step"]
+    assert "loss (SSE)" in ["".join(t.itertext()) for t in find_class(parse(plot([1.0])), "nnla-axis-title")]
+
+
+@pytest.mark.parametrize(
+    ("runs", "summary"),
+    [
+        ([[5.65, 0.0]], "The essay's step. Loss falls from 5.65 to 0 in 1 step."),
+        ([[2.0]], "The essay's step. Loss is 2 at step 0."),
+        ([[1.0, 3.0, 9.0]], "The essay's step. Loss rises from 1 to 9 in 2 steps."),
+        ([[4.0, 0.5, 4.0]], "The essay's step. Loss starts and ends at 4 over 2 steps (lowest 0.5 at step 1)."),
+        (
+            [[4.0, 2.0, 1.0], [4.0, 8.0]],
+            "The essay's step. 2 series. run 0: loss falls from 4 to 1 in 2 steps; "
+            "run 1: loss rises from 4 to 8 in 1 step, ending at step 1 of 2.",
+        ),
+    ],
+)
+def test_description_ends_with_a_summary_of_the_data(runs, summary):
+    root = parse(plot(*runs, description="The essay's step"))
+    assert root.find("s:desc", NS).text == summary
+
+
+# --- tensor_figure -----------------------------------------------------------------------------------
+
+
+def test_zero_cells_are_marked_differently_from_nonzero_ones():
+    """n=3, z=2, diagonal slices: 6 zero cells (dotted, unfilled) and 6 nonzero (filled by magnitude)."""
+    root = parse(tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac"))
+    cells = find_class(root, "nnla-cell")
+    zeros, nonzeros = find_class(root, "nnla-zero"), find_class(root, "nnla-nonzero")
+    zeros = [c for c in zeros if c in cells]
+    assert (len(cells), len(zeros), len(nonzeros)) == (12, 6, 6)
+    assert {c.get("data-index") for c in nonzeros} == {f"{i},{j},{j}" for i in (1, 2, 3) for j in (1, 2)}
+    assert all(c.find("s:rect", NS).get("fill-opacity") is None for c in zeros)
+    assert all(float(c.find("s:rect", NS).get("fill-opacity", "0")) > 0 for c in nonzeros)
+    css = root.find("s:style", NS).text or ""
+    assert "#jac .nnla-cell.nnla-zero text{opacity:.6}" in css
+    assert re.search(r"#jac \.nnla-zero rect\{fill:none;[^}]*stroke-dasharray", css)
+
+
+def test_cells_show_their_values_and_signs():
+    root = parse(tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac"))
+    texts = {c.get("data-index"): "".join(c.itertext()) for c in find_class(root, "nnla-cell")}
+    assert texts["1,1,1"] == "1.5"
+    assert texts["1,2,2"] == "−2"
+    assert texts["1,1,2"] == "0"
+    assert texts["2,1,1"] == "0.25"
+    assert "nnla-negative" in classes(next(c for c in find_class(root, "nnla-cell") if c.get("data-index") == "1,2,2"))
+
+
+def test_opacity_grows_with_magnitude():
+    J = np.array([[[1.0, -2.0], [3.0, -4.0]]])
+    root = parse(tensor_figure(J, title="J", description="", id_prefix="jac"))
+    opacity = [float(c.find("s:rect", NS).get("fill-opacity", "nan")) for c in find_class(root, "nnla-cell")]
+    assert opacity == sorted(opacity)
+    assert opacity[0] < opacity[-1] <= 1
+
+
+def test_slice_headings_and_index_captions():
+    root = parse(
+        tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac", row_label="r", col_label="c")
+    )
+    assert ["".join(t.itertext()) for t in find_class(root, "nnla-heading")] == ["r = 1", "r = 2", "r = 3"]
+    (caption,) = find_class(root, "nnla-caption")
+    assert caption.text == "in each slice: row c = 1…2, column k = 1…2"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.integers(1, 6).flatmap(
+            lambda z: st.lists(
+                st.sampled_from([0.0, 0.0, 1.0, -2.5, 1e-7, 123.0]), min_size=n * z * z, max_size=n * z * z
+            ).map(lambda v: np.array(v).reshape(n, z, z))
+        )
+    )
+)
+def test_one_cell_per_entry_and_zeros_counted(J):
+    """Property: one cell per entry, and the zero cells are exactly the entries equal to 0."""
+    root = parse(tensor_figure(J, title="J", description="", id_prefix="t"))
+    cells = find_class(root, "nnla-cell")
+    assert len(cells) == J.size
+    assert sum("nnla-zero" in classes(c) for c in cells) == int((J == 0).sum())
+    assert [float(c.get("data-value", "nan")) for c in cells] == list(J.ravel())
+
+
+@pytest.mark.parametrize(
+    ("J", "summary"),
+    [
+        (
+            diagonal_tensor(),
+            "3 slices i = 1…3, each 2×2 with rows j and columns k; 6 of 12 entries are nonzero, "
+            "all on the diagonal j = k; the nonzero entries range from −2 to 3.",
+        ),
+        (np.zeros((1, 2, 2)), "1 slice i = 1…1, each 2×2 with rows j and columns k; all 4 entries are 0."),
+        (
+            np.full((2, 1, 1), 2.0),
+            "2 slices i = 1…2, each 1×1 with rows j and columns k; 2 of 2 entries are nonzero; "
+            "every nonzero entry is 2.",
+        ),
+    ],
+)
+def test_tensor_description_summarises_the_entries(J, summary):
+    root = parse(tensor_figure(J, title="J", description="The Jacobian", id_prefix="jac"))
+    assert root.find("s:desc", NS).text == f"The Jacobian. {summary}"
+
+
+def test_wide_tensors_wrap_onto_several_rows():
+    """Six 6×6 slices do not fit side by side in 600 px, so they wrap; the figure stays at most 640 wide."""
+    root = parse(tensor_figure(np.ones((6, 6, 6)), title="J", description="", id_prefix="t"))
+    headings = find_class(root, "nnla-heading")
+    assert len({t.get("y") for t in headings}) > 1
+    assert float(root.get("viewBox", "").split()[2]) <= 640
+
+
+# --- input errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("J", "message"),
+    [
+        (np.ones((3, 2)), "J must be a 3-D array of shape (n, z, z) with n, z >= 1; got shape (3, 2)"),
+        (np.ones((3, 2, 3)), "J must be a 3-D array of shape (n, z, z) with n, z >= 1; got shape (3, 2, 3)"),
+        (np.ones((0, 2, 2)), "J must be a 3-D array of shape (n, z, z) with n, z >= 1; got shape (0, 2, 2)"),
+        (np.array([[[1.0, 0.0], [0.0, np.nan]]]), "J must contain only finite numbers; got nan at index (0, 1, 1)"),
+    ],
+)
+def test_tensor_input_errors_name_the_argument_and_shape(J, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        tensor_figure(J, title="J", description="", id_prefix="t")
+
+
+def test_tensor_rejects_non_numbers():
+    with pytest.raises(TypeError, match="J must be an array of real numbers"):
+        tensor_figure([[["a"]]], title="J", description="", id_prefix="t")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"series": []}, ValueError, "series must hold at least one Series; got an empty sequence"),
+        ({"series": Series("a", [1.0])}, TypeError, "series must be a sequence of Series"),
+        ({"series": [[1.0, 2.0]]}, TypeError, "series[0] must be a Series; got list"),
+        (
+            {"series": [Series("a", [1.0]), Series("b", [[1.0, 2.0]])]},
+            ValueError,
+            "series[1].losses must be a 1-D array of shape (k,) with k >= 1; got shape (1, 2)",
+        ),
+        (
+            {"series": [Series("a", [])]},
+            ValueError,
+            "series[0].losses must be a 1-D array of shape (k,) with k >= 1; got shape (0,)",
+        ),
+        (
+            {"series": [Series("a", [1.0, np.inf])]},
+            ValueError,
+            "series[0].losses must contain only finite numbers; got inf at index (1,)",
+        ),
+        (
+            {"series": [Series("a", [1.0, -0.5])]},
+            ValueError,
+            "series[0].losses must be non-negative (a loss); got -0.5 at index 1",
+        ),
+        ({"series": [Series("", [1.0])]}, ValueError, "series[0].label must not be empty"),
+        ({"id_prefix": "1fig"}, ValueError, "id_prefix must start with a letter"),
+        ({"id_prefix": "a b"}, ValueError, "got 'a b'"),
+        ({"title": ""}, ValueError, "title must not be empty"),
+        ({"title": "a\x00b"}, ValueError, "title must not contain control characters"),
+        ({"description": 3}, TypeError, "description must be a str; got int"),
+        ({"reference": (np.nan, "x")}, ValueError, "reference value must be a finite, non-negative loss; got nan"),
+        ({"reference": (-1.0, "x")}, ValueError, "reference value must be a finite, non-negative loss; got -1.0"),
+        ({"reference": 2.0}, TypeError, "reference must be a (value, label) tuple or None; got 2.0"),
+        ({"width": 100}, ValueError, "width must be at least 240 px; got 100"),
+        ({"height": 50.0}, TypeError, "height must be an int (px); got float"),
+        ({"log_scale": "yes"}, TypeError, "log_scale must be True, False or None; got 'yes'"),
+        (
+            {"series": [Series("a", [0.0, 0.0])], "log_scale": True},
+            ValueError,
+            "log_scale=True needs at least one positive loss; every loss is 0",
+        ),
+    ],
+)
+def test_loss_plot_input_errors_name_the_argument(kwargs, error, message):
+    args = {"series": [Series("a", [2.0, 1.0])], "title": "t", "description": "d", "id_prefix": "p"}
+    args.update(kwargs)
+    with pytest.raises(error, match=re.escape(message)):
+        loss_plot(**args)
