@@ -358,3 +358,58 @@ def test_scanner_skips_code_spans(before: str, tex: str, after: str) -> None:
     """Math syntax inside a longer code span, or with the $ outside missing, is not math."""
     assert list(_iter_inline_math(f"{before}```$`{tex}`$```{after}")) == []
     assert list(_iter_inline_math(f"{before}`{tex}`${after}")) == []
+
+
+# --- deferred math and a real MkDocs build ----------------------------------------------------------------
+
+
+def test_deferred_math_is_light_until_restored(cache_dir: Path) -> None:
+    """With defer, the page holds TeX stand-ins; restore() puts KaTeX's HTML back, stand-ins and all gone."""
+    html, _ = convert("A $`x_1`$.\n\n```math\ny_2\n```\n", cache_dir, defer=True)
+    assert 'class="katex' not in html
+    assert re.findall(r'<span class="nnla-math-deferred" data-key="[0-9a-f]{24}">([^<]*)</span>', html) == [
+        "x_1",
+        "y_2",
+    ]
+    restored = katex.restore(html)
+    assert "nnla-math-deferred" not in restored
+    assert tex_of(restored) == ["x_1", "y_2"]
+    assert '<div class="nnla-math-display"><span class="katex-display">' in restored
+
+
+def test_restore_refuses_an_unknown_stand_in() -> None:
+    """A stand-in whose HTML this process never rendered is an error, not a silently missing formula."""
+    with pytest.raises(KatexSetupError, match="no rendered math"):
+        katex.restore('<span class="nnla-math-deferred" data-key="0123456789abcdef01234567">x</span>')
+
+
+def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
+    """A strict Material build: math in the page, the title and the nav read the TeX, search indexes the TeX."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Loss $`L_{ij}`$\n\nText $`a * b_1`$.\n\n## Step $`\\eta`$\n\n```math\n\\sum_i e_i^2\n```\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "hook.py").write_text(
+        "from nnla.site.katex import restore\n\n\ndef on_post_page(output, page, config):\n"
+        "    return restore(output)\n",
+        encoding="utf-8",
+    )
+    settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true, defer: true}}"
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nstrict: true\ntheme: {name: material, font: false}\nhooks: [hook.py]\n"
+        f"markdown_extensions:\n  - toc: {{permalink: true}}\n  - nnla.site.mdext: {settings}\n",
+        encoding="utf-8",
+    )
+    build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert tex_of(page) == ["L_{ij}", "a * b_1", "\\eta", "\\sum_i e_i^2"]
+    assert "nnla-math-deferred" not in page
+    assert 'id="step-eta"' in page
+    assert "<title>T</title>" in page
+    search = (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "katex" not in search
+    assert "a * b_1" in search

@@ -317,6 +317,7 @@ class KatexRenderer:
         self._version: str | None = None
         self._worker: _Worker | None = None
         self._memory: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._dirs: set[Path] = set()
         self._lock = threading.Lock()
 
     @property
@@ -410,16 +411,19 @@ class KatexRenderer:
             return None  # missing or damaged: render again and overwrite
 
     def _write_disk(self, key: str, entry: tuple[str, tuple[str, ...]]) -> None:
+        """Write one entry atomically: to a temporary name unique to this process, then renamed."""
         path = self._path(key)
+        tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=path.parent, prefix=".tmp-", suffix=".json", delete=False
-            ) as tmp:
-                json.dump({"html": entry[0], "warnings": list(entry[1])}, tmp, ensure_ascii=False)
-            os.replace(tmp.name, path)
+            if path.parent not in self._dirs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._dirs.add(path.parent)
+            tmp.write_text(json.dumps({"html": entry[0], "warnings": list(entry[1])}), encoding="utf-8")
+            os.replace(tmp, path)
         except OSError as err:
             log.debug("cannot write the KaTeX cache entry %s: %s", path, err)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def close(self) -> None:
         """Stop the `node` process, if running; the next cache miss starts a new one."""

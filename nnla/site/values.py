@@ -31,6 +31,8 @@ TRACE_STEPS = 12
 LITERAL_STEPS = 400
 #: A step above the stable range for the running example (its bound is 1/7).
 ABOVE_LR = 0.15
+#: The step of the toy descent that converges (it converges for any step below 1).
+TOY_LR = 0.25
 #: Steps of the batch traces.
 BATCH_STEPS = 200
 
@@ -190,6 +192,7 @@ def _running_values() -> list[Value]:
             inputs,
             "Gradient descent on the SSE with step lr_max: the loss oscillates and never falls.",
         ),
+        _scalar("lr_above", ABOVE_LR, "A step just above the largest stable step, for the trace that diverges."),
         _trace(
             "trace_above",
             nnla.gradient_descent(x, W, b, t, lr=ABOVE_LR, steps=TRACE_STEPS * 4, reduction="sum"),
@@ -262,7 +265,8 @@ def _toy_values() -> list[Value]:
         table("toy_swapped", 1.0, 3, True, "The essay's swapped rule with a unit step: Z goes up."),
         _scalar("toy_swapped_Z1", swapped[1, 2], "Z after one step of the swapped rule."),
         table("toy_unit", 1.0, 4, False, "The corrected rule with a unit step: it oscillates, Z stays put."),
-        table("toy_step", 0.25, 8, False, "The corrected rule with a quarter step: it converges."),
+        _scalar("toy_lr", TOY_LR, "The step of the converging toy descent."),
+        table("toy_step", TOY_LR, 8, False, "The corrected rule with a quarter step: it converges."),
         _scalar(
             "toy_lr_bound",
             2.0 / float(np.linalg.eigvalsh(hessian).max()),
