@@ -168,6 +168,9 @@ def copy_real_site(folder: Path, config: Path) -> Path:
         if (source / sub).is_dir():
             shutil.copytree(source / sub, folder / sub)
     (folder / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
+    this_page = folder / "docs" / PAGE.name
+    if not this_page.exists():  # the page this script writes; the site's nav expects it
+        this_page.write_text("# How the site is built\n\nThe benchmark has not been run yet.\n", encoding="utf-8")
     return folder / "mkdocs.yml"
 
 
@@ -234,9 +237,12 @@ def _serve_driver(config_file: str, page: str, salt: int) -> None:
     change starts `node` (the initial build found every formula cached); later ones reuse it. Prints one
     JSON line with the times.
     """
+    import logging
+
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     site_dir = str(Path(config_file).parent / "site")
     page_path = Path(config_file).parent / "docs" / page
     original = page_path.read_text(encoding="utf-8")
@@ -606,6 +612,7 @@ def machine() -> dict[str, str]:
         "machine": platform.machine(),
         "cpu": cpu or "unknown",
         "nproc": str(os.cpu_count()),
+        "load": f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown",
         "python": platform.python_version(),
         "node": command_output(["node", "--version"]),
         "katex": katex_version(NODE_MODULES),
@@ -644,6 +651,10 @@ def render_page(info: dict[str, str], runs: int, tables: str) -> str:
           and a stale formula is never served. A build whose formulas are all cached does not start
           `node` at all; in `mkdocs serve` an in-memory copy answers before the disk is read. Delete the
           folder to start over.
+        - **Light pages while the build works on them.** KaTeX's HTML is bulky (some 2 KB and 150 tags a
+          formula), and the search plugin parses every page's HTML to index it. So the pages carry a
+          short stand-in holding the TeX until the very end of each page's build, when the hook puts the
+          rendered HTML back: the search index gets the TeX, and the build does not parse KaTeX's HTML.
         - **A formula KaTeX rejects fails the build**, naming the page, the line and KaTeX's message.
         - **Offline.** KaTeX's stylesheet and fonts come from the npm package `katex`, pinned in
           `package.json` and `package-lock.json` to the version that renders the formulas and installed by
@@ -656,8 +667,9 @@ def render_page(info: dict[str, str], runs: int, tables: str) -> str:
         ## What it costs
 
         Measured by `benchmarks/bench_build.py` on {info["date"]}: {info["machine"]}, {info["nproc"]} cores
-        ({info["cpu"]}), Python {info["python"]}, Node.js {info["node"]}, KaTeX {info["katex"]}, MkDocs
-        {info["mkdocs"]}, Material {info["material"]}. Each time is the median of {runs} runs. "Math off"
+        ({info["cpu"]}; load average {info["load"]} when it started), Python {info["python"]},
+        Node.js {info["node"]}, KaTeX {info["katex"]}, MkDocs {info["mkdocs"]}, Material
+        {info["material"]}. Each time is the median of {runs} runs, math on and off alternating. "Math off"
         is the same site built with `NNLA_MATH=off`; the ratio is the figure that counts, since absolute
         times vary between machines. A rebuild in the serving process is what `mkdocs serve` does after a
         save: it reloads the configuration and builds again in the same process.

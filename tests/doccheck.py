@@ -36,7 +36,14 @@ TEX_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{(-?\d+)\})?")
 #: The same numbers as HTML text in the trace tables: a real minus sign and a superscript exponent.
 HTML_NUMBER = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:×10\^?([−-]?\d+))?$")
 #: The traces the essay's corrections rest on.
-REQUIRED_TRACES = {"trace_literal", "trace_stable", "trace_boundary", "trace_batch", "trace_batch_noisy"}
+REQUIRED_TRACES = {
+    "trace_literal",
+    "trace_stable",
+    "trace_boundary",
+    "trace_above",
+    "trace_batch",
+    "trace_batch_noisy",
+}
 #: The seed of the batch examples, as the pages state it.
 SEED = 2023
 
@@ -47,6 +54,7 @@ INPUTS = {
     "b",
     "t",
     "lr",
+    "lr_above",
     "batch_X",
     "batch_T",
     "batch_T_noisy",
@@ -213,6 +221,7 @@ def recompute(p: Published) -> dict[str, Callable[[], Any]]:
         "toy_swapped_Z1": lambda: toy(1.0, 1, swapped=True)[1][3],
         "toy_unit": lambda: toy(1.0, len(p["toy_unit"]) - 1, swapped=False),
         "toy_step": lambda: toy(0.25, len(p["toy_step"]) - 1, swapped=False),
+        "toy_lr": lambda: 0.25,  # the quarter step the essay's converging toy descent takes
         "toy_lr_bound": lambda: 2.0 / 2.0,  # Z = w² + y² has Hessian 2I
         "square_at_4": lambda: 4.0**2,
         "square_at_5": lambda: 5.0**2,
@@ -295,6 +304,7 @@ def traces_behave_as_the_pages_say(site: Site) -> list[str]:
     p = site.published
     lr_max = p["lr_max"]
     literal, stable, boundary = p["trace_literal"], p["trace_stable"], p["trace_boundary"]
+    above = p["trace_above"]["losses"]
     noisy = p["trace_batch_noisy"]["losses"]
     lstsq = p["batch_lstsq_mse"]
     expectations = [
@@ -309,6 +319,11 @@ def traces_behave_as_the_pages_say(site: Site) -> list[str]:
             is None,
             "trace_boundary: at lr_max the loss stays where it starts",
         ),
+        (
+            p["trace_above"]["lr"] == p["lr_above"] > lr_max,
+            f"trace_above: its step is lr_above = {p['lr_above']!r}, above lr_max = {lr_max!r}",
+        ),
+        (all(b > a for a, b in zip(above, above[1:])), "trace_above: above lr_max the loss grows at every step"),
         (p["batch_lr"] < p["batch_lr_max"], "batch_lr is below batch_lr_max"),
         (p["trace_batch"]["losses"][-1] < 1e-20, "trace_batch: a consistent batch goes down to zero loss"),
         (

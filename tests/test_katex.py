@@ -389,7 +389,8 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
     from mkdocs.config import load_config
 
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text(
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "docs" / "loss.md").write_text(
         "# Loss $`L_{ij}`$\n\nText $`a * b_1`$.\n\n## Step $`\\eta`$\n\n```math\n\\sum_i e_i^2\n```\n",
         encoding="utf-8",
     )
@@ -405,11 +406,11 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
         encoding="utf-8",
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
-    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "site" / "loss" / "index.html").read_text(encoding="utf-8")
     assert tex_of(page) == ["L_{ij}", "a * b_1", "\\eta", "\\sum_i e_i^2"]
     assert "nnla-math-deferred" not in page
     assert 'id="step-eta"' in page
-    assert "<title>T</title>" in page
+    assert "<title>Loss L_{ij} - T</title>" in page
     search = (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "katex" not in search
     assert "a * b_1" in search

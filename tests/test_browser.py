@@ -1,0 +1,442 @@
+"""Every page of the built site in a real browser: Debian's Chromium, driven by Playwright, over 127.0.0.1.
+
+One module fixture visits every page: once at 1280 px in the light palette, then in the dark palette after
+clicking the header's palette toggle as a reader would, and once at 390 px (a phone). It records what the
+page logged, every request it made, and what the tests below assert on; it also saves a full-page
+screenshot of every page in both palettes to ``test-artifacts/screenshots/``.
+
+Without Chromium or Playwright the tests are skipped, unless ``NNLA_REQUIRE_BROWSER=1`` (as in CI), when they
+fail instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ARTIFACTS, ServedSite
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # A backstop behind the request routing below: no host name but 127.0.0.1 resolves at all.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+#: The two widths at which no formula may widen the page: a laptop and a phone.
+WIDE, NARROW = 1280, 390
+#: WCAG 2.1 minimum contrast: 4.5:1 for text (1.4.3), 3:1 for the lines of a graph (1.4.11).
+TEXT_CONTRAST, GRAPHIC_CONTRAST = 4.5, 3.0
+SCREENSHOTS = ARTIFACTS / "screenshots"
+#: Pages of the essay that must be among those visited.
+ESSAY = {"", "part-1/", "part-2/", "errata/"}
+
+
+# -------------------------------------------------------------------------------------- what the page reports
+
+#: KaTeX's stylesheet and fonts, once the page's fonts have settled.
+KATEX_JS = """async () => {
+    await document.fonts.ready;
+    const katex = document.querySelector('.katex');
+    if (!katex) return null;
+    return {
+        fontFamily: getComputedStyle(katex).fontFamily,
+        check: document.fonts.check('16px KaTeX_Main'),
+        loaded: [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, '')),
+    };
+}"""
+
+#: Whether the page is wider than the window, and if so, which elements stick out (and are not inside a box
+#: that scrolls or clips them); and which display formulas are wider than their box.
+OVERFLOW_JS = """() => {
+    const width = window.innerWidth;
+    const describe = el => {
+        const owner = el.closest('[data-nnla-name]');
+        const section = el.closest('h1, h2, h3, h4, p, li, td, figure, div[class]');
+        const name = el.tagName.toLowerCase() + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+        const where = owner ? ` in ${owner.dataset.nnlaName}` : '';
+        const text = (section || el).textContent.trim().replace(/\\s+/g, ' ').slice(0, 60);
+        return `${name}${where} ("${text}")`;
+    };
+    const clipped = el => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= width + 1) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const scrollWidth = document.scrollingElement.scrollWidth;
+    const offenders = [];
+    if (scrollWidth > width) {
+        for (const el of document.body.querySelectorAll('*')) {
+            const box = el.getBoundingClientRect();
+            if (box.width > 0 && box.right > width + 1 && !clipped(el)) offenders.push(describe(el));
+            if (offenders.length >= 8) break;
+        }
+    }
+    const boxes = [...document.querySelectorAll('.nnla-math-display')];
+    const wide = boxes.filter(b => b.scrollWidth > b.clientWidth + 1);
+    return {
+        scrollWidth, width, offenders,
+        displays: boxes.length,
+        scrolling: wide.filter(b => ['auto', 'scroll'].includes(getComputedStyle(b).overflowX)).length,
+        cut: wide.filter(b => !['auto', 'scroll'].includes(getComputedStyle(b).overflowX)).map(describe),
+    };
+}"""
+
+#: Each figure: its text alternative, and the colours of its text and lines with what lies beneath them.
+FIGURES_JS = """() => {
+    const background = el => {
+        for (let a = el; a; a = a.parentElement) {
+            const colour = getComputedStyle(a).backgroundColor;
+            if (!/^rgba\\(.*,\\s*0\\)$/.test(colour) && colour !== 'transparent') return colour;
+        }
+        return 'rgb(255, 255, 255)';
+    };
+    const opacity = (el, root) => {
+        let alpha = 1;
+        for (let a = el; a && a !== root.parentElement; a = a.parentElement) {
+            alpha *= parseFloat(getComputedStyle(a).opacity);
+        }
+        return alpha;
+    };
+    return [...document.querySelectorAll('figure.nnla-figure')].map(figure => {
+        const svg = figure.querySelector('svg');
+        if (!svg) return {name: figure.dataset.nnlaName, svg: false};
+        const page = background(figure);
+        const shapes = [...svg.querySelectorAll('rect')].filter(r => getComputedStyle(r).fill !== 'none');
+        const beneath = (el, box) => {
+            const x = box.left + box.width / 2, y = box.top + box.height / 2;
+            return shapes.filter(r => {
+                const b = r.getBoundingClientRect();
+                return (r.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)
+                    && b.left <= x && x <= b.right && b.top <= y && y <= b.bottom;
+            }).map(r => [getComputedStyle(r).fill,
+                         parseFloat(getComputedStyle(r).fillOpacity) * opacity(r, svg)]);
+        };
+        const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+            const style = getComputedStyle(t);
+            return {
+                text: t.textContent.trim(), colour: style.fill,
+                alpha: parseFloat(style.fillOpacity) * opacity(t, svg),
+                under: [[page, 1], ...beneath(t, t.getBoundingClientRect())],
+            };
+        });
+        const lines = [...svg.querySelectorAll('.nnla-line')].map(l => {
+            const style = getComputedStyle(l);
+            return {colour: style.stroke, alpha: parseFloat(style.strokeOpacity) * opacity(l, svg)};
+        });
+        const ids = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+        return {
+            name: figure.dataset.nnlaName, svg: true, role: svg.getAttribute('role'),
+            labels: ids.map(id => {
+                const el = document.getElementById(id);
+                return {id, tag: el && el.tagName.toLowerCase(), text: el ? el.textContent.trim() : null,
+                        inside: el ? svg.contains(el) : false};
+            }),
+            height: svg.getBoundingClientRect().height, page, texts, lines,
+        };
+    });
+}"""
+
+
+# --------------------------------------------------------------------------------------------------- colours
+
+
+def parse_colour(css: str) -> tuple[float, float, float, float]:
+    """An `rgb()`/`rgba()` colour as Chromium computes it: (r, g, b) from 0 to 255 and alpha from 0 to 1."""
+    match = re.fullmatch(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)", css.strip())
+    if match is None:
+        raise ValueError(f"cannot read the colour {css!r}")
+    r, g, b, a = match.groups()
+    return float(r), float(g), float(b), float(a) if a is not None else 1.0
+
+
+def over(top: str, alpha: float, bottom: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Paint `top` with `alpha` (times its own alpha) over an opaque `bottom`."""
+    r, g, b, a = parse_colour(top)
+    a *= alpha
+    return (a * r + (1 - a) * bottom[0], a * g + (1 - a) * bottom[1], a * b + (1 - a) * bottom[2])
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG contrast ratio, from 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def backdrop(layers: list[list[Any]]) -> tuple[float, float, float]:
+    """The opaque colour the stack of (colour, alpha) layers paints, the page first."""
+    colour = (255.0, 255.0, 255.0)
+    for css, alpha in layers:
+        colour = over(css, alpha, colour)
+    return colour
+
+
+def test_contrast_matches_wcag_examples() -> None:
+    """The contrast arithmetic the legibility test relies on, against WCAG's known values."""
+    assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert contrast((118, 118, 118), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
+    assert over("rgba(0, 0, 0, 0.5)", 1.0, (255, 255, 255)) == pytest.approx((127.5, 127.5, 127.5))
+    assert backdrop([["rgb(30, 33, 41)", 1.0]]) == (30.0, 33.0, 41.0)
+
+
+# ---------------------------------------------------------------------------------------------- the visits
+
+
+@dataclass
+class Visit:
+    """What one page showed and did, in both palettes and at both widths."""
+
+    path: str
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    katex: dict[str, Any] | None = None
+    overflow: dict[int, dict[str, Any]] = field(default_factory=dict)
+    figures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    scheme: dict[str, str | None] = field(default_factory=dict)
+    screenshots: list[Path] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return "/" + self.path
+
+
+def browser_unavailable() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed (pip install playwright)"
+    if not CHROMIUM.is_file():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    """The URL path of every HTML page of the site, relative to its root."""
+    paths = []
+    for page in sorted(site_dir.rglob("*.html")):
+        relative = page.relative_to(site_dir).as_posix()
+        paths.append(relative.removesuffix("index.html") if relative.endswith("index.html") else relative)
+    return paths
+
+
+def slug(path: str) -> str:
+    return path.strip("/").replace("/", "-").removesuffix(".html") or "home"
+
+
+@pytest.fixture(scope="module")
+def visits(served_site: ServedSite) -> Iterator[dict[str, Visit]]:
+    """Visit every page of the served site in Chromium; see the module's docstring."""
+    reason = browser_unavailable()
+    if reason:
+        if os.environ.get("NNLA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"NNLA_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    results = {path: Visit(path) for path in page_paths(served_site.site.site_dir)}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for visit in results.values():
+                for width in (WIDE, NARROW):
+                    _visit(browser, served_site, visit, width)
+        finally:
+            browser.close()
+    yield results
+
+
+def _visit(browser: Any, served: ServedSite, visit: Visit, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
+    try:
+        context.route("**/*", lambda route: _only_local(route, served, visit))
+        page = context.new_page()
+        page.on("console", lambda message: _console(message, visit, width))
+        page.on("pageerror", lambda error: visit.errors.append(f"at {width} px: {error}"))
+        page.on("requestfailed", lambda request: _failed(request, served, visit))
+        page.on("response", lambda response: _response(response, visit))
+        page.goto(served.url(visit.path), wait_until="load")
+        katex = page.evaluate(KATEX_JS)  # also waits for document.fonts.ready
+        visit.overflow[width] = page.evaluate(OVERFLOW_JS)
+        if width != WIDE:
+            return
+        visit.katex = katex
+        for palette in ("light", "dark"):
+            if palette == "dark":
+                page.locator("form[data-md-component=palette] label:visible").click()
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+            visit.scheme[palette] = page.evaluate("document.body.dataset.mdColorScheme")
+            visit.figures[palette] = page.evaluate(FIGURES_JS)
+            shot = SCREENSHOTS / f"{slug(visit.path)}-{palette}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            visit.screenshots.append(shot)
+    finally:
+        context.close()
+
+
+def _only_local(route: Any, served: ServedSite, visit: Visit) -> None:
+    url = urlsplit(route.request.url)
+    if url.scheme in {"http", "https"} and url.netloc == served.host:
+        route.continue_()
+    else:
+        visit.outside.append(route.request.url)
+        route.abort()
+
+
+def _console(message: Any, visit: Visit, width: int) -> None:
+    if message.type == "error":
+        visit.console.append(f"at {width} px: {message.text} ({message.location.get('url', '')})")
+
+
+def _failed(request: Any, served: ServedSite, visit: Visit) -> None:
+    if urlsplit(request.url).netloc == served.host:
+        visit.failed.append(f"{request.url}: {request.failure}")
+
+
+def _response(response: Any, visit: Visit) -> None:
+    if response.status >= 400:
+        visit.failed.append(f"{response.url}: HTTP {response.status}")
+
+
+def each(problems: Iterator[str]) -> None:
+    found = list(problems)
+    assert not found, "\n".join(found)
+
+
+# ---------------------------------------------------------------------------------------------------- tests
+
+
+def test_every_page_is_visited(visits: dict[str, Visit]) -> None:
+    assert ESSAY <= set(visits), f"the essay's pages are not all in the site: {sorted(visits)}"
+
+
+def test_no_console_error_and_no_page_error(visits: dict[str, Visit]) -> None:
+    each((f"{v.name}: {e}" for v in visits.values() for e in v.console + v.errors))
+
+
+def test_every_request_goes_to_127_0_0_1(visits: dict[str, Visit]) -> None:
+    """Nothing is fetched from another host (the request is blocked, and named here)."""
+    each((f"{v.name} requested {url}" for v in visits.values() for url in v.outside))
+
+
+def test_every_local_request_succeeds(visits: dict[str, Visit]) -> None:
+    each((f"{v.name}: {failure}" for v in visits.values() for failure in v.failed))
+
+
+def test_katex_stylesheet_is_applied_and_its_fonts_load(visits: dict[str, Visit]) -> None:
+    with_math = [v for v in visits.values() if v.katex is not None]
+    assert {v.path for v in with_math} >= ESSAY, "the essay's pages should have formulas"
+
+    def problems() -> Iterator[str]:
+        for v in with_math:
+            assert v.katex is not None
+            if "KaTeX_Main" not in v.katex["fontFamily"]:
+                yield f"{v.name}: .katex has font-family {v.katex['fontFamily']!r}: KaTeX's stylesheet is missing"
+            if not v.katex["check"]:
+                yield f'{v.name}: document.fonts.check("16px KaTeX_Main") is false'
+            if "KaTeX_Main" not in v.katex["loaded"]:  # check() is also true for a font nobody declared
+                yield f"{v.name}: no KaTeX_Main font face loaded (loaded: {sorted(set(v.katex['loaded']))})"
+
+    each(problems())
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_no_formula_widens_the_page(visits: dict[str, Visit], width: int) -> None:
+    """The page never scrolls sideways; a wide display formula scrolls inside its own box instead."""
+
+    def problems() -> Iterator[str]:
+        for v in visits.values():
+            o = v.overflow[width]
+            if o["scrollWidth"] > o["width"]:
+                yield f"{v.name} at {width} px is {o['scrollWidth']} px wide, because of: {o['offenders']}"
+            for cut in o["cut"]:
+                yield f"{v.name} at {width} px: a display formula is cut off instead of scrolling: {cut}"
+
+    each(problems())
+
+
+def test_figures_are_present_with_text_alternatives(visits: dict[str, Visit]) -> None:
+    figures = [(v, f) for v in visits.values() for f in v.figures.get("light", [])]
+    assert figures, "no page has a figure"
+
+    def problems() -> Iterator[str]:
+        for v, f in figures:
+            where = f"{v.name}: the figure of {f['name']}"
+            if not f["svg"]:
+                yield f"{where} has no SVG"
+                continue
+            if f["role"] != "img":
+                yield f"{where} has role={f['role']!r}, not img"
+            if f["height"] <= 0:
+                yield f"{where} is not drawn (height {f['height']})"
+            labels = f["labels"]
+            if not labels or labels[0]["tag"] != "title":
+                yield f"{where}: aria-labelledby must name its <title> first, not {labels}"
+            for label in labels:
+                if not label["text"] or not label["inside"]:
+                    yield f"{where}: aria-labelledby names #{label['id']}, which is empty or not in the SVG"
+
+    each(problems())
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_figures_are_legible(visits: dict[str, Visit], palette: str) -> None:
+    """Figure text has a WCAG contrast of 4.5:1 with what lies beneath it, and loss curves 3:1 with the page."""
+    scheme = {"light": "default", "dark": "slate"}[palette]
+    figures = [(v, f) for v in visits.values() for f in v.figures.get(palette, []) if f["svg"]]
+    assert figures, "no page has a figure"
+
+    def problems() -> Iterator[str]:
+        for v in visits.values():
+            if v.scheme.get(palette) != scheme:
+                yield f"{v.name}: the {palette} palette is data-md-color-scheme={v.scheme.get(palette)!r}"
+        for v, f in figures:
+            page = backdrop([[f["page"], 1.0]])
+            for text in f["texts"]:
+                beneath = backdrop(text["under"])
+                ratio = contrast(over(text["colour"], text["alpha"], beneath), beneath)
+                if ratio < TEXT_CONTRAST:
+                    yield f"{v.name}: {f['name']}: text {text['text']!r} has contrast {ratio:.2f}"
+            for line in f["lines"]:
+                ratio = contrast(over(line["colour"], line["alpha"], page), page)
+                if ratio < GRAPHIC_CONTRAST:
+                    yield f"{v.name}: {f['name']}: a curve {line['colour']} has contrast {ratio:.2f}"
+
+    each(problems())
+
+
+def test_screenshots_of_every_page_in_both_palettes(visits: dict[str, Visit]) -> None:
+    for v in visits.values():
+        assert len(v.screenshots) == 2, v.name
+        for shot in v.screenshots:
+            assert shot.stat().st_size > 10_000, f"{shot} looks empty"
