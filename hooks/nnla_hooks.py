@@ -62,6 +62,10 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return _state["build"].page_content(html, page.file.src_uri)
 
 
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    return _state["build"].page_output(output)
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
     _state["build"].finish(config.site_dir)
 

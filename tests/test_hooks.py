@@ -53,7 +53,8 @@ def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) 
         f"<p>{out.splitlines()[2]}</p>", page=page("demo.md", config), config=config, files=Files([])
     )
     assert 'data-nnla-name="sse"' in html
-    assert 'class="katex"' in html
+    output = hooks(config).on_post_page(html, page=page("demo.md", config), config=config)
+    assert 'class="katex"' in output
 
 
 def test_on_page_markdown_fails_with_page_and_line(config: MkDocsConfig) -> None:

@@ -286,6 +286,29 @@ def test_math_in_admonition_and_list(cache_dir: Path) -> None:
     assert '<div class="nnla-math-display">' in item
 
 
+def test_math_in_html_blocks_and_details(cache_dir: Path) -> None:
+    """Math renders inside md_in_html blocks, raw HTML blocks and pymdownx.details."""
+    text = "\n".join(
+        [
+            '<div markdown="1">',
+            "In $`a_1`$",
+            "",
+            "```math",
+            "b_2",
+            "```",
+            "</div>",
+            "",
+            '<div class="raw">Raw $`c_3`$</div>',
+            "",
+            '??? note "Details"',
+            "    Hidden $`d_4`$",
+        ]
+    )
+    html, _ = convert(text, cache_dir)
+    assert tex_of(html) == ["a_1", "b_2", "c_3", "d_4"]
+    assert "\x02" not in html, "a stash placeholder was left in the page"
+
+
 def test_math_in_table_and_footnote(cache_dir: Path) -> None:
     """A pipe inside math does not split a table cell; footnotes may hold math."""
     html, _ = convert("| a | b |\n|---|---|\n| $`x|y`$ | c[^1] |\n\n[^1]: See $`z_1`$.\n", cache_dir)
@@ -414,3 +437,28 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
     search = (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "katex" not in search
     assert "a * b_1" in search
+
+
+def test_line_starting_with_a_code_span_is_no_fence(cache_dir: Path) -> None:
+    """```` ```math ```` at the start of a line is inline code, and math after it still renders."""
+    html, _ = convert("```` ```math ```` opens display math.\n\nThen $`x_1`$.\n", cache_dir)
+    assert "<code>```math</code> opens display math." in html
+    assert tex_of(html) == ["x_1"]
+
+
+def test_unclosed_code_fence_is_text(cache_dir: Path) -> None:
+    """An unclosed ``` fence is no code block, so the math after it renders."""
+    html, _ = convert("```python\n\nThen $`x_1`$.\n", cache_dir)
+    assert tex_of(html) == ["x_1"]
+
+
+def test_a_dead_worker_is_reported_and_replaced(renderer: KatexRenderer) -> None:
+    """If node dies mid-build the next formula says so, and the one after starts a fresh process."""
+    renderer.render("a", display=False)
+    assert renderer._worker is not None
+    renderer._worker._proc.kill()
+    renderer._worker._proc.wait()
+    with pytest.raises(KatexSetupError, match="exited with status"):
+        renderer.render("b", display=False)
+    assert "katex" in renderer.render("c", display=False)
+    assert renderer.stats.starts == 2

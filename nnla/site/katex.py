@@ -378,7 +378,12 @@ class KatexRenderer:
             self._worker = self._start()
             _running.add(self)
         self.stats.requests += 1
-        reply = self._worker.request(tex, {**options, "displayMode": bool(display)})
+        try:
+            reply = self._worker.request(tex, {**options, "displayMode": bool(display)})
+        except (KatexSetupError, OSError, ValueError):
+            self._worker.close()  # a broken worker is replaced on the next cache miss
+            self._worker = None
+            raise
         if "error" in reply:
             raise KatexError(tex, display, str(reply["error"]))
         return str(reply["html"]), tuple(str(w) for w in reply.get("warnings", ()))

@@ -125,6 +125,8 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
         while i < len(lines):
             line = lines[i]
             m = _FENCE_RE.match(line)
+            if m is not None and m.group("fence")[0] == "`" and "`" in m.group("info"):
+                m = None  # no backtick fence has a backtick after it: this line starts with a code span
             if m is None:
                 yield self._inline(line, i + 1)
                 i += 1
@@ -132,20 +134,24 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
             indent, fence = m.group("indent"), m.group("fence")
             end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == fence), None)
             info = _MATH_INFO_RE.match(m.group("info"))
+            if end is None:
+                if info is not None:
+                    raise MathError(
+                        i + 1,
+                        "",
+                        True,
+                        f"the math fence {line.strip()} is never closed by a line {fence}",
+                        katex=False,
+                    )
+                # An unclosed fence is no code block (pymdownx.superfences): an ordinary line.
+                yield self._inline(line, i + 1)
+                i += 1
+                continue
             if info is None:
                 # Some other code block: copy it untouched, math syntax and all.
-                stop = len(lines) if end is None else end + 1
-                yield from lines[i:stop]
-                i = stop
+                yield from lines[i : end + 1]
+                i = end + 1
                 continue
-            if end is None:
-                raise MathError(
-                    i + 1,
-                    "",
-                    True,
-                    f"the math fence {line.strip()} is never closed by a line {fence}",
-                    katex=False,
-                )
             tex = "\n".join(_dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
             options = self._header_options(info.group("header") or "", i + 1, tex)
             html_out = self.ext.render(tex, True, options, i + 1, last_line=end + 1)

@@ -90,12 +90,14 @@ class Build:
         self.renderer = katex.get_renderer(node_modules=self.node_modules, cache_dir=self.cache_dir)
         self.injector = Injector(compute_all(), self._render_tex, draw_figure)
         mdext = config.mdx_configs.setdefault(MDEXT, {})
-        mdext.update(node_modules=str(self.node_modules), cache_dir=str(self.cache_dir))
+        # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
+        # other HTML parser in the build do not pay for KaTeX's bulky markup.
+        mdext.update(node_modules=str(self.node_modules), cache_dir=str(self.cache_dir), defer=True)
         if MDEXT not in config.markdown_extensions:
             raise PluginError(f"mkdocs.yml must list {MDEXT!r} under markdown_extensions: it renders the math")
 
     def _render_tex(self, tex: str, display: bool) -> str:
-        return self.renderer.render(tex, display)
+        return katex.defer(self.renderer.render(tex, display), tex)
 
     def add_katex_assets(self, files: Files, config: MkDocsConfig) -> Files:
         """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules."""
@@ -116,6 +118,10 @@ class Build:
             return self.injector.inject(content, page)
         except MarkerError as error:
             raise PluginError(f"nnla marker error in {error}") from None
+
+    def page_output(self, output: str) -> str:
+        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page."""
+        return katex.restore(output)
 
     def finish(self, site_dir: str) -> None:
         """Check that every value was shown and write ``values.json``.
