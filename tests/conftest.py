@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
+import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -68,9 +72,7 @@ def run_mkdocs_build(
     return process.returncode, process.stdout + process.stderr
 
 
-def build_site(
-    site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None
-) -> BuiltSite:
+def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> BuiltSite:
     """Build the site as `make build` does, failing the calling test with MkDocs' output if it fails."""
     returncode, output = run_mkdocs_build(site_dir, config, env)
     if returncode != 0:
@@ -81,7 +83,44 @@ def build_site(
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The site, built once for the whole session in strict mode."""
-    return build_site(tmp_path_factory.mktemp("site") / "site", Path(os.environ.get("NNLA_DEV_CONFIG", ROOT / "mkdocs.yml")))  # DEV-ONLY
+    return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+# ---------------------------------------------------------------------------------------- copies of the project
+
+#: What a build reads: the engine, the hooks, the pages and the configuration (node_modules is linked).
+PROJECT_SOURCES = ("nnla", "hooks", "docs", "mkdocs.yml")
+
+
+def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
+    """Copy what the build reads to `destination` (a fresh folder), as a checkout elsewhere would have it.
+
+    Build the copy with `build_copy`, which imports the copy's own `nnla`. With `katex_cache`, the project's
+    KaTeX cache is copied too, so that only formulas the copy changes are rendered by `node`.
+    """
+    destination.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in PROJECT_SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / name)
+    (destination / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    cache = ROOT / ".cache" / "katex"
+    if katex_cache and cache.is_dir():
+        shutil.copytree(cache, destination / ".cache" / "katex")
+    return destination
+
+
+def copy_env(copy: Path) -> dict[str, str]:
+    """The environment under which Python imports the copy's `nnla`, not the project's editable install."""
+    return {"PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def build_copy(copy: Path, site_dir: Path) -> tuple[int, str]:
+    """`mkdocs build --strict` of a copy made by `copy_project`, importing the copy's `nnla`."""
+    return run_mkdocs_build(site_dir, copy / "mkdocs.yml", copy_env(copy), cwd=copy)
 
 
 # ------------------------------------------------------------------------------------------ the site over HTTP
@@ -99,6 +138,31 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
         ".js": "text/javascript",
         ".svg": "image/svg+xml",
     }
+
+    #: Text a static host compresses (GitHub Pages and nginx do), so that Lighthouse measures the site, not
+    #: an uncompressed test server.
+    compressible = frozenset({".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"})
+
+    def send_head(self) -> BinaryIO | None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = self.headers.get("Accept-Encoding", "")
+        if not (path.is_file() and path.suffix in self.compressible and "gzip" in accepts):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        # LinkChecker sends at most 10 requests a second to a host unless the host answers with this header.
+        self.send_header("LinkChecker", "local test server")
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
         pass

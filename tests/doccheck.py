@@ -13,6 +13,7 @@ the value it is about; an empty list means the check holds. `check_site` runs th
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -315,15 +316,14 @@ def traces_behave_as_the_pages_say(site: Site) -> list[str]:
             f"trace_boundary: its step {boundary['lr']!r} is lr_max = {lr_max!r}",
         ),
         (
-            mismatch(lambda: np.testing.assert_allclose(boundary["losses"], boundary["losses"][0], rtol=1e-9))
-            is None,
+            mismatch(lambda: np.testing.assert_allclose(boundary["losses"], boundary["losses"][0], rtol=1e-9)) is None,
             "trace_boundary: at lr_max the loss stays where it starts",
         ),
         (
             p["trace_above"]["lr"] == p["lr_above"] > lr_max,
             f"trace_above: its step is lr_above = {p['lr_above']!r}, above lr_max = {lr_max!r}",
         ),
-        (all(b > a for a, b in zip(above, above[1:])), "trace_above: above lr_max the loss grows at every step"),
+        (all(b > a for a, b in itertools.pairwise(above)), "trace_above: above lr_max the loss grows at every step"),
         (p["batch_lr"] < p["batch_lr_max"], "batch_lr is below batch_lr_max"),
         (p["trace_batch"]["losses"][-1] < 1e-20, "trace_batch: a consistent batch goes down to zero loss"),
         (
@@ -372,10 +372,8 @@ def values_json_agrees_with_the_pages(site: Site) -> list[str]:
             problems.append(f"values.json: {name} differs from the one on {site.where(name)}")
         if not entry["pages"]:
             problems.append(f"values.json: {name} is listed with no page")
-        if isinstance(entry["value"], dict):
-            shape = [len(entry["value"]["losses"])]
-        else:
-            shape = list(np.shape(entry["value"]))
+        value = entry["value"]
+        shape = [len(value["losses"])] if isinstance(value, dict) else list(np.shape(value))
         if entry["shape"] != shape:
             problems.append(f"values.json: {name} has shape {entry['shape']}, its value has {shape}")
     return problems
@@ -516,6 +514,67 @@ def claims_hold_at_their_written_precision(site: Site) -> list[str]:
     return problems
 
 
+#: The essay's pages, whose every number must be computed, claimed, or allowed below.
+PROSE_PAGES = ["part-1/index.html", "part-2/index.html"]
+#: Numbers the essay may write by hand because they are not results: each pattern, matched against the page's
+#: text (computed values, claims, math and code taken out, spaces collapsed), allows every number inside its
+#: match. Keep the patterns tight (no wildcard across a number) and say why each is here.
+PROSE_ALLOWED = {
+    r"\b(?:Correction|Note|[Ee]rratum) \d+\b": "the numbers of the corrections, and references to them",
+    r"\b1×[nmz]\b": "a shape: one row of n or z entries",
+    r"\b(?:from|numbered) [01] to\b": "where a sum starts (Correction 8 is about it)",
+    r"\bis 1 when\b[^\d.]*\band 0 otherwise\b": "the definition of the Kronecker delta",
+    r"\b(?:would be|are|not) 0\b": "a derivative that vanishes, as a fact of calculus",
+    r"\bIf is [456],": "the arguments of f(w) = w² (its values are square_at_4 … square_at_6)",
+    r"\bby 2 times\b": "the essay's own words for the 2 of 2w",
+    r"\b3-D\b": "the number of axes of the Jacobian tensor",
+    r"\bbetween 0 and\b": "the lower end of the stable range of steps",
+}
+#: The same for the pages' own formulas (not the computed ones), outside subscripts and superscripts, for any
+#: number with a decimal point or greater than 2 (0, 1 and 2 are the constants of the formulas themselves).
+TEX_ALLOWED = {
+    r"\bw = 4\b": "the argument of f(w) = w² where the essay takes its slope",
+    r"\bf\([456]\)": "the arguments of f(w) = w² (its values are square_at_4 … square_at_6)",
+}
+#: Elements whose text is not prose: computed values and claims, math, code, figures, footnote marks.
+NOT_PROSE = "[data-nnla-name], .katex, code, pre, svg, script, style, .headerlink, sup[id^=fnref]"
+_PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_TEX_SCRIPT = re.compile(r"[_^](?:\{[^{}]*\}|\\?\w)")
+
+
+def _unaccounted(text: str, allowed: dict[str, str], counts: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """The numbers in `text` that no allowed pattern covers, each with its context."""
+    covered = [m.span() for pattern in allowed for m in re.finditer(pattern, text)]
+    return [
+        (m.group(), text[max(0, m.start() - 40) : m.end() + 30])
+        for m in _PROSE_NUMBER.finditer(text)
+        if counts(m.group()) and not any(start <= m.start() and m.end() <= end for start, end in covered)
+    ]
+
+
+def numbers_in_prose_are_accounted_for(site: Site) -> list[str]:
+    """Every number in the essay's prose and formulas is computed, a checked claim, or on the allow-lists."""
+    problems = []
+    for page in PROSE_PAGES:
+        if page not in site.soups:
+            problems.append(f"{page} is missing")
+            continue
+        article = BeautifulSoup(str(site.soups[page].find("article")), "html.parser")
+        for element in article.select("[data-nnla-name]"):
+            element.decompose()
+        texs = [a.get_text() for a in article.find_all("annotation", attrs={"encoding": "application/x-tex"})]
+        for element in article.select(NOT_PROSE):
+            element.decompose()
+        prose = " ".join(article.get_text(" ").split())
+        for number, context in _unaccounted(prose, PROSE_ALLOWED, lambda n: True):
+            problems.append(f"{page}: {number} in the prose (…{context}…) is not computed, claimed or allowed")
+        for tex in texs:
+            outside = " ".join(_TEX_SCRIPT.sub(" ", tex).split())
+            for number, context in _unaccounted(outside, TEX_ALLOWED, lambda n: "." in n or int(n) > 2):
+                problems.append(f"{page}: {number} in a formula (…{context}…) is not computed, claimed or allowed")
+    return problems
+
+
 def every_page_is_built(site: Site) -> list[str]:
     """The essay's pages are there, each with its article."""
     problems = []
@@ -545,6 +604,7 @@ CHECKS: dict[str, Check] = {
         formulas_show_the_values_at_their_precision,
         tables_show_the_values_at_their_precision,
         claims_hold_at_their_written_precision,
+        numbers_in_prose_are_accounted_for,
         every_page_is_built,
         the_build_prints_no_warning,
     )

@@ -14,14 +14,15 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ARTIFACTS, ServedSite
+from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +48,14 @@ ESSAY = {"", "part-1/", "part-2/", "errata/"}
 
 
 # -------------------------------------------------------------------------------------- what the page reports
+
+#: Lay out everything, even what CSS `content-visibility` lets the browser skip while it is off screen, so
+#: that every formula and figure is measured, not only those in the first screenful.
+UNSKIP_JS = """() => {
+    const style = document.createElement('style');
+    style.textContent = '* { content-visibility: visible !important; }';
+    document.head.append(style);
+}"""
 
 #: KaTeX's stylesheet and fonts, once the page's fonts have settled.
 KATEX_JS = """async () => {
@@ -252,8 +261,8 @@ def slug(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def visits(served_site: ServedSite) -> Iterator[dict[str, Visit]]:
-    """Visit every page of the served site in Chromium; see the module's docstring."""
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, through Playwright; a skip (or, with NNLA_REQUIRE_BROWSER=1, a failure) without it."""
     reason = browser_unavailable()
     if reason:
         if os.environ.get("NNLA_REQUIRE_BROWSER") == "1":
@@ -261,22 +270,34 @@ def visits(served_site: ServedSite) -> Iterator[dict[str, Visit]]:
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def visits(chromium: Any, served_site: ServedSite, summary: list[str]) -> dict[str, Visit]:
+    """Visit every page of the served site in Chromium; see the module's docstring."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
     results = {path: Visit(path) for path in page_paths(served_site.site.site_dir)}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for visit in results.values():
-                for width in (WIDE, NARROW):
-                    _visit(browser, served_site, visit, width)
-        finally:
-            browser.close()
-    yield results
+    for visit in results.values():
+        for width in (WIDE, NARROW):
+            _visit(chromium, served_site, visit, width, SCREENSHOTS)
+    scrolling = sum(v.overflow[NARROW]["scrolling"] for v in results.values())
+    summary.append(
+        f"Browser: {len(results)} pages visited at {WIDE} and {NARROW} px, light and dark; "
+        f"{scrolling} display formulas scroll inside their box at {NARROW} px; "
+        f"screenshots in {SCREENSHOTS.relative_to(ARTIFACTS.parent)}/"
+    )
+    return results
 
 
-def _visit(browser: Any, served: ServedSite, visit: Visit, width: int) -> None:
+def _visit(browser: Any, served: ServedSite, visit: Visit, width: int, screenshots: Path) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
     try:
         context.route("**/*", lambda route: _only_local(route, served, visit))
@@ -286,6 +307,7 @@ def _visit(browser: Any, served: ServedSite, visit: Visit, width: int) -> None:
         page.on("requestfailed", lambda request: _failed(request, served, visit))
         page.on("response", lambda response: _response(response, visit))
         page.goto(served.url(visit.path), wait_until="load")
+        page.evaluate(UNSKIP_JS)
         katex = page.evaluate(KATEX_JS)  # also waits for document.fonts.ready
         visit.overflow[width] = page.evaluate(OVERFLOW_JS)
         if width != WIDE:
@@ -297,7 +319,7 @@ def _visit(browser: Any, served: ServedSite, visit: Visit, width: int) -> None:
                 page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
             visit.scheme[palette] = page.evaluate("document.body.dataset.mdColorScheme")
             visit.figures[palette] = page.evaluate(FIGURES_JS)
-            shot = SCREENSHOTS / f"{slug(visit.path)}-{palette}.png"
+            shot = screenshots / f"{slug(visit.path)}-{palette}.png"
             page.screenshot(path=str(shot), full_page=True)
             visit.screenshots.append(shot)
     finally:
@@ -328,69 +350,50 @@ def _response(response: Any, visit: Visit) -> None:
         visit.failed.append(f"{response.url}: HTTP {response.status}")
 
 
-def each(problems: Iterator[str]) -> None:
+def each(problems: Iterable[str]) -> None:
     found = list(problems)
     assert not found, "\n".join(found)
 
 
-# ---------------------------------------------------------------------------------------------------- tests
+# ------------------------------------------------------------------------------------- what counts as a problem
 
 
-def test_every_page_is_visited(visits: dict[str, Visit]) -> None:
-    assert ESSAY <= set(visits), f"the essay's pages are not all in the site: {sorted(visits)}"
+def console_problems(visits: Iterable[Visit]) -> Iterator[str]:
+    return (f"{v.name}: {e}" for v in visits for e in v.console + v.errors)
 
 
-def test_no_console_error_and_no_page_error(visits: dict[str, Visit]) -> None:
-    each((f"{v.name}: {e}" for v in visits.values() for e in v.console + v.errors))
+def outside_problems(visits: Iterable[Visit]) -> Iterator[str]:
+    return (f"{v.name} requested {url} (blocked)" for v in visits for url in v.outside)
 
 
-def test_every_request_goes_to_127_0_0_1(visits: dict[str, Visit]) -> None:
-    """Nothing is fetched from another host (the request is blocked, and named here)."""
-    each((f"{v.name} requested {url}" for v in visits.values() for url in v.outside))
+def failure_problems(visits: Iterable[Visit]) -> Iterator[str]:
+    return (f"{v.name}: {failure}" for v in visits for failure in v.failed)
 
 
-def test_every_local_request_succeeds(visits: dict[str, Visit]) -> None:
-    each((f"{v.name}: {failure}" for v in visits.values() for failure in v.failed))
+def katex_problems(visits: Iterable[Visit]) -> Iterator[str]:
+    for v in visits:
+        if v.katex is None:
+            continue
+        if "KaTeX_Main" not in v.katex["fontFamily"]:
+            yield f"{v.name}: .katex has font-family {v.katex['fontFamily']!r}: KaTeX's stylesheet is missing"
+        if not v.katex["check"]:
+            yield f'{v.name}: document.fonts.check("16px KaTeX_Main") is false'
+        if "KaTeX_Main" not in v.katex["loaded"]:  # check() is also true for a font nobody declared
+            yield f"{v.name}: no KaTeX_Main font face loaded (loaded: {sorted(set(v.katex['loaded']))})"
 
 
-def test_katex_stylesheet_is_applied_and_its_fonts_load(visits: dict[str, Visit]) -> None:
-    with_math = [v for v in visits.values() if v.katex is not None]
-    assert {v.path for v in with_math} >= ESSAY, "the essay's pages should have formulas"
-
-    def problems() -> Iterator[str]:
-        for v in with_math:
-            assert v.katex is not None
-            if "KaTeX_Main" not in v.katex["fontFamily"]:
-                yield f"{v.name}: .katex has font-family {v.katex['fontFamily']!r}: KaTeX's stylesheet is missing"
-            if not v.katex["check"]:
-                yield f'{v.name}: document.fonts.check("16px KaTeX_Main") is false'
-            if "KaTeX_Main" not in v.katex["loaded"]:  # check() is also true for a font nobody declared
-                yield f"{v.name}: no KaTeX_Main font face loaded (loaded: {sorted(set(v.katex['loaded']))})"
-
-    each(problems())
+def overflow_problems(visits: Iterable[Visit], width: int) -> Iterator[str]:
+    for v in visits:
+        o = v.overflow[width]
+        if o["scrollWidth"] > o["width"]:
+            yield f"{v.name} at {width} px is {o['scrollWidth']} px wide, because of: {o['offenders']}"
+        for cut in o["cut"]:
+            yield f"{v.name} at {width} px: a display formula is cut off instead of scrolling: {cut}"
 
 
-@pytest.mark.parametrize("width", [WIDE, NARROW])
-def test_no_formula_widens_the_page(visits: dict[str, Visit], width: int) -> None:
-    """The page never scrolls sideways; a wide display formula scrolls inside its own box instead."""
-
-    def problems() -> Iterator[str]:
-        for v in visits.values():
-            o = v.overflow[width]
-            if o["scrollWidth"] > o["width"]:
-                yield f"{v.name} at {width} px is {o['scrollWidth']} px wide, because of: {o['offenders']}"
-            for cut in o["cut"]:
-                yield f"{v.name} at {width} px: a display formula is cut off instead of scrolling: {cut}"
-
-    each(problems())
-
-
-def test_figures_are_present_with_text_alternatives(visits: dict[str, Visit]) -> None:
-    figures = [(v, f) for v in visits.values() for f in v.figures.get("light", [])]
-    assert figures, "no page has a figure"
-
-    def problems() -> Iterator[str]:
-        for v, f in figures:
+def alternative_problems(visits: Iterable[Visit]) -> Iterator[str]:
+    for v in visits:
+        for f in v.figures.get("light", []):
             where = f"{v.name}: the figure of {f['name']}"
             if not f["svg"]:
                 yield f"{where} has no SVG"
@@ -406,33 +409,69 @@ def test_figures_are_present_with_text_alternatives(visits: dict[str, Visit]) ->
                 if not label["text"] or not label["inside"]:
                     yield f"{where}: aria-labelledby names #{label['id']}, which is empty or not in the SVG"
 
-    each(problems())
 
-
-@pytest.mark.parametrize("palette", ["light", "dark"])
-def test_figures_are_legible(visits: dict[str, Visit], palette: str) -> None:
-    """Figure text has a WCAG contrast of 4.5:1 with what lies beneath it, and loss curves 3:1 with the page."""
+def legibility_problems(visits: Iterable[Visit], palette: str) -> Iterator[str]:
     scheme = {"light": "default", "dark": "slate"}[palette]
-    figures = [(v, f) for v in visits.values() for f in v.figures.get(palette, []) if f["svg"]]
-    assert figures, "no page has a figure"
-
-    def problems() -> Iterator[str]:
-        for v in visits.values():
-            if v.scheme.get(palette) != scheme:
-                yield f"{v.name}: the {palette} palette is data-md-color-scheme={v.scheme.get(palette)!r}"
-        for v, f in figures:
+    for v in visits:
+        if v.scheme.get(palette) != scheme:
+            yield f"{v.name}: the {palette} palette is data-md-color-scheme={v.scheme.get(palette)!r}"
+        for f in v.figures.get(palette, []):
+            if not f["svg"]:
+                continue
             page = backdrop([[f["page"], 1.0]])
             for text in f["texts"]:
                 beneath = backdrop(text["under"])
                 ratio = contrast(over(text["colour"], text["alpha"], beneath), beneath)
                 if ratio < TEXT_CONTRAST:
-                    yield f"{v.name}: {f['name']}: text {text['text']!r} has contrast {ratio:.2f}"
+                    yield f"{v.name} ({palette}): {f['name']}: text {text['text']!r} has contrast {ratio:.2f}"
             for line in f["lines"]:
                 ratio = contrast(over(line["colour"], line["alpha"], page), page)
                 if ratio < GRAPHIC_CONTRAST:
-                    yield f"{v.name}: {f['name']}: a curve {line['colour']} has contrast {ratio:.2f}"
+                    yield f"{v.name} ({palette}): {f['name']}: a curve {line['colour']} has contrast {ratio:.2f}"
 
-    each(problems())
+
+# ---------------------------------------------------------------------------------------------------- tests
+
+
+def test_every_page_is_visited(visits: dict[str, Visit]) -> None:
+    assert set(visits) >= ESSAY, f"the essay's pages are not all in the site: {sorted(visits)}"
+
+
+def test_no_console_error_and_no_page_error(visits: dict[str, Visit]) -> None:
+    each(console_problems(visits.values()))
+
+
+def test_every_request_goes_to_127_0_0_1(visits: dict[str, Visit]) -> None:
+    """Nothing is fetched from another host (the request is blocked, and named here)."""
+    each(outside_problems(visits.values()))
+
+
+def test_every_local_request_succeeds(visits: dict[str, Visit]) -> None:
+    each(failure_problems(visits.values()))
+
+
+def test_katex_stylesheet_is_applied_and_its_fonts_load(visits: dict[str, Visit]) -> None:
+    with_math = {v.path for v in visits.values() if v.katex is not None}
+    assert with_math >= ESSAY, "the essay's pages should have formulas"
+    each(katex_problems(visits.values()))
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_no_formula_widens_the_page(visits: dict[str, Visit], width: int) -> None:
+    """The page never scrolls sideways; a wide display formula scrolls inside its own box instead."""
+    each(overflow_problems(visits.values(), width))
+
+
+def test_figures_are_present_with_text_alternatives(visits: dict[str, Visit]) -> None:
+    assert any(v.figures.get("light") for v in visits.values()), "no page has a figure"
+    each(alternative_problems(visits.values()))
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_figures_are_legible(visits: dict[str, Visit], palette: str) -> None:
+    """Figure text has a WCAG contrast of 4.5:1 with what lies beneath it, and loss curves 3:1 with the page."""
+    assert any(v.figures.get(palette) for v in visits.values()), "no page has a figure"
+    each(legibility_problems(visits.values(), palette))
 
 
 def test_screenshots_of_every_page_in_both_palettes(visits: dict[str, Visit]) -> None:
@@ -440,3 +479,56 @@ def test_screenshots_of_every_page_in_both_palettes(visits: dict[str, Visit]) ->
         assert len(v.screenshots) == 2, v.name
         for shot in v.screenshots:
             assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+
+
+#: What the broken copy of Part II gets, each a text replacement that must find its target once.
+BREAKAGES = [
+    # KaTeX's stylesheet left out: formulas lose their fonts.
+    ('<link rel="stylesheet" href="../assets/katex/katex.min.css">', ""),
+    # The first figure loses its role; its text turns pale, its curves nearly white.
+    ('role="img"', 'role="presentation"'),
+    (
+        "</head>",
+        "<style>figure.nnla-figure svg text{fill:#bbb!important}"
+        "figure.nnla-figure .nnla-line{stroke:#eee!important}</style></head>",
+    ),
+    # A request elsewhere, a missing file, an error logged, an exception thrown, and a box too wide.
+    (
+        "</body>",
+        '<img src="http://example.invalid/tracker.png" alt=""><img src="../missing.png" alt="">'
+        '<script>console.error("deliberate error")</script><script>notAFunction()</script>'
+        '<div style="width:3000px">wide</div></body>',
+    ),
+]
+
+
+def test_the_browser_checks_catch_a_broken_page(chromium: Any, built_site: BuiltSite, tmp_path: Path) -> None:
+    """Each check above, run on a copy of Part II broken on purpose, reports the break."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    page = site / "part-2" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    for old, new in BREAKAGES:
+        assert html.count(old) >= 1, f"part-2/index.html no longer holds {old!r}: update this test"
+        html = html.replace(old, new, 1)
+    page.write_text(html, encoding="utf-8")
+    with serve(site) as base_url:
+        served = ServedSite(built_site, base_url)
+        visit = Visit("part-2/")
+        for width in (WIDE, NARROW):
+            _visit(chromium, served, visit, width, tmp_path)
+    expected = {
+        "console": (console_problems, r"deliberate error"),
+        "page error": (console_problems, r"notAFunction is not defined"),
+        "outside": (outside_problems, r"requested http://example\.invalid/tracker\.png"),
+        "failure": (failure_problems, r"missing\.png: HTTP 404"),
+        "katex": (katex_problems, r"KaTeX's stylesheet is missing"),
+        "fonts": (katex_problems, r"no KaTeX_Main font face loaded"),
+        "wide": (lambda vs: overflow_problems(vs, NARROW), r"at 390 px is \d+ px wide, because of: .*div"),
+        "role": (alternative_problems, r"role='presentation', not img"),
+        "text": (lambda vs: legibility_problems(vs, "light"), r"\(light\): \w+: text .* has contrast 1\.\d"),
+        "curve": (lambda vs: legibility_problems(vs, "light"), r"a curve rgb\(238, 238, 238\) has contrast 1\.\d"),
+    }
+    for what, (check, pattern) in expected.items():
+        problems = list(check([visit]))
+        assert any(re.search(pattern, p) for p in problems), f"{what}: no {pattern!r} in {problems}"

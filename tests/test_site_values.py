@@ -8,10 +8,9 @@ nothing on the project's own build.
 
 from __future__ import annotations
 
+import doccheck
 import pytest
 from conftest import BuiltSite
-
-import doccheck
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +69,11 @@ def test_tables_show_the_values_at_their_precision(site: doccheck.Site) -> None:
 
 def test_claims_hold_at_their_written_precision(site: doccheck.Site) -> None:
     holds(doccheck.claims_hold_at_their_written_precision, site)
+
+
+def test_numbers_in_prose_are_accounted_for(site: doccheck.Site) -> None:
+    """Every number in Part I and Part II is computed, a checked claim, or on doccheck's reviewed allow-lists."""
+    holds(doccheck.numbers_in_prose_are_accounted_for, site)
 
 
 def test_every_page_is_built(site: doccheck.Site) -> None:
