@@ -88,7 +88,7 @@ _TENSOR_CSS = """\
 {p} .nnla-positive rect{{fill:var(--nnla-positive,{pos});stroke:var(--nnla-positive,{pos});stroke-width:1.5}}
 {p} .nnla-negative rect{{fill:var(--nnla-negative,{neg});stroke:var(--nnla-negative,{neg});stroke-width:1.5}}
 {p} .nnla-zero rect{{fill:none;stroke:var(--nnla-fg,currentColor);stroke-opacity:.6;stroke-dasharray:2 3}}
-{p} .nnla-cell.nnla-zero text{{opacity:.6}}
+{p} .nnla-cell.nnla-zero text{{opacity:.7}}
 """
 
 
@@ -536,7 +536,7 @@ def _cell(
         kind, opacity = "nnla-zero", ""
     else:
         kind = "nnla-nonzero " + ("nnla-positive" if value > 0 else "nnla-negative")
-        opacity = f' fill-opacity="{0.12 + 0.5 * abs(value) / scale:.3f}"'
+        opacity = f' fill-opacity="{0.1 + 0.4 * abs(value) / scale:.3f}"'
     i, j, k = index
     return (
         f'<g class="nnla-cell {kind}" data-index="{i},{j},{k}" data-value="{_esc(repr(value))}">'

@@ -4,8 +4,9 @@
   HTML links, the theme's links, and the fonts KaTeX's stylesheet names in its ``url()``s. Nothing outside
   127.0.0.1 is fetched.
 - Two builds of the same sources, in two folders, give byte-identical files.
-- Lighthouse audits Part II (the longest page) for accessibility, best practices and performance; the scores
-  are printed at the end of the run and saved in ``test-artifacts/lighthouse.json``.
+- Lighthouse audits Part II (the longest page) for accessibility and best practices (asserted) and performance
+  (reported only: it is a timing); the scores are printed at the end of the run and saved in
+  ``test-artifacts/lighthouse.json``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 #: The page Lighthouse audits: the longest, with the most formulas and figures.
 AUDITED = "part-2/"
 #: The least score each Lighthouse category must reach (0 to 1), on Lighthouse's default (mobile) settings.
-THRESHOLDS = {"accessibility": 0.95, "best-practices": 1.0, "performance": 0.95}
+THRESHOLDS = {"accessibility": 0.95, "best-practices": 1.0}
+#: Audited and reported, never asserted: a performance score is a timing, and timings belong in the benchmarks
+#: (benchmarks/bench_build.py), not in tests that a loaded CI machine would make flaky.
+REPORTED = ("performance",)
 CHROME_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -291,7 +295,7 @@ def test_lighthouse_scores_part_2(served_site: ServedSite, summary: list[str]) -
         [
             str(LIGHTHOUSE),
             served_site.url(AUDITED),
-            "--only-categories=" + ",".join(THRESHOLDS),
+            "--only-categories=" + ",".join([*THRESHOLDS, *REPORTED]),
             "--output=json",
             "--output=html",
             f"--output-path={report_base}",
@@ -308,7 +312,7 @@ def test_lighthouse_scores_part_2(served_site: ServedSite, summary: list[str]) -
     assert process.returncode == 0, f"Lighthouse failed:\n{process.stderr[-4000:]}"
     assert report_file.is_file(), f"Lighthouse wrote no {report_file}:\n{process.stderr[-4000:]}"
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    scores = {name: report["categories"][name]["score"] for name in THRESHOLDS}
+    scores = {name: report["categories"][name]["score"] for name in [*THRESHOLDS, *REPORTED]}
     (ARTIFACTS / "lighthouse.json").write_text(json.dumps({AUDITED: scores}, indent=1) + "\n", encoding="utf-8")
     summary.append(
         f"Lighthouse /{AUDITED} (mobile): "

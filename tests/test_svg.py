@@ -335,7 +335,7 @@ def test_zero_cells_are_marked_differently_from_nonzero_ones():
     assert all(c.find("s:rect", NS).get("fill-opacity") is None for c in zeros)
     assert all(float(c.find("s:rect", NS).get("fill-opacity", "0")) > 0 for c in nonzeros)
     css = root.find("s:style", NS).text or ""
-    assert "#jac .nnla-cell.nnla-zero text{opacity:.6}" in css
+    assert "#jac .nnla-cell.nnla-zero text{opacity:.7}" in css
     assert re.search(r"#jac \.nnla-zero rect\{fill:none;[^}]*stroke-dasharray", css)
 
 

@@ -26,6 +26,8 @@ from nnla.site.values import Value, compute_all
 
 __all__ = ["MDEXT", "Build", "values_document"]
 
+#: Material's search dialog as its template writes it, without an accessible name.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 #: The Markdown extension that renders the pages' math; mkdocs.yml lists it.
 MDEXT = "nnla.site.mdext"
 
@@ -120,8 +122,11 @@ class Build:
             raise PluginError(f"nnla marker error in {error}") from None
 
     def page_output(self, output: str) -> str:
-        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page."""
-        return katex.restore(output)
+        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page.
+
+        Also names Material's search dialog for screen readers: its template gives the dialog no name.
+        """
+        return katex.restore(output).replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
     def finish(self, site_dir: str) -> None:
         """Check that every value was shown and write ``values.json``.
