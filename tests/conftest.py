@@ -17,11 +17,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).
 ARTIFACTS = ROOT / "test-artifacts"
+#: Debian's Chromium, which the browser tests and Lighthouse drive (a browser download is not possible here).
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for Chromium on these machines: no sandbox as root, and no background traffic to other hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # A backstop behind the tests' request routing: no host name but 127.0.0.1 resolves at all.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 #: Every build in the tests records this as its date, as `make` does with the commit's date.
 SOURCE_DATE_EPOCH = "1700000000"
 #: Lines the run prints at its end, whatever pytest's capture settings (see `pytest_terminal_summary`).
@@ -230,3 +245,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.section("nnla site report")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def random_problem(m: int, n: int, z: int, seed: int = 0) -> tuple[np.ndarray, ...]:
+    """A seeded batch (X, W, b, T) of shapes (m, n), (n, z), (1, z), (m, z) with normal entries."""
+    rng = np.random.default_rng([seed, m, n, z])
+    return (
+        rng.normal(size=(m, n)),
+        rng.normal(size=(n, z)),
+        rng.normal(size=(1, z)),
+        rng.normal(size=(m, z)),
+    )

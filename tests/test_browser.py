@@ -22,22 +22,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, BuiltSite, ServedSite, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A backstop behind the request routing below: no host name but 127.0.0.1 resolves at all.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 #: The two widths at which no formula may widen the page: a laptop and a phone.
 WIDE, NARROW = 1280, 390
 #: WCAG 2.1 minimum contrast: 4.5:1 for text (1.4.3), 3:1 for the lines of a graph (1.4.11).
@@ -271,7 +259,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             yield browser
         finally:

@@ -6,22 +6,13 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import random_problem
 
 import nnla
 
 RTOL = 1e-12  # the references do the same arithmetic in another order
 ATOL = 1e-12
 SHAPES = list(itertools.product(range(1, 7), repeat=3))  # (m, n, z)
-
-
-def _problem(m: int, n: int, z: int, seed: int = 0) -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng([seed, m, n, z])
-    return (
-        rng.normal(size=(m, n)),
-        rng.normal(size=(n, z)),
-        rng.normal(size=(1, z)),
-        rng.normal(size=(m, z)),
-    )
 
 
 def _forward_by_loops(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -37,14 +28,14 @@ def _forward_by_loops(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray
 @pytest.mark.parametrize(("m", "n", "z"), SHAPES)
 def test_forward_is_the_sum_over_i_of_x_ri_w_ij_plus_b_j(m: int, n: int, z: int) -> None:
     """p_rj = sum_i x_ri w_ij + b_j for every row r and output j."""
-    X, W, b, _ = _problem(m, n, z)
+    X, W, b, _ = random_problem(m, n, z)
     np.testing.assert_allclose(nnla.forward(X, W, b), _forward_by_loops(X, W, b), rtol=RTOL, atol=ATOL)
 
 
 @pytest.mark.parametrize(("m", "n", "z"), SHAPES)
 def test_losses_are_squared_errors_summed_and_averaged_over_m_times_z(m: int, n: int, z: int) -> None:
     """loss_vector = (t - p)^2 entry by entry; SSE is its sum; MSE divides by m z (not by z alone)."""
-    _, _, _, T = _problem(m, n, z)
+    _, _, _, T = random_problem(m, n, z)
     P = np.random.default_rng([1, m, n, z]).normal(size=(m, z))
     by_loops = np.array([[(T[r, k] - P[r, k]) ** 2 for k in range(z)] for r in range(m)])
     np.testing.assert_allclose(nnla.loss_vector(T, P), by_loops, rtol=RTOL, atol=ATOL)
@@ -55,7 +46,7 @@ def test_losses_are_squared_errors_summed_and_averaged_over_m_times_z(m: int, n:
 
 def test_a_1d_input_is_one_row_and_the_bias_may_be_1d() -> None:
     """x of shape (n,) is the row (1, n); b of shape (z,) and (1, z) give the same prediction."""
-    _, W, b, _ = _problem(1, 3, 2)
+    _, W, b, _ = random_problem(1, 3, 2)
     x = np.array([1.0, 2.0, -1.0])
     P = nnla.forward(x, W, b)
     assert P.shape == (1, 2)
@@ -78,7 +69,7 @@ def test_integer_inputs_are_computed_in_float64() -> None:
 
 def test_the_inputs_are_not_modified() -> None:
     """forward and the losses leave their arguments as they were."""
-    X, W, b, T = _problem(4, 3, 2)
+    X, W, b, T = random_problem(4, 3, 2)
     copies = [a.copy() for a in (X, W, b, T)]
     nnla.loss_vector(T, nnla.forward(X, W, b))
     for before, after in zip(copies, (X, W, b, T), strict=True):

@@ -9,6 +9,7 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
+from conftest import random_problem
 
 import nnla
 
@@ -21,16 +22,6 @@ NZ = list(itertools.product(range(1, 7), repeat=2))  # (n, z)
 MNZ = list(itertools.product(range(1, 7), repeat=3))  # (m, n, z)
 
 
-def _problem(m: int, n: int, z: int, seed: int = 0) -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng([seed, m, n, z])
-    return (
-        rng.normal(size=(m, n)),
-        rng.normal(size=(n, z)),
-        rng.normal(size=(1, z)),
-        rng.normal(size=(m, z)),
-    )
-
-
 def _error(x: np.ndarray, W: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     """e = t - (xW + b) for one example, shape (z,), written here independently of nnla."""
     return (t.reshape(-1) - (x.reshape(-1) @ W + b.reshape(-1))).reshape(-1)
@@ -39,7 +30,7 @@ def _error(x: np.ndarray, W: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.nda
 @pytest.mark.parametrize(("n", "z"), NZ)
 def test_jacobian_bias_equals_central_differences(n: int, z: int) -> None:
     """[j, k] = d l_k / d b_j, checked entry by entry with b moved by +-eps."""
-    X, W, b, T = _problem(1, n, z)
+    X, W, b, T = random_problem(1, n, z)
     x, t = X[0], T[0]
 
     def ell(b_: np.ndarray) -> np.ndarray:
@@ -53,7 +44,7 @@ def test_jacobian_bias_equals_central_differences(n: int, z: int) -> None:
 @pytest.mark.parametrize(("n", "z"), NZ)
 def test_jacobian_weights_equals_central_differences(n: int, z: int) -> None:
     """[i, j, k] = d l_k / d w_ij, checked entry by entry with each w_ij moved by +-eps."""
-    X, W, b, T = _problem(1, n, z)
+    X, W, b, T = random_problem(1, n, z)
     x, t = X[0], T[0]
 
     def ell(W_: np.ndarray) -> np.ndarray:
@@ -68,7 +59,7 @@ def test_jacobian_weights_equals_central_differences(n: int, z: int) -> None:
 @pytest.mark.parametrize(("m", "n", "z"), MNZ)
 def test_gradients_equal_central_differences(m: int, n: int, z: int, reduction: str) -> None:
     """dW and db are the derivatives of the SSE (or MSE) written out in the test."""
-    X, W, b, T = _problem(m, n, z)
+    X, W, b, T = random_problem(m, n, z)
     divide = 1.0 if reduction == "sum" else m * z
 
     def loss_of_W(W_: np.ndarray) -> float:
@@ -97,7 +88,7 @@ def _autograd_loss(X: np.ndarray, T: np.ndarray, reduction: str) -> Callable[...
 @pytest.mark.parametrize(("m", "n", "z"), [(1, 1, 1), (1, 3, 2), (8, 3, 2), (5, 6, 4), (6, 2, 6), (30, 7, 5)])
 def test_gradients_equal_autograd(m: int, n: int, z: int, reduction: str) -> None:
     """The independent autodiff library gives the same dW and db."""
-    X, W, b, T = _problem(m, n, z, seed=1)
+    X, W, b, T = random_problem(m, n, z, seed=1)
     loss = _autograd_loss(X, T, reduction)
     dW, db = nnla.gradients(X, W, b, T, reduction=reduction)
     np.testing.assert_allclose(dW, autograd.grad(loss, 0)(W, b), rtol=AD_RTOL, atol=AD_ATOL)
@@ -107,7 +98,7 @@ def test_gradients_equal_autograd(m: int, n: int, z: int, reduction: str) -> Non
 @pytest.mark.parametrize(("n", "z"), [(1, 1), (3, 2), (4, 5), (6, 6)])
 def test_jacobians_equal_autograd(n: int, z: int) -> None:
     """autograd.jacobian of the loss vector, moved to our layout (parameter first, loss component last)."""
-    X, W, b, T = _problem(1, n, z, seed=2)
+    X, W, b, T = random_problem(1, n, z, seed=2)
     x, t = X[0], T[0]
 
     def ell(W_: np.ndarray, b_: np.ndarray) -> object:
@@ -124,7 +115,7 @@ def test_jacobians_equal_autograd(n: int, z: int) -> None:
 @pytest.mark.parametrize(("n", "z"), NZ)
 def test_jacobian_bias_is_diagonal_with_minus_2e(n: int, z: int) -> None:
     """Off-diagonal entries are exactly 0; the diagonal is -2e (erratum 14)."""
-    X, W, b, T = _problem(1, n, z, seed=3)
+    X, W, b, T = random_problem(1, n, z, seed=3)
     J = nnla.jacobian_bias(X[0], W, b, T[0])
     e = _error(X[0], W, b, T[0])
     np.testing.assert_array_equal(J - np.diag(np.diag(J)), np.zeros((z, z)))
@@ -134,7 +125,7 @@ def test_jacobian_bias_is_diagonal_with_minus_2e(n: int, z: int) -> None:
 @pytest.mark.parametrize(("n", "z"), NZ)
 def test_jacobian_weights_has_n_times_z_nonzeros_all_at_j_equal_k(n: int, z: int) -> None:
     """With no zero in x or e, exactly n z of the n z^2 entries are nonzero, those with j = k (erratum 17)."""
-    X, W, b, T = _problem(1, n, z, seed=4)
+    X, W, b, T = random_problem(1, n, z, seed=4)
     x, t = X[0], T[0]
     e = _error(x, W, b, t)
     assert np.all(x != 0)
@@ -152,7 +143,7 @@ def test_jacobian_weights_has_n_times_z_nonzeros_all_at_j_equal_k(n: int, z: int
 @pytest.mark.parametrize(("n", "z"), NZ)
 def test_summing_the_jacobians_over_the_last_axis_gives_minus_2_xT_e(n: int, z: int) -> None:
     """Layout contract: .sum(axis=-1) of either Jacobian is the SSE gradient, -2 x^T e and -2 e."""
-    X, W, b, T = _problem(1, n, z, seed=5)
+    X, W, b, T = random_problem(1, n, z, seed=5)
     x, t = X[0], T[0]
     e = _error(x, W, b, t)
     outer = np.array([[-2 * x[i] * e[j] for j in range(z)] for i in range(n)])
@@ -166,7 +157,7 @@ def test_summing_the_jacobians_over_the_last_axis_gives_minus_2_xT_e(n: int, z: 
 @pytest.mark.parametrize(("m", "n", "z"), [(2, 3, 2), (8, 3, 2), (5, 1, 4), (6, 6, 6)])
 def test_batch_gradient_is_the_sum_of_the_examples_summed_jacobians(m: int, n: int, z: int) -> None:
     """Over a batch, dW = sum over r of jacobian_weights(x_r, ...).sum(-1); the MSE divides it by m z."""
-    X, W, b, T = _problem(m, n, z, seed=6)
+    X, W, b, T = random_problem(m, n, z, seed=6)
     dW_sum = sum(nnla.jacobian_weights(X[r], W, b, T[r]).sum(axis=-1) for r in range(m))
     db_sum = sum(nnla.jacobian_bias(X[r], W, b, T[r]).sum(axis=-1) for r in range(m))
     dW, db = nnla.gradients(X, W, b, T, reduction="sum")

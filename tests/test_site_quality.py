@@ -27,9 +27,19 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ARTIFACTS, ROOT, SOURCE_DATE_EPOCH, BuiltSite, ServedSite, build_copy, copy_project, serve
+from conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ROOT,
+    SOURCE_DATE_EPOCH,
+    BuiltSite,
+    ServedSite,
+    build_copy,
+    copy_project,
+    serve,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 #: The page Lighthouse audits: the longest, with the most formulas and figures.
 AUDITED = "part-2/"
@@ -38,17 +48,7 @@ THRESHOLDS = {"accessibility": 0.95, "best-practices": 1.0}
 #: Audited and reported, never asserted: a performance score is a timing, and timings belong in the benchmarks
 #: (benchmarks/bench_build.py), not in tests that a loaded CI machine would make flaky.
 REPORTED = ("performance",)
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_FLAGS]
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)""")
 
 
