@@ -18,6 +18,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from nnla.site.values import compute_all
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -131,3 +133,17 @@ def test_serve_rebuild_sees_an_edited_engine(tmp_path: Path) -> None:
     # With t = [1, 3] the error is [0.9, 3.2] and the SSE 0.81 + 10.24 = 11.05: the claim of 5.65 fails.
     assert lines[1].startswith("second PluginError"), result.stdout
     assert "demo.md:1: the prose claims sse = 5.65, but the engine computes 11.05" in lines[1]
+
+
+def test_a_value_no_page_shows_fails_the_build(tmp_path: Path) -> None:
+    """A computed number that no page shows is a number nobody checks: the build must stop and name it."""
+    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path))
+    config = loaded.plugins.on_config(loaded)
+    hook = hooks(config)
+    shown = "".join(f"<!-- nnla:{name} -->\n\n" for name in compute_all() if name != "jw_nonzeros")
+    hook.on_page_markdown(shown, page=page("all.md", config), config=config, files=Files([]))
+    with pytest.raises(
+        PluginError, match=r"shown on no page: jw_nonzeros\. Add a marker such as <!-- nnla:jw_nonzeros -->"
+    ):
+        hook.on_post_build(config=config)
+    assert not (tmp_path / "values.json").exists()
