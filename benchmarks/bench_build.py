@@ -18,29 +18,41 @@ Each figure is the median of `--runs` runs. It also measures the engine's share 
 computing every value, drawing the figures) and the page weight of part-2: the HTML, the CSS and scripts it
 links, and the KaTeX fonts its formulas use, raw and gzip-compressed. It prints markdown tables and writes
 them, with the date and the machine, into docs/building.md. The build itself times nothing.
+
+Last, it serves that build of the real site on 127.0.0.1 (gzip for text files, as a static host does) and runs
+Lighthouse on part-2 `--lighthouse-runs` times (3 by default; 0 skips it) with its default mobile settings,
+performance only, and reports the median score and metrics against the goal of 0.95. It needs Lighthouse in
+node_modules (`npm ci`) and Debian's Chromium at /usr/bin/chromium, and says so when either is missing.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gzip
 import html.parser
+import http.server
+import io
 import json
 import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -51,6 +63,35 @@ COLD_RATIO_GOAL = 2.0
 WARM_RATIO_GOAL = 1.3
 ONE_CHANGE_GOAL_S = 0.3
 ENGINE_GOAL_S = 0.3
+LIGHTHOUSE_GOAL = 0.95
+
+LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
+#: Debian's Chromium (Lighthouse cannot download a browser here).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # No host name but 127.0.0.1 resolves: the audit never waits on the network.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+#: Every process a Lighthouse run starts (node, Chromium and its helpers) inherits this variable, with a value
+#: of the run's own; after the run, any such process still alive is ended by its id.
+RUN_TAG = "NNLA_BENCH_LIGHTHOUSE_RUN"
+#: Lighthouse's metrics as reported: (audit id, name, unit).
+LIGHTHOUSE_METRICS = [
+    ("first-contentful-paint", "First Contentful Paint", "ms"),
+    ("largest-contentful-paint", "Largest Contentful Paint", "ms"),
+    ("total-blocking-time", "Total Blocking Time", "ms"),
+    ("cumulative-layout-shift", "Cumulative Layout Shift", ""),
+    ("speed-index", "Speed Index", "ms"),
+    ("dom-size", "DOM size (elements)", "elements"),
+]
 
 SYNTHETIC_EXTENSIONS = """\
 markdown_extensions:
@@ -506,6 +547,236 @@ def page_weight(site_dir: Path, page: str) -> Weight:
     return weight
 
 
+# --- Lighthouse --------------------------------------------------------------------------------------------
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder as a static host would (GitHub Pages, nginx): text gzip-compressed, fonts typed, quietly."""
+
+    extensions_map = {  # noqa: RUF012 (the base class's own attribute, extended)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".json": "application/json",
+        ".js": "text/javascript",
+        ".svg": "image/svg+xml",
+    }
+    compressible = frozenset({".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"})
+
+    def send_head(self) -> BinaryIO | None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].split("#")[0].endswith("/"):
+            path = path / "index.html"
+        if not (
+            path.is_file() and path.suffix in self.compressible and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that cancels a request is fine
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve(site_dir: Path) -> Iterator[str]:
+    """Serve `site_dir` on 127.0.0.1 on a free port, in a thread; yield the base URL, then shut the server down."""
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_StaticHandler, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def lighthouse_unavailable() -> str | None:
+    if not LIGHTHOUSE.exists():
+        return "Lighthouse is not installed in node_modules (`npm ci`)"
+    if shutil.which("node") is None:
+        return "Node.js is not on PATH"
+    if not CHROMIUM.is_file():
+        return f"Chromium is not installed at {CHROMIUM} (`apt-get install chromium`)"
+    return None
+
+
+def _tagged_processes(tag: str) -> list[int]:
+    """Ids of the processes whose environment holds `RUN_TAG=tag`: the ones a Lighthouse run started."""
+    needle = f"{RUN_TAG}={tag}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours
+            continue
+    return found
+
+
+def end_tagged_processes(tag: str) -> tuple[int, int]:
+    """End, by id, whatever a Lighthouse run left running (Chromium is started detached).
+
+    Returns how many processes were still running, and how many of them would not end.
+    """
+    pids = _tagged_processes(tag)
+    found = len(pids)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            with suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + 5
+        while pids and time.monotonic() < deadline:
+            time.sleep(0.1)
+            pids = [pid for pid in pids if Path(f"/proc/{pid}").exists() and _alive(pid)]
+        if not pids:
+            break
+    return found, len(pids)
+
+
+def _alive(pid: int) -> bool:
+    """False for a process that has ended, zombies included (their parent reaps them)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@dataclass
+class LighthouseResult:
+    """Lighthouse's audits of one page: each run's score and metrics, or why there are none."""
+
+    runs: list[dict[str, float]] = field(default_factory=list)  # "score" and each metric's audit id
+    failures: list[str] = field(default_factory=list)
+    skipped: str = ""
+    version: str = ""
+    browser: str = ""
+    settings: str = ""
+    benchmark_index: list[float] = field(default_factory=list)
+    load: str = ""
+    leftovers: int = 0  # processes still running after Lighthouse exited, ended by the benchmark
+    warnings: list[str] = field(default_factory=list)  # Lighthouse's own warnings about the runs
+    weights: dict[str, float] = field(default_factory=dict)  # audit id -> its weight in the performance score
+
+    def median(self, key: str) -> float:
+        return statistics.median(run[key] for run in self.runs)
+
+
+THROTTLING = {"simulate": "simulated", "devtools": "DevTools", "provided": "no"}
+
+
+def _settings(report: dict[str, Any]) -> str:
+    settings = report.get("configSettings", {})
+    throttling = settings.get("throttling", {})
+    screen = settings.get("screenEmulation", {})
+    return (
+        f"form factor {settings.get('formFactor', '?')}, {screen.get('width', '?')}×{screen.get('height', '?')} "
+        f"screen, {THROTTLING.get(settings.get('throttlingMethod', ''), '?')} throttling ("
+        f"{throttling.get('rttMs', 0):g} ms round trip, {throttling.get('throughputKbps', 0) / 1024:.1f} Mbit/s, "
+        f"CPU {throttling.get('cpuSlowdownMultiplier', 1):g}× slower)"
+    )
+
+
+def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseResult:
+    """Serve `site_dir` and run Lighthouse on `page` `runs` times, mobile (its default), performance only."""
+    result = LighthouseResult()
+    reason = lighthouse_unavailable()
+    if reason:
+        result.skipped = reason
+        return result
+    work.mkdir(parents=True, exist_ok=True)
+    result.load = f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+    with serve(site_dir) as base_url:
+        for n in range(runs):
+            tag = uuid.uuid4().hex
+            out = work / f"run-{n + 1}.json"
+            command = [
+                str(LIGHTHOUSE),
+                f"{base_url}{page}",
+                "--only-categories=performance",
+                "--output=json",
+                f"--output-path={out}",
+                "--quiet",
+                "--chrome-flags=" + " ".join(CHROME_FLAGS),
+            ]
+            # TMPDIR: Chromium's profile folder lands in `work`, removed with it even if a run is cut short.
+            env = dict(os.environ, CHROME_PATH=str(CHROMIUM), TMPDIR=str(work), **{RUN_TAG: tag})
+            try:
+                process = subprocess.run(
+                    command, env=env, capture_output=True, text=True, timeout=300, check=False, start_new_session=True
+                )
+            except subprocess.TimeoutExpired:
+                result.failures.append(f"run {n + 1} took over 300 s")
+                continue
+            finally:
+                found, left = end_tagged_processes(tag)
+                result.leftovers += found
+                if left:
+                    print(f"  warning: {left} processes of Lighthouse run {n + 1} would not end", file=sys.stderr)
+            report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else None
+            score = None if report is None else report.get("categories", {}).get("performance", {}).get("score")
+            if process.returncode != 0 or report is None or score is None:
+                error = (report or {}).get("runtimeError", {}).get("message") or process.stderr.strip()[-300:]
+                result.failures.append(f"run {n + 1} failed ({error or f'exit status {process.returncode}'})")
+                print(f"  Lighthouse run {n + 1}: failed: {error}", file=sys.stderr)
+                continue
+            sample = {"score": float(score)}
+            for audit, _, _ in LIGHTHOUSE_METRICS:
+                found = report["audits"].get(audit, {})
+                if found.get("numericValue") is not None:
+                    sample[audit] = float(found["numericValue"])
+                if found.get("score") is not None:
+                    sample[f"{audit}:score"] = float(found["score"])
+            for ref in report["categories"]["performance"].get("auditRefs", []):
+                result.weights[ref["id"]] = float(ref.get("weight", 0))
+            result.runs.append(sample)
+            result.version = report.get("lighthouseVersion", "")
+            version = re.search(r"Chromium ([\d.]+)", command_output([str(CHROMIUM), "--version"]))
+            agent = re.search(r"Chrome/([\d.]+)", report.get("environment", {}).get("hostUserAgent", ""))
+            result.browser = f"Chromium {(version or agent).group(1)}" if version or agent else "Chromium"
+            for warning in report.get("runWarnings", []):
+                if warning not in result.warnings:
+                    result.warnings.append(warning)
+            result.settings = _settings(report)
+            index = report.get("environment", {}).get("benchmarkIndex")
+            if index is not None:
+                result.benchmark_index.append(float(index))
+            print(
+                f"  Lighthouse run {n + 1}/{runs}: performance {score:.2f}, "
+                + ", ".join(f"{name} {_metric(sample.get(audit), unit)}" for audit, name, unit in LIGHTHOUSE_METRICS),
+                file=sys.stderr,
+            )
+    return result
+
+
+def _metric(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "ms":
+        return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
+    if unit == "elements":
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
+
+
 # --- reporting ---------------------------------------------------------------------------------------------
 
 
@@ -589,6 +860,51 @@ def weight_table(weight: Weight, label: str) -> str:
         f"{', '.join(f.removeprefix('KaTeX_').removesuffix('.woff2') for f in weight.fonts) or 'none'}), "
         "worked out from KaTeX's CSS rules whose classes occur in the page; woff2 is not compressed again.",
     ]
+    return "\n".join(rows + notes)
+
+
+def lighthouse_table(result: LighthouseResult, page: str, requested: int) -> str:
+    title = f"Lighthouse, {page}, mobile"
+    if result.skipped:
+        return f"{title}: not measured ({result.skipped})."
+    if not result.runs:
+        return f"{title}: not measured ({'; '.join(result.failures) or 'no run'})."
+    count = len(result.runs)
+    score = result.median("score")
+    scores = ", ".join(f"{r['score']:.2f}" for r in result.runs)
+    rows = [
+        f"| {title} | median of {count} runs | each run | the metric's score, median (its weight) | goal |",
+        "|---|---|---|---|---|",
+        f"| performance score | **{score:.2f}** | {scores} | | "
+        f"≥ {LIGHTHOUSE_GOAL:g}: {_check(score >= LIGHTHOUSE_GOAL)} |",
+    ]
+    for audit, name, unit in LIGHTHOUSE_METRICS:
+        values = [r.get(audit) for r in result.runs]
+        known = [v for v in values if v is not None]
+        median = _metric(statistics.median(known), unit) if known else "n/a"
+        weight = result.weights.get(audit, 0)
+        audit_scores = [r[f"{audit}:score"] for r in result.runs if f"{audit}:score" in r]
+        if weight > 0 and audit_scores:
+            part = f"{statistics.median(audit_scores):.2f} ({weight:g} %)"
+        else:
+            part = "diagnostic, not in the score"
+        rows.append(f"| {name} | {median} | {', '.join(_metric(v, unit) for v in values)} | {part} | |")
+    index = f"{statistics.median(result.benchmark_index):.0f}" if result.benchmark_index else "not reported"
+    notes = [
+        "",
+        f"Lighthouse {result.version} with its default settings ({result.settings}), performance category only,"
+        f" in {result.browser} (headless), on this site as built above, served with gzip for text files by the"
+        f" benchmark's own server on 127.0.0.1; load average {result.load} when the audits started; Lighthouse's"
+        f" benchmark index of this machine {index} (at 1000 or less it warns that the machine is too slow for"
+        " its 4× CPU slowdown to stand for a mid-range phone). The"
+        " metrics are simulated from the page's trace on this machine, so a loaded machine scores lower.",
+    ]
+    if result.failures or count < requested:
+        notes.append(f"Runs left out: {'; '.join(result.failures)}.")
+    if result.warnings:
+        notes.append("Lighthouse warned: " + " ".join(w.rstrip(".") + "." for w in result.warnings))
+    if result.leftovers:
+        notes.append(f"Lighthouse left {result.leftovers} processes running; the benchmark ended them.")
     return "\n".join(rows + notes)
 
 
@@ -693,6 +1009,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", default="part-2", help="the real site's page to change and weigh")
     parser.add_argument("--no-real", action="store_true", help="measure only the synthetic site")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {PAGE}")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=3, help="Lighthouse audits of the page (median reported); 0 skips"
+    )
     parser.add_argument("--_serve-driver", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._serve_driver:
@@ -706,6 +1025,8 @@ def main(argv: list[str] | None = None) -> int:
     sites: list[SiteTimes] = []
     weight: Weight | None = None
     weight_label = ""
+    audit: LighthouseResult | None = None
+    audit_note = ""
     with tempfile.TemporaryDirectory(prefix="nnla-bench-") as tmp:
         print("synthetic site (150 formulas)...", file=sys.stderr)
         synthetic = make_synthetic_site(Path(tmp) / "synthetic")
@@ -728,6 +1049,16 @@ def main(argv: list[str] | None = None) -> int:
             except (SiteBuildError, StopIteration, FileNotFoundError) as err:
                 first_line = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
                 notes.append(f"The real site was not measured: its build failed ({first_line}).")
+            else:
+                if args.lighthouse_runs > 0:
+                    print(f"Lighthouse on {args.page}/ ({args.lighthouse_runs} runs)...", file=sys.stderr)
+                    audit = lighthouse(real.parent / "site", f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
+                    if audit.skipped:
+                        print(f"  skipped: {audit.skipped}", file=sys.stderr)
+                else:
+                    audit_note = "not run (`--lighthouse-runs 0`)"
+        if audit is None and not audit_note:
+            audit_note = "not run: the real site was not measured"
         if weight is None:
             weight = synthetic_weight
             weight_label = "synthetic page `one/` (50 formulas), first visit"
@@ -735,10 +1066,20 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = engine_share(args.runs)
     tables = "\n\n".join(
-        [time_table(sites), engine_table(engine), weight_table(weight, weight_label)]
+        [
+            time_table(sites),
+            engine_table(engine),
+            weight_table(weight, weight_label),
+            lighthouse_table(audit, args.page, args.lighthouse_runs)
+            if audit is not None
+            else f"Lighthouse, {args.page}, mobile: {audit_note}.",
+        ]
         + ([" ".join(notes)] if notes else [])
     )
-    command = "`.venv/bin/python benchmarks/bench_build.py" + (f" --runs {args.runs}`" if args.runs != 5 else "`")
+    options = (f" --runs {args.runs}" if args.runs != 5 else "") + (
+        f" --lighthouse-runs {args.lighthouse_runs}" if args.lighthouse_runs != 3 else ""
+    )
+    command = f"`.venv/bin/python benchmarks/bench_build.py{options}`"
     tables += f"\n\nReproduce with {command}; it rewrites this page."
     print(tables)
     if not args.no_write:
