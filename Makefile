@@ -1,7 +1,7 @@
 # One entry point for readers, authors and CI. Every target sets itself up on a fresh machine.
 #   make serve   set up, then preview the site on http://127.0.0.1:8000 (reloads on edits)
 #   make build   set up, then write the static site to site/ (strict: any warning fails)
-#   make test    set up, then lint, type-check and run the tests (which build the site once)
+#   make test    set up (Chromium too, as root), then lint, type-check and run the tests (which build the site)
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +12,7 @@ NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup serve build test lint bench clean
+.PHONY: setup browser serve build test lint bench clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -27,6 +27,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives it; it cannot download a browser of its own here).
+# Installed when we may (root with apt-get); otherwise the browser tests say why they skip.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make: /usr/bin/chromium is missing: the browser tests will skip (apt-get install chromium)"; \
+	  fi; \
+	fi
+
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
@@ -38,7 +49,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: setup
