@@ -123,7 +123,7 @@ def gradient_descent(
         TypeError: if an argument is not an array of real numbers, `lr` is not a real number or `steps` is
             not an integer.
 
-    Example:
+    Examples:
         >>> trace = gradient_descent([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2],
         ...                          lr=1, steps=2)
         >>> trace.losses.round(2).tolist()
@@ -191,7 +191,7 @@ def max_stable_lr(X: ArrayLike, z: int, reduction: str = "sum") -> float:
             is unknown.
         TypeError: if `X` is not an array of real numbers or `z` is not an integer.
 
-    Example:
+    Examples:
         >>> round(1 / max_stable_lr([1, 2, -1], z=2), 12)
         7.0
     """

@@ -152,7 +152,7 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
             run overflows.
         TypeError: if `lr` or a starting value is not a real number, or `steps` is not an integer.
 
-    Example:
+    Examples:
         >>> toy_descent(*TOY_START, lr=1, steps=1, swapped=True)
         array([[ 4.,  3., 25.],
                [-2., -5., 29.]])

@@ -27,7 +27,7 @@ def forward(X: ArrayLike, W: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
         ValueError: if a shape does not fit the convention or an entry is not finite.
         TypeError: if an argument is not an array of real numbers.
 
-    Example:
+    Examples:
         >>> forward([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2])
         array([[ 0.1, -0.2]])
     """

@@ -49,7 +49,7 @@ def jacobian_bias(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDA
         ValueError: if a shape does not fit the convention or an entry is not finite.
         TypeError: if an argument is not an array of real numbers.
 
-    Example:
+    Examples:
         >>> jacobian_bias([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
         array([[-1.8,  0. ],
                [ 0. , -4.4]])
@@ -92,7 +92,7 @@ def jacobian_weights(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> 
         ValueError: if a shape does not fit the convention or an entry is not finite.
         TypeError: if an argument is not an array of real numbers.
 
-    Example:
+    Examples:
         >>> J = jacobian_weights([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
         >>> J.shape
         (3, 2, 2)
@@ -142,7 +142,7 @@ def gradients(
             unknown.
         TypeError: if an argument is not an array of real numbers.
 
-    Example:
+    Examples:
         >>> dW, db = gradients([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
         >>> db
         array([[-1.8, -4.4]])

@@ -32,7 +32,7 @@ def loss_vector(T: ArrayLike, P: ArrayLike) -> NDArray[np.float64]:
         ValueError: if the shapes differ or an entry is not finite.
         TypeError: if an argument is not an array of real numbers.
 
-    Example:
+    Examples:
         >>> loss_vector([1, 2], [0.1, -0.2])
         array([[0.81, 4.84]])
     """
@@ -55,7 +55,7 @@ def sse(T: ArrayLike, P: ArrayLike) -> float:
     Returns:
         The sum of squared errors.
 
-    Example:
+    Examples:
         >>> round(sse([1, 2], [0.1, -0.2]), 12)
         5.65
     """
@@ -76,7 +76,7 @@ def mse(T: ArrayLike, P: ArrayLike) -> float:
     Returns:
         The mean squared error.
 
-    Example:
+    Examples:
         >>> round(mse([1, 2], [0.1, -0.2]), 12)
         2.825
     """

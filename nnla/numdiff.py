@@ -40,7 +40,7 @@ def numerical_jacobian(
         ValueError: if `eps` is not a finite number greater than 0, an entry of `a` or of `f` near `a` is not
             finite, or `f` returns arrays of different shapes.
 
-    Example:
+    Examples:
         >>> numerical_jacobian(lambda w: w**2, [4.0]).round(6)
         array([[8.]])
     """
