@@ -29,11 +29,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gzip
 import html.parser
-import http.server
-import io
 import json
 import os
 import platform
@@ -45,14 +42,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -550,63 +546,6 @@ def page_weight(site_dir: Path, page: str) -> Weight:
 # --- Lighthouse --------------------------------------------------------------------------------------------
 
 
-class _StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder as a static host would (GitHub Pages, nginx): text gzip-compressed, fonts typed, quietly."""
-
-    extensions_map = {  # noqa: RUF012 (the base class's own attribute, extended)
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".woff2": "font/woff2",
-        ".woff": "font/woff",
-        ".ttf": "font/ttf",
-        ".json": "application/json",
-        ".js": "text/javascript",
-        ".svg": "image/svg+xml",
-    }
-    compressible = frozenset({".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"})
-
-    def send_head(self) -> BinaryIO | None:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?")[0].split("#")[0].endswith("/"):
-            path = path / "index.html"
-        if not (
-            path.is_file() and path.suffix in self.compressible and "gzip" in self.headers.get("Accept-Encoding", "")
-        ):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that cancels a request is fine
-            super().handle_error(request, client_address)
-
-
-@contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """Serve `site_dir` on 127.0.0.1 on a free port, in a thread; yield the base URL, then shut the server down."""
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_StaticHandler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def lighthouse_unavailable() -> str | None:
     if not LIGHTHOUSE.exists():
         return "Lighthouse is not installed in node_modules (`npm ci`)"
@@ -697,6 +636,8 @@ def _settings(report: dict[str, Any]) -> str:
 
 def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseResult:
     """Serve `site_dir` and run Lighthouse on `page` `runs` times, mobile (its default), performance only."""
+    from nnla.site.static import serve  # here, after main() has put the checkout on sys.path
+
     result = LighthouseResult()
     reason = lighthouse_unavailable()
     if reason:

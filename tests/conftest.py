@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import gzip
-import http.server
-import io
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pytest
+
+from nnla.site import static
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).
@@ -141,54 +137,6 @@ def build_copy(copy: Path, site_dir: Path) -> tuple[int, str]:
 # ------------------------------------------------------------------------------------------ the site over HTTP
 
 
-class _StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder as a static host would, quietly, with the font types browsers expect."""
-
-    extensions_map = {  # noqa: RUF012 (the base class's own attribute, extended)
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".woff2": "font/woff2",
-        ".woff": "font/woff",
-        ".ttf": "font/ttf",
-        ".json": "application/json",
-        ".js": "text/javascript",
-        ".svg": "image/svg+xml",
-    }
-
-    #: Text a static host compresses (GitHub Pages and nginx do), so that Lighthouse measures the site, not
-    #: an uncompressed test server.
-    compressible = frozenset({".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"})
-
-    def send_head(self) -> BinaryIO | None:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?")[0].endswith("/"):
-            path = path / "index.html"
-        accepts = self.headers.get("Accept-Encoding", "")
-        if not (path.is_file() and path.suffix in self.compressible and "gzip" in accepts):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def end_headers(self) -> None:
-        # LinkChecker sends at most 10 requests a second to a host unless the host answers with this header.
-        self.send_header("LinkChecker", "local test server")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that cancels a request is fine
-            super().handle_error(request, client_address)
-
-
 @dataclass(frozen=True)
 class ServedSite:
     """The built site served over HTTP on 127.0.0.1, on a port of its own."""
@@ -206,17 +154,10 @@ class ServedSite:
 
 @contextlib.contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 on a free port, in a thread; yield its base URL, then stop."""
-    handler = functools.partial(_StaticHandler, directory=str(site_dir))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    """Serve a folder on 127.0.0.1 as a static host would; yield its base URL."""
+    # LinkChecker sends at most 10 requests a second to a host unless the host answers with this header.
+    with static.serve(site_dir, {"LinkChecker": "local test server"}) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
