@@ -835,7 +835,7 @@ def lighthouse_table(result: LighthouseResult, page: str, requested: int) -> str
         "",
         f"Lighthouse {result.version} with its default settings ({result.settings}), performance category only,"
         f" in {result.browser} (headless), on this site as built above, served with gzip for text files by the"
-        f" benchmark's own server on 127.0.0.1; load average {result.load} when the audits started; Lighthouse's"
+        f" `nnla.site.static` server on 127.0.0.1; load average {result.load} when the audits started; Lighthouse's"
         f" benchmark index of this machine {index} (at 1000 or less it warns that the machine is too slow for"
         " its 4× CPU slowdown to stand for a mid-range phone). The"
         " metrics are simulated from the page's trace on this machine, so a loaded machine scores lower.",
