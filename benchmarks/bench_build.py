@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnla.site.static import CHROMIUM, CHROMIUM_FLAGS, serve
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 PAGE = ROOT / "docs" / "building.md"
@@ -62,20 +64,6 @@ ENGINE_GOAL_S = 0.3
 LIGHTHOUSE_GOAL = 0.95
 
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
-#: Debian's Chromium (Lighthouse cannot download a browser here).
-CHROMIUM = Path("/usr/bin/chromium")
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # No host name but 127.0.0.1 resolves: the audit never waits on the network.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 #: Every process a Lighthouse run starts (node, Chromium and its helpers) inherits this variable, with a value
 #: of the run's own; after the run, any such process still alive is ended by its id.
 RUN_TAG = "NNLA_BENCH_LIGHTHOUSE_RUN"
@@ -636,8 +624,6 @@ def _settings(report: dict[str, Any]) -> str:
 
 def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseResult:
     """Serve `site_dir` and run Lighthouse on `page` `runs` times, mobile (its default), performance only."""
-    from nnla.site.static import serve  # here, after main() has put the checkout on sys.path
-
     result = LighthouseResult()
     reason = lighthouse_unavailable()
     if reason:
@@ -656,7 +642,7 @@ def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseRe
                 "--output=json",
                 f"--output-path={out}",
                 "--quiet",
-                "--chrome-flags=" + " ".join(CHROME_FLAGS),
+                "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_FLAGS]),
             ]
             # TMPDIR: Chromium's profile folder lands in `work`, removed with it even if a run is cut short.
             env = dict(os.environ, CHROME_PATH=str(CHROMIUM), TMPDIR=str(work), **{RUN_TAG: tag})

@@ -19,20 +19,6 @@ from nnla.site import static
 ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).
 ARTIFACTS = ROOT / "test-artifacts"
-#: Debian's Chromium, which the browser tests and Lighthouse drive (a browser download is not possible here).
-CHROMIUM = Path("/usr/bin/chromium")
-#: Flags for Chromium on these machines: no sandbox as root, and no background traffic to other hosts.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A backstop behind the tests' request routing: no host name but 127.0.0.1 resolves at all.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 #: Every build in the tests records this as its date, as `make` does with the commit's date.
 SOURCE_DATE_EPOCH = "1700000000"
 #: Lines the run prints at its end, whatever pytest's capture settings (see `pytest_terminal_summary`).

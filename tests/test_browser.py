@@ -22,7 +22,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, BuiltSite, ServedSite, serve
+from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
+
+from nnla.site.static import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.browser
 

@@ -29,8 +29,6 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     ROOT,
     SOURCE_DATE_EPOCH,
     BuiltSite,
@@ -39,6 +37,8 @@ from conftest import (
     copy_project,
     serve,
 )
+
+from nnla.site.static import CHROMIUM, CHROMIUM_FLAGS
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 #: The page Lighthouse audits: the longest, with the most formulas and figures.
