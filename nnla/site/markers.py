@@ -422,7 +422,7 @@ class Injector:
             headings = ["step", f"loss ({loss})"]
         else:
             rows = np.asarray(value.data)
-            headings = [self._heading(column) for column in value.columns]
+            headings = [self.render_tex(column, False) for column in value.columns]
         shown = list(range(len(rows)))
         if len(rows) > TABLE_HEAD + TABLE_TAIL + 1:
             shown = [*range(TABLE_HEAD), -1, *range(len(rows) - TABLE_TAIL, len(rows))]
@@ -437,6 +437,3 @@ class Injector:
             body.append(f"<tr><td>{int(step)}</td>{numbers}</tr>")
         table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         return f'<div class="nnla-value nnla-table" {_attributes(value)}>{table}</div>'
-
-    def _heading(self, column: str) -> str:
-        return self.render_tex(column, False)
