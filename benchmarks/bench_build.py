@@ -6,7 +6,7 @@ Run from the project root (after `make setup`):
     .venv/bin/python benchmarks/bench_build.py --runs 3 --no-write
 
 It builds, each in a temporary folder, (a) a synthetic three-page site with 150 unique formulas (60 display,
-60 inline, 30 matrices) and (b) a copy of the real site (mkdocs.yml, docs/, hooks/), each with math on and
+60 inline, 30 matrices) and (b) a copy of the real site (mkdocs.yml, docs/, hooks/, overrides/), each with math on and
 with `NNLA_MATH=off`:
 
 - cold: empty KaTeX cache, a fresh `mkdocs build` process (what a fresh clone's first build costs);
@@ -21,7 +21,9 @@ them, with the date and the machine, into docs/building.md. The build itself tim
 
 Last, it serves that build of the real site on 127.0.0.1 (gzip for text files, as a static host does) and runs
 Lighthouse on part-2 `--lighthouse-runs` times (3 by default; 0 skips it) with its default mobile settings,
-performance only, and reports the median score and metrics against the goal of 0.95. It needs Lighthouse in
+performance only, and reports the median score and metrics against the goal of 0.95. In turn with those runs it
+audits the same site built with Material's own palette component instead of ours, and reports the two side by
+side. It needs Lighthouse in
 node_modules (`npm ci`) and Debian's Chromium at /usr/bin/chromium, and says so when either is missing.
 """
 
@@ -189,7 +191,7 @@ def copy_real_site(folder: Path, config: Path) -> Path:
     source = config.parent
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(config, folder / "mkdocs.yml")
-    for sub in ("docs", "hooks"):
+    for sub in ("docs", "hooks", "overrides"):
         if (source / sub).is_dir():
             shutil.copytree(source / sub, folder / sub)
     (folder / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
@@ -197,6 +199,20 @@ def copy_real_site(folder: Path, config: Path) -> Path:
     if not this_page.exists():  # the page this script writes; the site's nav expects it
         this_page.write_text("# How the site is built\n\nThe benchmark has not been run yet.\n", encoding="utf-8")
     return folder / "mkdocs.yml"
+
+
+def with_materials_palette(config: Path) -> Path:
+    """The real site's configuration without `theme.custom_dir`: Material's palette component, not our switch.
+
+    Our override (overrides/partials/) replaces only the palette switch, so this is the same site with the
+    switch Material ships. Written beside `config`, so that its relative paths still hold.
+    """
+    text, count = re.subn(r"^[ \t]*custom_dir:.*\n", "", config.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    if count != 1:
+        raise SiteBuildError(f"{config} has {count} custom_dir lines, not the one this comparison takes out")
+    variant = config.with_name("mkdocs-materials-palette.yml")
+    variant.write_text(text, encoding="utf-8")
+    return variant
 
 
 # --- timing ------------------------------------------------------------------------------------------------
@@ -212,9 +228,9 @@ class SiteBuildError(RuntimeError):
     """A build of a benchmark site failed; the message holds MkDocs' output."""
 
 
-def fresh_build(config: Path, math: bool) -> float:
+def fresh_build(config: Path, math: bool, site_dir: Path | None = None) -> float:
     """Wall time of `mkdocs build` in a fresh process (interpreter start-up and imports included)."""
-    site_dir = config.parent / "site"
+    site_dir = site_dir or config.parent / "site"
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)]
     start = time.perf_counter()
     result = subprocess.run(command, env=environment(math), capture_output=True, text=True, check=False)
@@ -694,6 +710,28 @@ def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseRe
     return result
 
 
+def lighthouse_in_turn(sites: dict[str, Path], page: str, runs: int, work: Path) -> dict[str, LighthouseResult]:
+    """Lighthouse on the same page of several builds, one run of each in turn, so that load falls on all alike."""
+    results = {name: LighthouseResult() for name in sites}
+    for n in range(runs):
+        for name, site_dir in sites.items():
+            one = lighthouse(site_dir, page, 1, work / f"{name}-{n + 1}")
+            merged = results[name]
+            merged.skipped = merged.skipped or one.skipped
+            merged.runs += one.runs
+            merged.failures += [f"{name}, run {n + 1}: {failure}" for failure in one.failures]
+            merged.warnings += [w for w in one.warnings if w not in merged.warnings]
+            merged.benchmark_index += one.benchmark_index
+            merged.leftovers += one.leftovers
+            merged.weights.update(one.weights)
+            merged.load = merged.load or one.load
+            merged.version, merged.browser = one.version or merged.version, one.browser or merged.browser
+            merged.settings = one.settings or merged.settings
+        if any(result.skipped for result in results.values()):
+            break
+    return results
+
+
 def _metric(value: float | None, unit: str) -> str:
     if value is None:
         return "n/a"
@@ -835,6 +873,37 @@ def lighthouse_table(result: LighthouseResult, page: str, requested: int) -> str
     return "\n".join(rows + notes)
 
 
+def palette_table(ours: LighthouseResult, materials: LighthouseResult, page: str) -> str:
+    """Lighthouse on the page as published beside the same page with Material's palette component."""
+    title = f"Lighthouse, {page}, mobile: the palette switch"
+    rows = [
+        f"| {title} | runs | performance score, median | Total Blocking Time | First Contentful Paint |",
+        "|---|---|---|---|---|",
+    ]
+    for label, result in (
+        ("ours (`overrides/partials/`), as published", ours),
+        ("Material's palette component (`custom_dir` taken out)", materials),
+    ):
+        if result.skipped or not result.runs:
+            reason = result.skipped or "; ".join(result.failures) or "no run"
+            rows.append(f"| {label} | 0 | not measured ({reason}) | | |")
+            continue
+        tbt = _metric(result.median("total-blocking-time"), "ms")
+        fcp = _metric(result.median("first-contentful-paint"), "ms")
+        scores = ", ".join(f"{r['score']:.2f}" for r in result.runs)
+        rows.append(f"| {label} | {len(result.runs)} | **{result.median('score'):.2f}** ({scores}) | {tbt} | {fcp} |")
+    notes = [
+        "",
+        "The same build but for the switch, audited the same way, one run of each in turn. At start-up Material's"
+        " palette component sets an attribute on `<body>`, reads the header's computed style and, a frame later,"
+        " clears the attribute: each a style recalculation of the whole page, long tasks that count towards the"
+        " Total Blocking Time on a page with as many elements as this one. Our switch does its work while only the"
+        " header is parsed, and touches `<body>` only when the reader's palette is not the one the page was built"
+        " with (`tests/test_palette.py` holds it to that).",
+    ]
+    return "\n".join(rows + notes)
+
+
 def command_output(command: list[str]) -> str:
     try:
         return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
@@ -911,6 +980,21 @@ def render_page(info: dict[str, str], runs: int, tables: str) -> str:
         To see what math costs, build with it switched off: `NNLA_MATH=off mkdocs build` writes each formula
         as its TeX in a `<code>` element and never starts `node`.
 
+        ## Light pages
+
+        KaTeX's HTML makes Part II a page of many thousands of elements (the DOM size in the Lighthouse table
+        below), and every whole-page style recalculation costs in proportion. Two things keep the reader's
+        browser from doing that work more often than it must:
+
+        - **Only what is on screen is laid out.** `docs/stylesheets/nnla.css` gives the blocks of a page
+          (paragraphs, display formulas, tables, figures, notes) `content-visibility: auto`, so the browser
+          skips the style and layout of those off screen until the reader scrolls to them.
+        - **Our own light/dark switch.** The switch in the header is ours (`overrides/partials/palette.html`,
+          driven by `overrides/partials/javascripts/palette.html`), not Material's palette component. At
+          start-up that component restyles the whole page several times; ours applies the reader's palette
+          while only the header is parsed, follows the system's preference until the reader chooses, and keeps
+          the choice across pages as Material does. The last table below measures the site with each.
+
         ## What it costs
 
         Measured by `benchmarks/bench_build.py` on {info["date"]}: {info["machine"]}, {info["nproc"]} cores
@@ -953,6 +1037,7 @@ def main(argv: list[str] | None = None) -> int:
     weight: Weight | None = None
     weight_label = ""
     audit: LighthouseResult | None = None
+    palette_audit: LighthouseResult | None = None
     audit_note = ""
     with tempfile.TemporaryDirectory(prefix="nnla-bench-") as tmp:
         print("synthetic site (150 formulas)...", file=sys.stderr)
@@ -978,8 +1063,20 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(f"The real site was not measured: its build failed ({first_line}).")
             else:
                 if args.lighthouse_runs > 0:
-                    print(f"Lighthouse on {args.page}/ ({args.lighthouse_runs} runs)...", file=sys.stderr)
-                    audit = lighthouse(real.parent / "site", f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
+                    # The same site with Material's palette component, audited in turn with it (palette_table).
+                    sites = {"published": real.parent / "site"}
+                    try:
+                        fresh_build(with_materials_palette(real), True, real.parent / "site-materials-palette")
+                        sites["materials-palette"] = real.parent / "site-materials-palette"
+                    except SiteBuildError as err:
+                        palette_audit = LighthouseResult(skipped=f"its build failed: {str(err)[-300:]}")
+                    print(
+                        f"Lighthouse on {args.page}/ ({args.lighthouse_runs} runs of each of {', '.join(sites)})...",
+                        file=sys.stderr,
+                    )
+                    audits = lighthouse_in_turn(sites, f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
+                    audit = audits["published"]
+                    palette_audit = audits.get("materials-palette", palette_audit)
                     if audit.skipped:
                         print(f"  skipped: {audit.skipped}", file=sys.stderr)
                 else:
@@ -1001,6 +1098,7 @@ def main(argv: list[str] | None = None) -> int:
             if audit is not None
             else f"Lighthouse, {args.page}, mobile: {audit_note}.",
         ]
+        + ([palette_table(audit, palette_audit, args.page)] if audit is not None and palette_audit is not None else [])
         + ([" ".join(notes)] if notes else [])
     )
     options = (f" --runs {args.runs}" if args.runs != 5 else "") + (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -85,8 +87,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 # ---------------------------------------------------------------------------------------- copies of the project
 
-#: What a build reads: the engine, the hooks, the pages and the configuration (node_modules is linked).
-PROJECT_SOURCES = ("nnla", "hooks", "docs", "mkdocs.yml")
+#: What a build reads: the engine, the hooks, the pages, the theme overrides and the configuration (node_modules
+#: is linked).
+PROJECT_SOURCES = ("nnla", "hooks", "docs", "overrides", "mkdocs.yml")
 
 
 def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
@@ -151,6 +154,35 @@ def served_site(built_site: BuiltSite) -> Iterator[ServedSite]:
     """The session's build, served over HTTP on 127.0.0.1 for the browser, LinkChecker and Lighthouse."""
     with serve(built_site.site_dir) as base_url:
         yield ServedSite(built_site, base_url)
+
+
+# ----------------------------------------------------------------------------------------------- the browser
+
+
+def browser_unavailable() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed (pip install playwright)"
+    if not static.CHROMIUM.is_file():
+        return f"Chromium is not installed at {static.CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, through Playwright; a skip (or, with NNLA_REQUIRE_BROWSER=1, a failure) without it."""
+    reason = browser_unavailable()
+    if reason:
+        if os.environ.get("NNLA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"NNLA_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(static.CHROMIUM), args=static.CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 # ------------------------------------------------------------------------------------------- the run's summary

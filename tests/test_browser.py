@@ -11,8 +11,6 @@ fail instead.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
@@ -23,8 +21,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
-
-from nnla.site.static import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.browser
 
@@ -229,14 +225,6 @@ class Visit:
         return "/" + self.path
 
 
-def browser_unavailable() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright for Python is not installed (pip install playwright)"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
 def page_paths(site_dir: Path) -> list[str]:
     """The URL path of every HTML page of the site, relative to its root."""
     paths = []
@@ -248,24 +236,6 @@ def page_paths(site_dir: Path) -> list[str]:
 
 def slug(path: str) -> str:
     return path.strip("/").replace("/", "-").removesuffix(".html") or "home"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, through Playwright; a skip (or, with NNLA_REQUIRE_BROWSER=1, a failure) without it."""
-    reason = browser_unavailable()
-    if reason:
-        if os.environ.get("NNLA_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"NNLA_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -305,7 +275,7 @@ def _visit(browser: Any, served: ServedSite, visit: Visit, width: int, screensho
         visit.katex = katex
         for palette in ("light", "dark"):
             if palette == "dark":
-                page.locator("form[data-md-component=palette] label:visible").click()
+                page.locator("form[data-nnla-palette] label:visible").click()
                 page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
             visit.scheme[palette] = page.evaluate("document.body.dataset.mdColorScheme")
             visit.figures[palette] = page.evaluate(FIGURES_JS)

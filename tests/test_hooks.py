@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_project
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -114,14 +114,11 @@ RELOAD_SCRIPT = textwrap.dedent(
 
 def test_serve_rebuild_sees_an_edited_engine(tmp_path: Path) -> None:
     """`mkdocs serve` keeps the hook module; an edit under nnla/ must still change the next build's numbers."""
-    for name in ("nnla", "hooks", "docs"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    copy = copy_project(tmp_path / "copy", katex_cache=False)
+    env = {**os.environ, "PYTHONPATH": str(copy)}
     result = subprocess.run(
-        [sys.executable, "-c", RELOAD_SCRIPT, str(tmp_path)],
-        cwd=tmp_path,
+        [sys.executable, "-c", RELOAD_SCRIPT, str(copy)],
+        cwd=copy,
         capture_output=True,
         text=True,
         env=env,
