@@ -694,7 +694,8 @@ def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseRe
             result.version = report.get("lighthouseVersion", "")
             version = re.search(r"Chromium ([\d.]+)", command_output([str(CHROMIUM), "--version"]))
             agent = re.search(r"Chrome/([\d.]+)", report.get("environment", {}).get("hostUserAgent", ""))
-            result.browser = f"Chromium {(version or agent).group(1)}" if version or agent else "Chromium"
+            browser = version or agent
+            result.browser = f"Chromium {browser.group(1)}" if browser else "Chromium"
             for warning in report.get("runWarnings", []):
                 if warning not in result.warnings:
                     result.warnings.append(warning)
@@ -917,7 +918,7 @@ def machine() -> dict[str, str]:
     if cpuinfo.is_file():
         found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
         cpu = found.group(1).strip() if found else ""
-    import markdown
+    import markdown  # type: ignore[import-untyped]  # no stubs; only its version is read
     import material
     import mkdocs
 
@@ -1064,17 +1065,17 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 if args.lighthouse_runs > 0:
                     # The same site with Material's palette component, audited in turn with it (palette_table).
-                    sites = {"published": real.parent / "site"}
+                    builds = {"published": real.parent / "site"}
                     try:
                         fresh_build(with_materials_palette(real), True, real.parent / "site-materials-palette")
-                        sites["materials-palette"] = real.parent / "site-materials-palette"
+                        builds["materials-palette"] = real.parent / "site-materials-palette"
                     except SiteBuildError as err:
                         palette_audit = LighthouseResult(skipped=f"its build failed: {str(err)[-300:]}")
                     print(
-                        f"Lighthouse on {args.page}/ ({args.lighthouse_runs} runs of each of {', '.join(sites)})...",
+                        f"Lighthouse on {args.page}/ ({args.lighthouse_runs} runs of each of {', '.join(builds)})...",
                         file=sys.stderr,
                     )
-                    audits = lighthouse_in_turn(sites, f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
+                    audits = lighthouse_in_turn(builds, f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
                     audit = audits["published"]
                     palette_audit = audits.get("materials-palette", palette_audit)
                     if audit.skipped:
