@@ -74,4 +74,6 @@ def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) ->
     root = Path(config.config_file_path).resolve().parent
     server.watch(str(root / "nnla"))
     server.watch(str(root / "hooks"))
+    if config.theme.custom_dir:  # overrides/: `mkdocs serve` watches the theme only with --watch-theme
+        server.watch(config.theme.custom_dir)
     return server

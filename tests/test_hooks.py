@@ -46,6 +46,23 @@ def test_on_config_passes_project_paths_to_the_math_extension(config: MkDocsConf
     assert Path(mdext["cache_dir"]) == ROOT / ".cache" / "katex"
 
 
+class WatchList:
+    """Stands in for `mkdocs serve`'s LiveReloadServer: records what the hooks ask it to watch."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+
+    def watch(self, path: str) -> None:
+        self.paths.append(Path(path))
+
+
+def test_on_serve_watches_the_engine_the_hooks_and_the_theme_overrides(config: MkDocsConfig) -> None:
+    """A save under any of these rebuilds the preview (MkDocs itself watches only docs/ and mkdocs.yml)."""
+    server = WatchList()
+    assert hooks(config).on_serve(server, config=config, builder=None) is server
+    assert {ROOT / "nnla", ROOT / "hooks", ROOT / "overrides"} <= set(server.paths)
+
+
 def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) -> None:
     markdown = "# T\n\nThe SSE is <!-- nnla:sse -->.\n"
     out = hooks(config).on_page_markdown(markdown, page=page("demo.md", config), config=config, files=Files([]))
