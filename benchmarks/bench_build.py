@@ -989,7 +989,11 @@ def render_page(info: dict[str, str], runs: int, tables: str) -> str:
 
         - **Only what is on screen is laid out.** `docs/stylesheets/nnla.css` gives the blocks of a page
           (paragraphs, display formulas, tables, figures, notes) `content-visibility: auto`, so the browser
-          skips the style and layout of those off screen until the reader scrolls to them.
+          skips the style and layout of those off screen until the reader scrolls to them. Off screen, a
+          block counts at a placeholder height, so a link to a place in a page would land short of it or
+          past it once the blocks around it are laid out; a short script of ours
+          (`overrides/partials/javascripts/anchors.html`) holds the target in place until it settles, and
+          lets go as soon as the reader moves (`tests/test_anchors.py` visits every such link).
         - **Our own light/dark switch.** The switch in the header is ours (`overrides/partials/palette.html`,
           driven by `overrides/partials/javascripts/palette.html`), not Material's palette component. At
           start-up that component restyles the whole page several times; ours applies the reader's palette
