@@ -6,8 +6,8 @@ Run from the project root (after `make setup`):
     .venv/bin/python benchmarks/bench_build.py --runs 3 --no-write
 
 It builds, each in a temporary folder, (a) a synthetic three-page site with 150 unique formulas (60 display,
-60 inline, 30 matrices) and (b) a copy of the real site (mkdocs.yml, docs/, hooks/, overrides/), each with math on and
-with `NNLA_MATH=off`:
+60 inline, 30 matrices) and (b) a copy of the real site (mkdocs.yml, docs/, hooks/, overrides/), each with math
+on and with `NNLA_MATH=off`:
 
 - cold: empty KaTeX cache, a fresh `mkdocs build` process (what a fresh clone's first build costs);
 - warm: cache filled, a fresh process;
@@ -23,8 +23,8 @@ Last, it serves that build of the real site on 127.0.0.1 (gzip for text files, a
 Lighthouse on part-2 `--lighthouse-runs` times (3 by default; 0 skips it) with its default mobile settings,
 performance only, and reports the median score and metrics against the goal of 0.95. In turn with those runs it
 audits the same site built with Material's own palette component instead of ours, and reports the two side by
-side. It needs Lighthouse in
-node_modules (`npm ci`) and Debian's Chromium at /usr/bin/chromium, and says so when either is missing.
+side. It needs Lighthouse in node_modules (`npm ci`) and Debian's Chromium at /usr/bin/chromium, and says so
+when either is missing.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import textwrap
 import time
 import uuid
 from collections.abc import Iterable
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -650,98 +650,94 @@ def _settings(report: dict[str, Any]) -> str:
     )
 
 
-def lighthouse(site_dir: Path, page: str, runs: int, work: Path) -> LighthouseResult:
-    """Serve `site_dir` and run Lighthouse on `page` `runs` times, mobile (its default), performance only."""
-    result = LighthouseResult()
+def lighthouse(sites: dict[str, Path], page: str, runs: int, work: Path) -> dict[str, LighthouseResult]:
+    """Serve each site and run Lighthouse on its `page` `runs` times, mobile (its default), performance only.
+
+    The sites take turns, one run each, so that whatever load the machine is under falls on all alike.
+    """
+    results = {name: LighthouseResult() for name in sites}
     reason = lighthouse_unavailable()
     if reason:
-        result.skipped = reason
-        return result
+        for result in results.values():
+            result.skipped = reason
+        return results
     work.mkdir(parents=True, exist_ok=True)
-    result.load = f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
-    with serve(site_dir) as base_url:
+    load = f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+    installed = re.search(r"Chromium ([\d.]+)", command_output([str(CHROMIUM), "--version"]))
+    with ExitStack() as stack:
+        base_urls = {name: stack.enter_context(serve(site_dir)) for name, site_dir in sites.items()}
         for n in range(runs):
-            tag = uuid.uuid4().hex
-            out = work / f"run-{n + 1}.json"
-            command = [
-                str(LIGHTHOUSE),
-                f"{base_url}{page}",
-                "--only-categories=performance",
-                "--output=json",
-                f"--output-path={out}",
-                "--quiet",
-                "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_FLAGS]),
-            ]
-            # TMPDIR: Chromium's profile folder lands in `work`, removed with it even if a run is cut short.
-            env = dict(os.environ, CHROME_PATH=str(CHROMIUM), TMPDIR=str(work), **{RUN_TAG: tag})
-            try:
-                process = subprocess.run(
-                    command, env=env, capture_output=True, text=True, timeout=300, check=False, start_new_session=True
+            for name, base_url in base_urls.items():
+                result = results[name]
+                result.load = load
+                run = f"{name}, run {n + 1}/{runs}"
+                tag = uuid.uuid4().hex
+                out = work / f"{name}-run-{n + 1}.json"
+                command = [
+                    str(LIGHTHOUSE),
+                    f"{base_url}{page}",
+                    "--only-categories=performance",
+                    "--output=json",
+                    f"--output-path={out}",
+                    "--quiet",
+                    "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_FLAGS]),
+                ]
+                # TMPDIR: Chromium's profile folder lands in `work`, removed with it even if a run is cut short.
+                env = dict(os.environ, CHROME_PATH=str(CHROMIUM), TMPDIR=str(work), **{RUN_TAG: tag})
+                try:
+                    process = subprocess.run(
+                        command,
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        timeout=300,
+                        check=False,
+                        start_new_session=True,
+                    )
+                except subprocess.TimeoutExpired:
+                    result.failures.append(f"{run} took over 300 s")
+                    continue
+                finally:
+                    found, left = end_tagged_processes(tag)
+                    result.leftovers += found
+                    if left:
+                        print(f"  warning: {left} processes of Lighthouse ({run}) would not end", file=sys.stderr)
+                report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else None
+                score = None if report is None else report.get("categories", {}).get("performance", {}).get("score")
+                if process.returncode != 0 or report is None or score is None:
+                    error = (report or {}).get("runtimeError", {}).get("message") or process.stderr.strip()[-300:]
+                    result.failures.append(f"{run} failed ({error or f'exit status {process.returncode}'})")
+                    print(f"  Lighthouse, {run}: failed: {error}", file=sys.stderr)
+                    continue
+                sample = {"score": float(score)}
+                for audit, _, _ in LIGHTHOUSE_METRICS:
+                    found = report["audits"].get(audit, {})
+                    if found.get("numericValue") is not None:
+                        sample[audit] = float(found["numericValue"])
+                    if found.get("score") is not None:
+                        sample[f"{audit}:score"] = float(found["score"])
+                for ref in report["categories"]["performance"].get("auditRefs", []):
+                    result.weights[ref["id"]] = float(ref.get("weight", 0))
+                result.runs.append(sample)
+                result.version = report.get("lighthouseVersion", "")
+                browser = installed or re.search(
+                    r"Chrome/([\d.]+)", report.get("environment", {}).get("hostUserAgent", "")
                 )
-            except subprocess.TimeoutExpired:
-                result.failures.append(f"run {n + 1} took over 300 s")
-                continue
-            finally:
-                found, left = end_tagged_processes(tag)
-                result.leftovers += found
-                if left:
-                    print(f"  warning: {left} processes of Lighthouse run {n + 1} would not end", file=sys.stderr)
-            report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else None
-            score = None if report is None else report.get("categories", {}).get("performance", {}).get("score")
-            if process.returncode != 0 or report is None or score is None:
-                error = (report or {}).get("runtimeError", {}).get("message") or process.stderr.strip()[-300:]
-                result.failures.append(f"run {n + 1} failed ({error or f'exit status {process.returncode}'})")
-                print(f"  Lighthouse run {n + 1}: failed: {error}", file=sys.stderr)
-                continue
-            sample = {"score": float(score)}
-            for audit, _, _ in LIGHTHOUSE_METRICS:
-                found = report["audits"].get(audit, {})
-                if found.get("numericValue") is not None:
-                    sample[audit] = float(found["numericValue"])
-                if found.get("score") is not None:
-                    sample[f"{audit}:score"] = float(found["score"])
-            for ref in report["categories"]["performance"].get("auditRefs", []):
-                result.weights[ref["id"]] = float(ref.get("weight", 0))
-            result.runs.append(sample)
-            result.version = report.get("lighthouseVersion", "")
-            version = re.search(r"Chromium ([\d.]+)", command_output([str(CHROMIUM), "--version"]))
-            agent = re.search(r"Chrome/([\d.]+)", report.get("environment", {}).get("hostUserAgent", ""))
-            browser = version or agent
-            result.browser = f"Chromium {browser.group(1)}" if browser else "Chromium"
-            for warning in report.get("runWarnings", []):
-                if warning not in result.warnings:
-                    result.warnings.append(warning)
-            result.settings = _settings(report)
-            index = report.get("environment", {}).get("benchmarkIndex")
-            if index is not None:
-                result.benchmark_index.append(float(index))
-            print(
-                f"  Lighthouse run {n + 1}/{runs}: performance {score:.2f}, "
-                + ", ".join(f"{name} {_metric(sample.get(audit), unit)}" for audit, name, unit in LIGHTHOUSE_METRICS),
-                file=sys.stderr,
-            )
-    return result
-
-
-def lighthouse_in_turn(sites: dict[str, Path], page: str, runs: int, work: Path) -> dict[str, LighthouseResult]:
-    """Lighthouse on the same page of several builds, one run of each in turn, so that load falls on all alike."""
-    results = {name: LighthouseResult() for name in sites}
-    for n in range(runs):
-        for name, site_dir in sites.items():
-            one = lighthouse(site_dir, page, 1, work / f"{name}-{n + 1}")
-            merged = results[name]
-            merged.skipped = merged.skipped or one.skipped
-            merged.runs += one.runs
-            merged.failures += [f"{name}, run {n + 1}: {failure}" for failure in one.failures]
-            merged.warnings += [w for w in one.warnings if w not in merged.warnings]
-            merged.benchmark_index += one.benchmark_index
-            merged.leftovers += one.leftovers
-            merged.weights.update(one.weights)
-            merged.load = merged.load or one.load
-            merged.version, merged.browser = one.version or merged.version, one.browser or merged.browser
-            merged.settings = one.settings or merged.settings
-        if any(result.skipped for result in results.values()):
-            break
+                result.browser = f"Chromium {browser.group(1)}" if browser else "Chromium"
+                for warning in report.get("runWarnings", []):
+                    if warning not in result.warnings:
+                        result.warnings.append(warning)
+                result.settings = _settings(report)
+                index = report.get("environment", {}).get("benchmarkIndex")
+                if index is not None:
+                    result.benchmark_index.append(float(index))
+                print(
+                    f"  Lighthouse, {run}: performance {score:.2f}, "
+                    + ", ".join(
+                        f"{label} {_metric(sample.get(audit), unit)}" for audit, label, unit in LIGHTHOUSE_METRICS
+                    ),
+                    file=sys.stderr,
+                )
     return results
 
 
@@ -1091,7 +1087,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"Lighthouse on {args.page}/ ({args.lighthouse_runs} runs of each of {', '.join(builds)})...",
                         file=sys.stderr,
                     )
-                    audits = lighthouse_in_turn(builds, f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
+                    audits = lighthouse(builds, f"{args.page}/", args.lighthouse_runs, Path(tmp) / "lh")
                     audit = audits["published"]
                     palette_audit = audits.get("materials-palette", palette_audit)
                     if audit.skipped:
