@@ -99,24 +99,27 @@ def test_the_essay_links_to_places_in_its_pages(built_site: BuiltSite) -> None:
     assert len(targets) >= 40, targets
 
 
+def misplaced(context: Any, served: ServedSite, targets: list[tuple[str, str]], where: str) -> list[str]:
+    """Visit each (page, fragment) afresh; say where each target that did not land settled instead."""
+    found = []
+    for page, fragment in targets:
+        at = visit(context, served.url(page), fragment)
+        if (text := problem(f"/{page}#{fragment} at {where}", at)) is not None:
+            found.append(text)
+    return found
+
+
 def test_every_linked_place_is_where_a_phone_lands(context: Any, served_site: ServedSite) -> None:
-    problems = []
-    for page, fragment in linked_fragments(served_site.site.site_dir):
-        at = visit(context, served_site.url(page), fragment)
-        problems.append(problem(f"/{page}#{fragment} at {PHONE['width']} px", at))
-    found = [p for p in problems if p]
+    targets = linked_fragments(served_site.site.site_dir)
+    found = misplaced(context, served_site, targets, f"{PHONE['width']} px")
     assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("context", [LAPTOP], indirect=True, ids=["1280px"])
 def test_part_ii_places_on_a_laptop(context: Any, served_site: ServedSite) -> None:
-    targets = [f for page, f in linked_fragments(served_site.site.site_dir) if page == "part-2/"]
+    targets = [(page, f) for page, f in linked_fragments(served_site.site.site_dir) if page == "part-2/"]
     assert targets
-    found = [
-        p
-        for fragment in targets
-        if (p := problem(f"/part-2/#{fragment}", visit(context, served_site.url("part-2/"), fragment)))
-    ]
+    found = misplaced(context, served_site, targets, f"{LAPTOP['width']} px")
     assert not found, "\n".join(found)
 
 

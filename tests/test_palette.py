@@ -71,9 +71,11 @@ def colour(palette: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.fixture
-def browser_page(chromium: Any, served_site: ServedSite) -> Iterator[Any]:
-    """A fresh page (nothing stored) whose system prefers light, watching <body> from the first byte."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+def browser_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page (nothing stored) whose system prefers light (or the `color_scheme` given as the fixture's
+    parameter), watching <body> from the first byte; the test fails if the page reports an error."""
+    scheme = getattr(request, "param", "light")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     context.add_init_script(WATCH_BODY_JS)
     page = context.new_page()
     errors: list[str] = []
@@ -119,17 +121,12 @@ def test_start_up_leaves_body_alone(browser_page: Any, served_site: ServedSite) 
     assert state["themeColor"].startswith("rgb(")
 
 
-def test_a_dark_system_gets_the_dark_palette_before_the_content(chromium: Any, served_site: ServedSite) -> None:
-    context = chromium.new_context(color_scheme="dark")
-    context.add_init_script(WATCH_BODY_JS)
-    try:
-        page = context.new_page()
-        page.goto(served_site.url("part-2/"))
-        settle(page)
-        changes = page.evaluate("window.__bodyChanges")
-        state = page.evaluate(STATE_JS)
-    finally:
-        context.close()
+@pytest.mark.parametrize("browser_page", ["dark"], indirect=True)
+def test_a_dark_system_gets_the_dark_palette_before_the_content(browser_page: Any, served_site: ServedSite) -> None:
+    browser_page.goto(served_site.url("part-2/"))
+    settle(browser_page)
+    changes = browser_page.evaluate("window.__bodyChanges")
+    state = browser_page.evaluate(STATE_JS)
     assert state["scheme"] == DARK["scheme"]
     assert state["checked"] == 1
     assert state["visible"] == [DARK["toggle"]["name"]]
