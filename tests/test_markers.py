@@ -60,6 +60,13 @@ def test_scan_skips_code_fences_and_code_spans() -> None:
     assert scan(text, PAGE) == []
 
 
+def test_an_escaped_backtick_opens_no_code_span() -> None:
+    """Code spans are found as the math extension finds them: \\` is a literal backtick, so the marker is prose."""
+    text = "A literal \\` then <!-- nnla:sse --> and a ` later.\n"
+    assert [m.name for m in scan(text, PAGE)] == ["sse"]
+    assert scan("Code `x <!-- nnla:sse --> y` here.\n", PAGE) == []
+
+
 def test_fence_is_closed_only_by_a_fence_as_long() -> None:
     text = "````\n```\n<!-- nnla:inside -->\n````\n<!-- nnla:outside -->\n"
     assert [m.name for m in scan(text, PAGE)] == ["outside"]

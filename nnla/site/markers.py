@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from nnla import latex
+from nnla.site.mdext import code_spans
 from nnla.site.values import Value
 
 __all__ = ["FORMS", "OPTIONS", "Injector", "Marker", "MarkerError", "check_claim", "scan"]
@@ -56,7 +57,6 @@ _CANDIDATE = re.compile(r"<!--\s*nnla\b", re.IGNORECASE)
 _MARKER = re.compile(r"<!--\s*nnla:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)\s*-->")
 _OPTION = re.compile(r"([^\s=]+)=([^\s]+)")
 _FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
-_BACKTICKS = re.compile(r"`+")
 _CLAIM_DECIMAL = re.compile(r"^-?\d{1,3}(?:_\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _CLAIM_FRACTION = re.compile(r"^-?\d+/[1-9]\d*$")
 _TOKEN_PREFIX = "NNLAVALUE"
@@ -92,21 +92,6 @@ class Marker:
     alone: bool
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    """Where a line's inline code spans (including the essay's $`…`$ math) start and end."""
-    spans = []
-    position = 0
-    while (opening := _BACKTICKS.search(line, position)) is not None:
-        run = opening.group()
-        closing = re.compile(rf"(?<!`){run}(?!`)").search(line, opening.end())
-        if closing is None:
-            position = opening.end()
-            continue
-        spans.append((opening.start(), closing.end()))
-        position = closing.end()
-    return spans
-
-
 def _lines_outside_code(markdown: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     """Yield (line number, line, code spans) for each line that is not inside a fenced block."""
     fence = ""
@@ -121,7 +106,7 @@ def _lines_outside_code(markdown: str) -> Iterator[tuple[int, str, list[tuple[in
         if match:
             fence = match.group("fence")
             continue
-        yield number, line, _code_spans(line)
+        yield number, line, [(start, end) for start, _, _, end in code_spans(line)]
 
 
 def _parse_options(page: str, line: int, name: str, text: str) -> dict[str, str]:

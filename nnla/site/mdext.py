@@ -54,7 +54,7 @@ from mkdocs.exceptions import PluginError
 
 from nnla.site.katex import KatexError, KatexRenderer, defer, get_renderer
 
-__all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "makeExtension"]
+__all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
 DISPLAY_CLASS = "nnla-math-display"
 
@@ -201,15 +201,15 @@ def _dedent(line: str, width: int) -> str:
     return line[min(width, stripped) :]
 
 
-def _iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
-    """Find $`...`$ and $``...``$ in one line, skipping ordinary code spans as Markdown would.
+def code_spans(line: str) -> Iterator[tuple[int, int, int, int]]:
+    """Find the code spans of one line as Markdown does (the essay's $`...`$ math among them).
 
     A code span opens with a run of n backticks (not escaped by a backslash) and closes with the next run
-    of exactly n backticks. It is math when n is 1 or 2, a `$` comes right before the opening run and
-    right after the closing run.
+    of exactly n backticks.
 
     Yields:
-        (start, end, tex): the slice of `line` from the opening `$` to the closing `$`, and the TeX.
+        (start, open_end, close_start, end): where the opening run starts and ends, and where the closing run
+        starts and ends; the code is ``line[open_end:close_start]``.
     """
     runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(line)]
     k = 0
@@ -223,10 +223,22 @@ def _iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
         if n == 0 or close is None:
             k += 1
             continue
-        close_start, close_end = runs[close]
-        if n <= 2 and line[start - 1 : start] == "$" and line[close_end : close_end + 1] == "$":
-            yield start - 1, close_end + 1, line[end:close_start]
+        yield start, end, *runs[close]
         k = close + 1
+
+
+def _iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
+    """Find $`...`$ and $``...``$ in one line, skipping ordinary code spans as Markdown would.
+
+    A code span (see `code_spans`) is math when its runs are of 1 or 2 backticks, a `$` comes right before
+    the opening run and right after the closing run.
+
+    Yields:
+        (start, end, tex): the slice of `line` from the opening `$` to the closing `$`, and the TeX.
+    """
+    for start, open_end, close_start, end in code_spans(line):
+        if open_end - start <= 2 and line[start - 1 : start] == "$" and line[end : end + 1] == "$":
+            yield start - 1, end + 1, line[open_end:close_start]
 
 
 class _HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]
