@@ -1,31 +1,49 @@
 # One entry point for readers, authors and CI. Every target sets itself up on a fresh machine.
-#   make serve   set up, then preview the site on http://127.0.0.1:8000 (reloads on edits)
-#   make build   set up, then write the static site to site/ (strict: any warning fails)
-#   make test    set up (Chromium too, as root), then lint, type-check and run the tests (which build the site)
+#   make serve   set up what reading needs, then preview the site on http://127.0.0.1:8000 (reloads on edits)
+#   make build   the same set-up, then write the static site to site/ (strict: any warning fails)
+#   make test    set up the test stack too (Chromium as well, as root), then lint, type-check and run the tests
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PY_STAMP := $(VENV)/.installed
-NODE_STAMP := node_modules/.installed
+# Reading the site needs the pinned site tools and KaTeX; the tests add pytest, Playwright, mypy and Lighthouse.
+SITE_STAMP := $(VENV)/.installed-site
+DEV_STAMP := $(VENV)/.installed-dev
+NODE_SITE_STAMP := node_modules/.installed-site
+NODE_DEV_STAMP := node_modules/.installed-dev
+# The site's machinery (hooks/nnla_site) and the dev tools (tools/) are imported from the checkout, not installed:
+# the hooks and pytest put them on the path themselves; the benchmarks get this.
+CHECKOUT_PATH := PYTHONPATH=$(CURDIR)/hooks:$(CURDIR)
 # Pages record this as their build date (sitemap), so that two builds of one commit are identical.
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup browser serve build test lint bench clean
+.PHONY: setup setup-dev browser serve build test lint bench clean
 
-setup: $(PY_STAMP) $(NODE_STAMP)
+setup: $(SITE_STAMP) $(NODE_SITE_STAMP)
+setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP)
 
-$(PY_STAMP): requirements-dev.txt pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+
+$(SITE_STAMP): requirements-site.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-site.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+$(DEV_STAMP): requirements-dev.txt $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# KaTeX only (`--omit=dev`); the tests add Lighthouse. A later `npm ci` replaces node_modules whole.
+$(NODE_SITE_STAMP): package.json package-lock.json
+	@if [ ! $(NODE_DEV_STAMP) -nt package-lock.json ] || [ ! $(NODE_DEV_STAMP) -nt package.json ]; then npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
+	touch $@
+
+$(NODE_DEV_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ $(NODE_SITE_STAMP)
 
 # Debian's Chromium for the browser tests (Playwright drives it; it cannot download a browser of its own here).
 # Installed when we may (root with apt-get); otherwise the browser tests say why they skip.
@@ -44,7 +62,7 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict
 
-lint: setup
+lint: setup setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -52,9 +70,9 @@ lint: setup
 test: lint browser
 	$(BIN)/python -m pytest
 
-bench: setup
-	$(BIN)/python benchmarks/bench_engine.py
-	$(BIN)/python benchmarks/bench_build.py
+bench: setup setup-dev
+	$(CHECKOUT_PATH) $(BIN)/python -m benchmarks.bench_engine
+	$(CHECKOUT_PATH) $(BIN)/python -m benchmarks.bench_build
 
 clean:
 	rm -rf site .cache test-artifacts

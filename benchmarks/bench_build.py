@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnla.site.static import CHROMIUM, CHROMIUM_FLAGS, serve
+from tools.static_server import CHROMIUM, CHROMIUM_FLAGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -81,7 +81,7 @@ LIGHTHOUSE_METRICS = [
 
 SYNTHETIC_EXTENSIONS = """\
 markdown_extensions:
-  - nnla.site.mdext:
+  - nnla_site.mdext:
       node_modules: {node_modules}
       cache_dir: {cache_dir}
       defer: true
@@ -101,7 +101,7 @@ SYNTHETIC_HOOK = '''\
 """Serve KaTeX's stylesheet and fonts and restore the deferred math, as the real site's hook should."""
 from mkdocs.structure.files import File
 
-from nnla.site.katex import katex_assets, restore
+from nnla_site.katex import katex_assets, restore
 
 
 def on_files(files, config):
@@ -375,17 +375,17 @@ start = time.perf_counter()
 import nnla
 imported = time.perf_counter()
 try:
-    from nnla.site import values
+    from nnla_site import values
 except ImportError:
-    print(json.dumps({"skip": "nnla.site.values is missing"})); raise SystemExit
+    print(json.dumps({"skip": "nnla_site.values is missing"})); raise SystemExit
 if not hasattr(values, "compute_all"):
-    print(json.dumps({"skip": "nnla.site.values has no compute_all()"})); raise SystemExit
+    print(json.dumps({"skip": "nnla_site.values has no compute_all()"})); raise SystemExit
 computed_start = time.perf_counter()
 computed = values.compute_all()
 computed_end = time.perf_counter()
 figures = None
 try:
-    from nnla.site.plugin import draw_figure
+    from nnla_site.figures import draw_figure
 except ImportError:
     pass
 else:
@@ -801,7 +801,7 @@ def time_table(sites: Iterable[SiteTimes]) -> str:
 def engine_table(engine: dict[str, Any]) -> str:
     if "skip" in engine:
         return f"Engine's share: not measured ({engine['skip']})."
-    figures = "not measured (nnla.site.plugin.draw_figure missing)"
+    figures = "not measured (nnla_site.figures.draw_figure missing)"
     if engine["figures"] is not None:
         figures = _s(engine["figures"])
     return "\n".join(
@@ -809,7 +809,7 @@ def engine_table(engine: dict[str, Any]) -> str:
             "| engine's share (fresh process) | time |",
             "|---|---|",
             f"| `import nnla` (with NumPy) | {_s(engine['import'])} |",
-            f"| compute every value ({engine['values']} values, `nnla.site.values.compute_all()`) "
+            f"| compute every value ({engine['values']} values, `nnla_site.values.compute_all()`) "
             f"| {_s(engine['compute'])} |",
             f"| draw the figures (SVG) | {figures} |",
             f"| total | {_s(engine['total'])} (goal ≤ {_s(ENGINE_GOAL_S)}: "
@@ -868,7 +868,7 @@ def lighthouse_table(result: LighthouseResult, page: str, requested: int) -> str
         "",
         f"Lighthouse {result.version} with its default settings ({result.settings}), performance category only,"
         f" in {result.browser} (headless), on this site as built above, served with gzip for text files by the"
-        f" `nnla.site.static` server on 127.0.0.1; load average {result.load} when the audits started; Lighthouse's"
+        f" `tools.static_server` server on 127.0.0.1; load average {result.load} when the audits started; Lighthouse's"
         f" benchmark index of this machine {index} (at 1000 or less it warns that the machine is too slow for"
         " its 4× CPU slowdown to stand for a mid-range phone). The"
         " metrics are simulated from the page's trace on this machine, so a loaded machine scores lower.",
@@ -929,11 +929,10 @@ def machine() -> dict[str, str]:
     import markdown  # type: ignore[import-untyped]  # no stubs; only its version is read
     import material
     import mkdocs
-
-    from nnla.site.katex import katex_version
+    from nnla_site.katex import katex_version
 
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
         "machine": platform.machine(),
         "cpu": cpu or "unknown",
         "nproc": str(os.cpu_count()),
@@ -963,12 +962,12 @@ def render_page(info: dict[str, str], runs: int, tables: str) -> str:
         ## The formulas are rendered at build time
 
         Formulas are written as in markdown-katex: `` $`x W + b`$ `` inline, and a fenced block opened by
-        ```` ```math ```` for display. The Markdown extension `nnla.site.mdext` hands each one to KaTeX
+        ```` ```math ```` for display. The Markdown extension `nnla_site.mdext` hands each one to KaTeX
         {info["katex"]} and puts KaTeX's HTML, with MathML for screen readers, into the page. The reader's
         browser runs no KaTeX JavaScript: it needs only KaTeX's stylesheet and fonts.
 
         - **One process for the whole build.** KaTeX is JavaScript, so the build starts a single `node`
-          process (`nnla/site/katex_worker.js`) on the first formula it has not rendered before and sends
+          process (`hooks/nnla_site/katex_worker.js`) on the first formula it has not rendered before and sends
           it every formula, one JSON line each, instead of starting a process per formula. It renders
           about a formula a millisecond; `mkdocs serve` keeps it running between rebuilds.
         - **A cache in the project.** Each rendering is stored in `.cache/katex/`, keyed on the TeX, the

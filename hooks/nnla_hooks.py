@@ -1,8 +1,10 @@
-"""MkDocs hooks: thin event functions that hand each page to `nnla.site.plugin`.
+"""MkDocs hooks: thin event functions that hand each page to `nnla_site.build`.
 
-MkDocs loads this file once per process, so everything that may change while `mkdocs serve` runs lives in
-`nnla`: when a file under ``nnla/`` changes, its modules are dropped and imported afresh before the next build,
-and the new numbers reach the pages.
+The site's machinery is the package `nnla_site` beside this file (not part of the `nnla` library). MkDocs
+loads this file once per process, so everything that may change while `mkdocs serve` runs lives in `nnla` and
+`nnla_site`: when their sources change, the changed modules (and those that import them) are dropped and
+imported afresh before the next build, so the new numbers reach the pages. The KaTeX renderer is kept running
+across rebuilds unless its own code changed.
 """
 
 from __future__ import annotations
@@ -10,31 +12,29 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-_state: dict[str, Any] = {"command": "build", "stamp": None, "build": None}
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # MkDocs puts this folder on sys.path only while it loads this file
+    sys.path.insert(0, str(HERE))
+
+import nnla_site.reload as reload  # noqa: E402 (needs the path above)
+
+if TYPE_CHECKING:
+    from nnla_site.build import Build
+
+_state: dict[str, Any] = {"command": "build", "sources": None, "build": None}
 
 
-def _source_stamp(package: Path) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in package.rglob("*") if p.suffix in {".py", ".js"}))
-
-
-def _reload_nnla_if_changed(root: Path) -> None:
-    """Drop nnla's modules when its sources changed since the last build, so that they are imported afresh."""
-    stamp = _source_stamp(root / "nnla")
-    if _state["stamp"] is not None and stamp != _state["stamp"]:
-        katex = sys.modules.get("nnla.site.katex")
-        if katex is not None:
-            katex.close_all()
-        for name in [m for m in sys.modules if m == "nnla" or m.startswith("nnla.")]:
-            del sys.modules[name]
-        importlib.invalidate_caches()
-    _state["stamp"] = stamp
+def _build() -> Build:
+    """This build's `nnla_site.build.Build`, made in `on_config`."""
+    build: Build = _state["build"]
+    return build
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -44,36 +44,36 @@ def on_startup(*, command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     if _state["command"] == "serve":
-        _reload_nnla_if_changed(root)
-    plugin = importlib.import_module("nnla.site.plugin")
-    _state["build"] = plugin.Build(config)
+        _state["sources"] = reload.reload_changed(root, _state["sources"])
+    build = importlib.import_module("nnla_site.build")
+    _state["build"] = build.Build(config)
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    return _state["build"].add_katex_assets(files, config)
+    return _build().add_katex_assets(files, config)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _state["build"].page_markdown(markdown, page.file.src_uri)
+    return _build().page_markdown(markdown, page.file.src_uri)
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _state["build"].page_content(html, page.file.src_uri)
+    return _build().page_content(html, page.file.src_uri)
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return _state["build"].page_output(output)
+    return _build().page_output(output)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    _state["build"].finish(config.site_dir)
+    _build().finish(config.site_dir)
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
     root = Path(config.config_file_path).resolve().parent
-    server.watch(str(root / "nnla"))
-    server.watch(str(root / "hooks"))
+    for folder in reload.watched(root):
+        server.watch(str(folder))
     if config.theme.custom_dir:  # overrides/: `mkdocs serve` watches the theme only with --watch-theme
         server.watch(config.theme.custom_dir)
     return server

@@ -151,12 +151,12 @@ def real(value: object, name: str) -> float:
     return result
 
 
-def learning_rate(value: object, name: str = "lr") -> float:
-    r"""Check that the step size is a finite real number greater than 0, and return it as a float."""
-    lr = real(value, name)
-    if lr <= 0:
-        raise ValueError(f"{name} must be a finite number greater than 0; got {lr}")
-    return lr
+def positive(value: object, name: str) -> float:
+    r"""Check that `value` is a finite real number greater than 0 (a step size or a difference step)."""
+    result = real(value, name)
+    if result <= 0:
+        raise ValueError(f"{name} must be a finite number greater than 0; got {result}")
+    return result
 
 
 def count(value: object, name: str, minimum: int = 0) -> int:

@@ -48,7 +48,7 @@ def update(
         TypeError: if an argument is not an array of real numbers, or `lr` is not a real number.
     """
     X, W, b, T = _batch(X, W, b, T)
-    lr = _checks.learning_rate(lr)
+    lr = _checks.positive(lr, "lr")
     dW, db = _gradients(X, W, b, T, _checks.reduction(reduction))
     return W - lr * dW, b - lr * db
 
@@ -130,7 +130,7 @@ def gradient_descent(
         [5.65, 954.85, 161369.65]
     """
     X, W, b, T = _batch(X, W, b, T)
-    lr = _checks.learning_rate(lr)
+    lr = _checks.positive(lr, "lr")
     steps = _checks.count(steps, "steps")
     reduction = _checks.reduction(reduction)
     losses: list[float] = []

@@ -46,7 +46,7 @@ def numerical_jacobian(
     """
     if not callable(f):
         raise TypeError(f"f must be callable; got {type(f).__name__}")
-    eps = _checks.learning_rate(eps, "eps")
+    eps = _checks.positive(eps, "eps")
     a = _checks.as_array(a, "a").copy()
     _checks.check_finite(a, "a")
     f0 = _checks.as_array(f(a.copy()), "f(a)")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nnla.site import static
+from tools import static_server as static
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).

@@ -32,7 +32,7 @@ PAGES = ["index.html", "part-1/index.html", "part-2/index.html", "errata/index.h
 RTOL, ATOL = 1e-9, 1e-12
 #: A trace re-run here sums the same floats in another order; its losses agree to this relative tolerance.
 TRACE_RTOL, TRACE_ATOL = 1e-7, 1e-12
-#: The number grammar of nnla.latex.format_number, as TeX.
+#: The number grammar of nnla_site.latex.format_number, as TeX.
 TEX_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{(-?\d+)\})?")
 #: The same numbers as HTML text in the trace tables: a real minus sign and a superscript exponent.
 HTML_NUMBER = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:×10\^?([−-]?\d+))?$")

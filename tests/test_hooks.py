@@ -17,8 +17,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-
-from nnla.site.values import compute_all
+from nnla_site.mdext import MathExtension
+from nnla_site.values import compute_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,10 +40,14 @@ def page(src_uri: str, config: MkDocsConfig) -> Page:
     return Page(None, source, config)
 
 
-def test_on_config_passes_project_paths_to_the_math_extension(config: MkDocsConfig) -> None:
-    mdext = config.mdx_configs["nnla.site.mdext"]
-    assert Path(mdext["node_modules"]) == ROOT / "node_modules"
-    assert Path(mdext["cache_dir"]) == ROOT / ".cache" / "katex"
+def test_on_config_adds_the_math_extension_with_project_paths(config: MkDocsConfig) -> None:
+    """The hooks put the math extension first, with paths from mkdocs.yml's folder and this build's deferral."""
+    math = config.markdown_extensions[0]
+    assert isinstance(math, MathExtension)
+    assert Path(math.getConfig("node_modules")) == ROOT / "node_modules"
+    assert Path(math.getConfig("cache_dir")) == ROOT / ".cache" / "katex"
+    assert math.getConfig("deferral") is hooks(config)._state["build"].deferral
+    assert "nnla_site.mdext" not in config.markdown_extensions
 
 
 class WatchList:
@@ -113,24 +117,39 @@ RELOAD_SCRIPT = textwrap.dedent(
         out = hooks.on_page_markdown("<!-- nnla:sse claim=5.65 -->\\n", page=page, config=config, files=None)
         return out
 
+    def edit(path, old, new):
+        text = path.read_text()
+        assert old in text, (path, old)
+        path.write_text(text.replace(old, new, 1))
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+    def renderer():
+        return sys.modules["nnla_site.katex.renderer"]._renderers
+
     import nnla
     assert Path(nnla.__file__).resolve().is_relative_to(root), nnla.__file__
     print("first", sse_on_page() is not None)
-    examples = root / "nnla" / "examples.py"
-    text = examples.read_text()
-    examples.write_text(text.replace("T=_frozen([[1.0, 2.0]])", "T=_frozen([[1.0, 3.0]])", 1))
-    stat = examples.stat()
-    os.utime(examples, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    renderers = dict(renderer())
+    edit(root / "nnla" / "examples.py", "T=_frozen([[1.0, 2.0]])", "T=_frozen([[1.0, 3.0]])")
     try:
         sse_on_page()
     except Exception as error:
         print("second", type(error).__name__, error)
+    kept = renderer() == renderers and all(a is b for a, b in zip(renderer().values(), renderers.values()))
+    print("renderer kept", kept)
+    edit(root / "hooks" / "nnla_site" / "values.py", '"The sum of squared errors', '"The SSE (edited)')
+    config = hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
+    print("registry", hooks._state["build"].injector.values["sse"].description)
+    edit(root / "hooks" / "nnla_site" / "katex" / "renderer.py", "#: Options every", "#: The options every")
+    hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
+    print("renderer replaced", not set(map(id, renderer().values())) & set(map(id, renderers.values())))
     """
 )
 
 
-def test_serve_rebuild_sees_an_edited_engine(tmp_path: Path) -> None:
-    """`mkdocs serve` keeps the hook module; an edit under nnla/ must still change the next build's numbers."""
+def test_serve_rebuild_sees_an_edited_engine_and_registry(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps the hook module; an edit of the engine or the registry must change the next build."""
     copy = copy_project(tmp_path / "copy", katex_cache=False)
     env = {**os.environ, "PYTHONPATH": str(copy)}
     result = subprocess.run(
@@ -147,6 +166,12 @@ def test_serve_rebuild_sees_an_edited_engine(tmp_path: Path) -> None:
     # With t = [1, 3] the error is [0.9, 3.2] and the SSE 0.81 + 10.24 = 11.05: the claim of 5.65 fails.
     assert lines[1].startswith("second PluginError"), result.stdout
     assert "demo.md:1: the prose claims sse = 5.65, but the engine computes 11.05" in lines[1]
+    # The engine was reloaded, the KaTeX renderer (and its node process) kept.
+    assert lines[2] == "renderer kept True", result.stdout
+    # An edit of the registry reaches the next build too.
+    assert lines[3].startswith("registry The SSE (edited)"), result.stdout
+    # An edit of the renderer's own code replaces it.
+    assert lines[4] == "renderer replaced True", result.stdout
 
 
 def test_a_value_no_page_shows_fails_the_build(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Server-side KaTeX: the persistent renderer (nnla.site.katex) and the Markdown extension (mdext)."""
+"""Server-side KaTeX: the persistent renderer (nnla_site.katex) and the Markdown extension (mdext)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from nnla.site import katex
-from nnla.site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
-from nnla.site.mdext import MathError, _iter_inline_math
+from nnla_site import katex
+from nnla_site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
+from nnla_site.mdext import MathError, _iter_inline_math
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -30,7 +29,7 @@ EXTENSIONS = [
     "tables",
     "toc",
     "footnotes",
-    "nnla.site.mdext",
+    "nnla_site.mdext",
 ]
 
 ANNOTATION_RE = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
@@ -59,7 +58,7 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 def convert(text: str, cache_dir: Path, **config: Any) -> tuple[str, markdown.Markdown]:
     """Convert Markdown with the site's extensions; returns the HTML and the Markdown instance."""
     settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla.site.mdext": settings})
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla_site.mdext": settings})
     return md.convert(text), md
 
 
@@ -356,8 +355,13 @@ def test_macros_config(cache_dir: Path) -> None:
 
 def test_math_off_in_markdown(tmp_path: Path) -> None:
     """enabled: false renders TeX as code in the same places, without node or KaTeX."""
-    settings = {"enabled": False, "node": "nnla-no-such-node", "node_modules": str(tmp_path)}
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla.site.mdext": settings})
+    settings = {
+        "enabled": False,
+        "node": "nnla-no-such-node",
+        "node_modules": str(tmp_path),
+        "cache_dir": str(tmp_path),
+    }
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla_site.mdext": settings})
     html = md.convert("A $`x_1 < y`$.\n\n```math\nz\n```\n")
     assert '<p>A <code class="nnla-math-off">x_1 &lt; y</code>.</p>' in html
     assert '<div class="nnla-math-display"><code class="nnla-math-off">z</code></div>' in html
@@ -387,23 +391,25 @@ def test_scanner_skips_code_spans(before: str, tex: str, after: str) -> None:
 
 
 def test_deferred_math_is_light_until_restored(cache_dir: Path) -> None:
-    """With defer, the page holds TeX stand-ins; restore() puts KaTeX's HTML back, stand-ins and all gone."""
-    html, _ = convert("A $`x_1`$.\n\n```math\ny_2\n```\n", cache_dir, defer=True)
+    """With a Deferral, the page holds TeX stand-ins; its restore() puts KaTeX's HTML back, stand-ins and all gone."""
+    deferral = katex.Deferral()
+    html, _ = convert("A $`x_1`$.\n\n```math\ny_2\n```\n", cache_dir, deferral=deferral)
     assert 'class="katex' not in html
     assert re.findall(r'<span class="nnla-math-deferred" data-key="[0-9a-f]{24}">([^<]*)</span>', html) == [
         "x_1",
         "y_2",
     ]
-    restored = katex.restore(html)
+    restored = deferral.restore(html)
     assert "nnla-math-deferred" not in restored
     assert tex_of(restored) == ["x_1", "y_2"]
     assert '<div class="nnla-math-display"><span class="katex-display">' in restored
 
 
-def test_restore_refuses_an_unknown_stand_in() -> None:
-    """A stand-in whose HTML this process never rendered is an error, not a silently missing formula."""
+def test_restore_refuses_an_unknown_stand_in(cache_dir: Path) -> None:
+    """A stand-in its Deferral never made (another build's) is an error, not a silently missing formula."""
+    html, _ = convert("A $`x_1`$.\n", cache_dir, deferral=katex.Deferral())
     with pytest.raises(KatexSetupError, match="no rendered math"):
-        katex.restore('<span class="nnla-math-deferred" data-key="0123456789abcdef01234567">x</span>')
+        katex.Deferral().restore(html)
 
 
 def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
@@ -418,14 +424,16 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "hook.py").write_text(
-        "from nnla.site.katex import restore\n\n\ndef on_post_page(output, page, config):\n"
-        "    return restore(output)\n",
+        "from nnla_site.katex import Deferral\n\nstate = {}\n\n\ndef on_config(config):\n"
+        "    state['deferral'] = config.mdx_configs['nnla_site.mdext']['deferral'] = Deferral()\n\n\n"
+        "def on_post_page(output, page, config):\n"
+        "    return state['deferral'].restore(output)\n",
         encoding="utf-8",
     )
-    settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true, defer: true}}"
+    settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true}}"
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nstrict: true\ntheme: {name: material, font: false}\nhooks: [hook.py]\n"
-        f"markdown_extensions:\n  - toc: {{permalink: true}}\n  - nnla.site.mdext: {settings}\n",
+        f"markdown_extensions:\n  - toc: {{permalink: true}}\n  - nnla_site.mdext: {settings}\n",
         encoding="utf-8",
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))

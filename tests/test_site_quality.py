@@ -38,7 +38,7 @@ from conftest import (
     serve,
 )
 
-from nnla.site.static import CHROMIUM, CHROMIUM_FLAGS
+from tools.static_server import CHROMIUM, CHROMIUM_FLAGS
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 #: The page Lighthouse audits: the longest, with the most formulas and figures.
@@ -248,8 +248,8 @@ def test_two_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) ->
     assert not differing, f"these files differ between two builds of the same sources: {differing}"
     # The one date a build writes, pinned: midnight (UTC) of SOURCE_DATE_EPOCH's day, in the gzip header of
     # sitemap.xml.gz and in the sitemap's <lastmod> (which lists pages only when mkdocs.yml sets site_url).
-    day = datetime.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), tz=datetime.timezone.utc).date()
-    midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.timezone.utc)
+    day = datetime.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), tz=datetime.UTC).date()
+    midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
     (mtime,) = struct.unpack("<I", (first / "sitemap.xml.gz").read_bytes()[4:8])
     assert mtime == midnight.timestamp(), f"sitemap.xml.gz is dated {mtime}, not SOURCE_DATE_EPOCH's day {day}"
     dates = set(re.findall(r"<lastmod>([^<]*)</lastmod>", built_site.page("sitemap.xml")))

@@ -1,4 +1,4 @@
-"""Tests of nnla.svg: the markup is well-formed, accessible, deterministic and shows exactly the data."""
+"""Tests of nnla_site.svg: the markup is well-formed, accessible, deterministic and shows exactly the data."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from nnla import svg
-from nnla.svg import Series, loss_plot, tensor_figure
+from nnla_site import svg
+from nnla_site.svg import Series, loss_plot, tensor_figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 #: Coordinates are written with two decimals.

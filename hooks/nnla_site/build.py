@@ -19,43 +19,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 import nnla
-from nnla import examples, svg
-from nnla.site import katex
-from nnla.site.markers import Injector, MarkerError, text_number
-from nnla.site.values import Value, compute_all
+from nnla import examples
+from nnla_site import katex, mdext
+from nnla_site.figures import draw_figure
+from nnla_site.markers import Injector, MarkerError
+from nnla_site.values import Value, compute_all
 
 __all__ = ["MDEXT", "Build", "values_document"]
 
-#: Material's search dialog as its template writes it, without an accessible name.
-SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-#: The Markdown extension that renders the pages' math; mkdocs.yml lists it.
-MDEXT = "nnla.site.mdext"
-
-
-def draw_figure(value: Value, values: Mapping[str, Value]) -> str:
-    """Draw a value's SVG figure: a loss trace against step, or the Jacobian tensor slice by slice."""
-    prefix = f"nnla-{value.name.replace('_', '-')}"
-    if value.kind == "trace":
-        trace: nnla.Trace = value.data
-        reference = None
-        if value.reference:
-            reference = (float(values[value.reference].data), "least-squares residual")
-        loss = "SSE" if trace.reduction == "sum" else "MSE"
-        label = f"η = {text_number(trace.lr, 4)}"
-        return svg.loss_plot(
-            [svg.Series(label, trace.losses)],
-            title=value.description,
-            description=f"Loss ({loss}) against step for gradient descent with step {label}.",
-            id_prefix=prefix,
-            reference=reference,
-            y_label=f"loss ({loss})",
-        )
-    return svg.tensor_figure(
-        np.asarray(value.data),
-        title=value.description,
-        description="Each panel is one row i of W: a z×z grid of ∂ℓ_k/∂w_ij, j down and k across.",
-        id_prefix=prefix,
-    )
+#: The Markdown extension that renders the pages' math; the hooks add it to the configuration.
+MDEXT = "nnla_site.mdext"
 
 
 def values_document(values: Mapping[str, Value], shown: Mapping[str, set[str]]) -> dict[str, Any]:
@@ -91,15 +64,20 @@ class Build:
         self.cache_dir = self.root / ".cache" / "katex"
         self.renderer = katex.get_renderer(node_modules=self.node_modules, cache_dir=self.cache_dir)
         self.injector = Injector(compute_all(), self._render_tex, draw_figure)
-        mdext = config.mdx_configs.setdefault(MDEXT, {})
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup.
-        mdext.update(node_modules=str(self.node_modules), cache_dir=str(self.cache_dir), defer=True)
-        if MDEXT not in config.markdown_extensions:
-            raise PluginError(f"mkdocs.yml must list {MDEXT!r} under markdown_extensions: it renders the math")
+        self.deferral = katex.Deferral()
+        if MDEXT in config.markdown_extensions:
+            raise PluginError(
+                f"mkdocs.yml lists {MDEXT!r} under markdown_extensions: remove it, the nnla hooks add it themselves "
+                "(its module is not importable before they run)"
+            )
+        options = dict(config.mdx_configs.pop(MDEXT, {}))
+        options.update(node_modules=str(self.node_modules), cache_dir=str(self.cache_dir), deferral=self.deferral)
+        config.markdown_extensions.insert(0, mdext.MathExtension(**options))
 
     def _render_tex(self, tex: str, display: bool) -> str:
-        return katex.defer(self.renderer.render(tex, display), tex)
+        return self.deferral.defer(self.renderer.render(tex, display), tex)
 
     def add_katex_assets(self, files: Files, config: MkDocsConfig) -> Files:
         """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules."""
@@ -122,11 +100,8 @@ class Build:
             raise PluginError(f"nnla marker error in {error}") from None
 
     def page_output(self, output: str) -> str:
-        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page.
-
-        Also names Material's search dialog for screen readers: its template gives the dialog no name.
-        """
-        return katex.restore(output).replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page."""
+        return self.deferral.restore(output)
 
     def finish(self, site_dir: str) -> None:
         """Check that every value was shown and write ``values.json``.
@@ -141,7 +116,7 @@ class Build:
                 + ", ".join(unshown)
                 + ". Add a marker such as <!-- nnla:"
                 + unshown[0]
-                + " --> where the essay discusses it, or remove the value from nnla/site/values.py."
+                + " --> where the essay discusses it, or remove the value from hooks/nnla_site/values.py."
             )
         document = values_document(self.injector.values, self.injector.shown)
         text = json.dumps(document, indent=1, sort_keys=False, allow_nan=False, ensure_ascii=False)

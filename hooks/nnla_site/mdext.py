@@ -1,4 +1,4 @@
-r"""A Python-Markdown extension that renders math with server-side KaTeX (`nnla.site.katex`).
+r"""A Python-Markdown extension that renders math with server-side KaTeX (`nnla_site.katex`).
 
 The authoring syntax is markdown-katex's:
 
@@ -23,17 +23,17 @@ any YAML front matter, which MkDocs strips first), the formula and KaTeX's messa
 
 Configuration (`mkdocs.yml`, under `markdown_extensions`):
 
-    - nnla.site.mdext:
-        node_modules: /abs/path/node_modules   # default: the checkout's node_modules
-        cache_dir: /abs/path/.cache/katex      # default: the checkout's .cache/katex
+    - nnla_site.mdext:
+        node_modules: /abs/path/node_modules   # required (the nnla hooks set it from mkdocs.yml's folder)
+        cache_dir: /abs/path/.cache/katex      # required (likewise)
         macros: {"\\RR": "\\mathbb{R}"}        # KaTeX macros
         options: {"fleqn": false}              # any other KaTeX options
         enabled: true                          # false (or NNLA_MATH=off) renders TeX as <code>
-        defer: false                           # true: stand-ins until katex.restore() (see below)
 
-With `defer: true` the page holds light stand-ins (`<span class="nnla-math-deferred">TeX</span>`) until a
-hook calls `nnla.site.katex.restore(output)` in `on_post_page`: Material's search plugin then indexes the
-TeX instead of parsing KaTeX's bulky HTML, which otherwise costs more than rendering the formulas does.
+A hook may also set `deferral` to a `nnla_site.katex.Deferral` (it cannot be written in YAML): the page then
+holds light stand-ins (`<span class="nnla-math-deferred">TeX</span>`) until the hook calls
+`deferral.restore(output)` in `on_post_page`. Material's search plugin then indexes the TeX instead of parsing
+KaTeX's bulky HTML, which otherwise costs more than rendering the formulas does.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 
-from nnla.site.katex import KatexError, KatexRenderer, defer, get_renderer
+from nnla_site.katex import Deferral, KatexError, KatexRenderer, get_renderer
 
 __all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
@@ -310,16 +310,16 @@ class MathExtension(Extension):  # type: ignore[misc]
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "node_modules": ["", "The project's node_modules (absolute, or relative to the checkout)."],
-            "cache_dir": ["", "The KaTeX cache directory (default: <checkout>/.cache/katex)."],
+            "node_modules": ["", "The project's node_modules (the nnla hooks set it)."],
+            "cache_dir": ["", "The KaTeX cache directory (the nnla hooks set it)."],
             "macros": [{}, "KaTeX macros, e.g. {'\\\\RR': '\\\\mathbb{R}'}."],
             "options": [{}, "Other KaTeX options (output and throwOnError default to htmlAndMathml, true)."],
             "enabled": [None, "Render math (default: unless the environment sets NNLA_MATH=off)."],
             "node": ["node", "The Node.js executable."],
-            "defer": [
-                False,
-                "Put light stand-ins in the page and the HTML only when nnla.site.katex.restore() is called "
-                "(from an on_post_page hook), so that the search plugin parses TeX, not KaTeX's HTML.",
+            "deferral": [
+                "",  # not None: Python-Markdown would read the object as a bool
+                "A nnla_site.katex.Deferral: put light stand-ins in the page, and the HTML only when the hook calls "
+                "its restore() in on_post_page, so that the search plugin parses TeX, not KaTeX's HTML.",
             ],
         }
         super().__init__(**kwargs)
@@ -335,9 +335,15 @@ class MathExtension(Extension):  # type: ignore[misc]
             macros = self.getConfig("macros")
             if macros:
                 options["macros"] = dict(macros)
+            node_modules, cache_dir = self.getConfig("node_modules"), self.getConfig("cache_dir")
+            if not node_modules or not cache_dir:
+                raise PluginError(
+                    "nnla_site.mdext needs node_modules and cache_dir; the nnla hooks set them from mkdocs.yml's "
+                    "folder. Is `hooks: [hooks/nnla_hooks.py]` in mkdocs.yml, and does this MkDocs run hooks?"
+                )
             self._renderer = get_renderer(
-                self.getConfig("node_modules") or None,
-                self.getConfig("cache_dir") or None,
+                node_modules,
+                cache_dir,
                 options,
                 enabled=self.getConfig("enabled"),
                 node=self.getConfig("node") or None,
@@ -357,8 +363,9 @@ class MathExtension(Extension):  # type: ignore[misc]
             html_out = self.renderer.render(tex, display, options)
         except KatexError as err:
             raise MathError(lineno, tex, display, err.reason, last_line) from None
-        if self.getConfig("defer") and self.renderer.enabled:
-            return defer(html_out, tex)
+        deferral = self.getConfig("deferral")
+        if isinstance(deferral, Deferral) and self.renderer.enabled:
+            return deferral.defer(html_out, tex)
         return html_out
 
     def begin_document(self) -> None:
@@ -383,5 +390,5 @@ class MathExtension(Extension):  # type: ignore[misc]
 
 
 def makeExtension(**kwargs: Any) -> MathExtension:
-    """Entry point for `markdown_extensions: [nnla.site.mdext]`."""
+    """Entry point for `markdown_extensions: [nnla_site.mdext]`."""
     return MathExtension(**kwargs)

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnla_site import numbers
+
 __all__ = ["SERIES_COLOURS", "Series", "loss_plot", "tensor_figure"]
 
 #: Fallback colours of the loss curves, in order (blue, vermillion, green, purple, ochre, magenta).
@@ -56,7 +58,6 @@ _LEGEND_ROW = 26.0
 _MARKERS = ("circle", "square", "triangle", "diamond")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 _BASE_CSS = """\
 {p}{{font-family:inherit;font-size:{font}px;color:inherit}}
@@ -433,8 +434,7 @@ def _linear_ticks(top: float) -> _Ticks:
     labels: list[tuple[float, _Label]] = [(0.0, ("0", ""))]
     for m in range(1, count + 1):
         if scientific:  # each multiple of step has at most 2 significant digits (m <= 10, step 1, 2 or 5 ×10^k)
-            mantissa, power = f"{m * step:.1e}".split("e")
-            labels.append((m * step, (f"{_trim(mantissa)}×10", _minus(str(int(power))))))
+            labels.append((m * step, numbers.scientific(m * step, 1).label()))
         else:
             labels.append((m * step, (_trim(f"{m * step:.{decimals}f}"), "")))
     return labels, [], (0.0, high)
@@ -448,7 +448,7 @@ def _log_ticks(positive: NDArray[np.float64]) -> _Ticks:
     lo, hi = every * math.floor(lo / every), every * math.ceil(hi / every)
     if hi == lo:
         lo, hi = lo - every, hi + every
-    labelled: list[tuple[float, _Label]] = [(e, ("10", _minus(str(e)))) for e in range(lo, hi + 1, every)]
+    labelled: list[tuple[float, _Label]] = [(e, numbers.power_of_ten(e)) for e in range(lo, hi + 1, every)]
     if every > 1:
         minor = [float(e) for e in range(lo, hi) if e % every]
     elif hi - lo <= 4:
@@ -641,22 +641,9 @@ def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
-
-
 def _short(value: float) -> str:
-    """A number in about three significant digits: 5.65, 0.0123, 1234, or 1.2×10⁻⁵ if very large or small."""
-    if value == 0:
-        return "0"
-    magnitude = abs(value)
-    if 1e-3 <= magnitude < 1e5:
-        decimals = max(0, 2 - math.floor(math.log10(magnitude)))
-        text = _trim(f"{value:.{decimals}f}")
-    else:
-        mantissa, exponent = f"{value:.2e}".split("e")
-        text = f"{_trim(mantissa)}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    return _minus(text)
+    """A number in about three significant digits, for a figure's words (`nnla_site.numbers.significant`)."""
+    return numbers.significant(value).text()
 
 
 def _text_width(text: str, px: float = FONT_PX) -> float:
@@ -710,7 +697,7 @@ def _loss_summary(
     summary = "; ".join(sentences) + "."
     summary = summary[0].upper() + summary[1:] if len(curves) == 1 else f"{len(curves)} series. {summary}"
     if log:
-        lo, hi = ("10" + str(round(u)).translate(_SUPERSCRIPT) for u in domain)
+        lo, hi = ("10" + numbers.superscript(str(round(u))) for u in domain)
         summary += f" The y-axis is logarithmic, from {lo} to {hi}"
         zeros = int((values == 0).sum())
         summary += (

@@ -1,4 +1,4 @@
-// The node side of nnla.site.katex: one long-lived process that renders every formula of a build.
+// The node side of nnla_site.katex: one long-lived process that renders every formula of a build.
 //
 // Usage: node katex_worker.js /absolute/path/to/node_modules
 //

@@ -26,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from nnla import latex
-from nnla.site.mdext import code_spans
-from nnla.site.values import Value
+from nnla_site import latex
+from nnla_site.mdext import code_spans
+from nnla_site.numbers import decimals
+from nnla_site.values import Value
 
 __all__ = ["FORMS", "OPTIONS", "Injector", "Marker", "MarkerError", "check_claim", "scan"]
 
@@ -60,7 +61,6 @@ _FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
 _CLAIM_DECIMAL = re.compile(r"^-?\d{1,3}(?:_\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _CLAIM_FRACTION = re.compile(r"^-?\d+/[1-9]\d*$")
 _TOKEN_PREFIX = "NNLAVALUE"
-_SCIENTIFIC = re.compile(r"^(?P<mantissa>-?[\d.]+) \\times 10\^\{(?P<exponent>-?\d+)\}$")
 
 
 class MarkerError(Exception):
@@ -194,37 +194,16 @@ def check_claim(claim: str, value: float) -> str | None:
     return f"the engine computes {value!r}, which is {round(value, decimals):.{decimals}f} to {decimals} decimals"
 
 
+def _a(word: str) -> str:
+    """The word with its indefinite article: "a scalar", "an array"."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def _nearest(name: str, names: list[str]) -> str:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     if close:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     return "known names: " + ", ".join(names)
-
-
-def _number_parts(value: float, digits: int) -> tuple[str, str | None]:
-    """`latex.format_number` split into a mantissa and a power of ten (None when there is none), minus signs real."""
-    tex = latex.format_number(value, digits)
-    match = _SCIENTIFIC.match(tex)
-    if match is None:
-        return tex.replace("-", "\N{MINUS SIGN}"), None
-    return match.group("mantissa").replace("-", "\N{MINUS SIGN}"), match.group("exponent").replace(
-        "-", "\N{MINUS SIGN}"
-    )
-
-
-def html_number(value: float, digits: int) -> str:
-    """A number for HTML text: `latex.format_number` with a real minus sign and a superscript exponent."""
-    mantissa, exponent = _number_parts(value, digits)
-    return mantissa if exponent is None else f"{mantissa}\N{MULTIPLICATION SIGN}10<sup>{exponent}</sup>"
-
-
-_SUPERSCRIPT = str.maketrans("0123456789\N{MINUS SIGN}", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def text_number(value: float, digits: int) -> str:
-    """A number as plain text (for an SVG's labels): the exponent in Unicode superscript digits."""
-    mantissa, exponent = _number_parts(value, digits)
-    return mantissa if exponent is None else f"{mantissa}\N{MULTIPLICATION SIGN}10{exponent.translate(_SUPERSCRIPT)}"
 
 
 def _attributes(value: Value, extra: str = "") -> str:
@@ -252,7 +231,7 @@ class Injector:
     """Replaces markers with rendered values, page by page, and remembers which values were shown where.
 
     Attributes:
-        values: the registry, from `nnla.site.values.compute_all`.
+        values: the registry, from `nnla_site.values.compute_all`.
         render_tex: renders TeX to KaTeX HTML: ``render_tex(tex, display)``.
         draw_figure: draws a value's SVG figure: ``draw_figure(value, values)``.
         shown: for each value's name, the pages that show it.
@@ -333,7 +312,7 @@ class Injector:
             raise MarkerError(
                 page,
                 marker.line,
-                f"{marker.name!r} is a {value.kind} of shape {value.shape} and cannot be shown as={form}; "
+                f"{marker.name!r} is {_a(value.kind)} of shape {value.shape} and cannot be shown as={form}; "
                 f"it can be shown as: {', '.join(forms)}",
             )
         block = form in BLOCK_FORMS
@@ -352,7 +331,7 @@ class Injector:
         if form == "slices":
             return self._render_slices(value, digits), True
         if value.kind == "scalar":
-            tex = latex.format_number(value.data, digits)
+            tex = latex.number(value.data, digits)
             return (
                 f'<span class="nnla-value" {_attributes(value)}>{self.render_tex(tex, False)}</span>',
                 False,
@@ -376,7 +355,7 @@ class Injector:
             raise MarkerError(
                 page,
                 marker.line,
-                f"claim= checks a number, but {marker.name!r} is a {value.kind} of shape {value.shape}",
+                f"claim= checks a number, but {marker.name!r} is {_a(value.kind)} of shape {value.shape}",
             )
         problem = check_claim(claim, value.data)
         if problem is not None:
@@ -418,7 +397,7 @@ class Injector:
                 body.append(f'<tr class="nnla-elided"><td colspan="{len(headings)}">⋮</td></tr>')
                 continue
             step, *cells = rows[index]
-            numbers = "".join(f"<td>{html_number(cell, digits)}</td>" for cell in cells)
+            numbers = "".join(f"<td>{decimals(cell, digits).html()}</td>" for cell in cells)
             body.append(f"<tr><td>{int(step)}</td>{numbers}</tr>")
         table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         return f'<div class="nnla-value nnla-table" {_attributes(value)}>{table}</div>'

@@ -1,0 +1,39 @@
+r"""Server-side KaTeX: one persistent `node` process renders every formula of a build, with a cache.
+
+- `renderer`: `KatexRenderer` (and the shared `get_renderer`), which turns TeX into KaTeX's HTML;
+- `worker`: the `node` process behind it, speaking JSON lines (`worker.js`);
+- `cache`: renderings on disk, keyed on the TeX, the options and the KaTeX version;
+- `assets`: KaTeX's stylesheet and fonts, which the site serves itself;
+- `deferral`: light stand-ins for rendered math while the rest of the build parses a page.
+
+Typical use from a hook:
+
+    renderer = get_renderer(node_modules=root / "node_modules", cache_dir=root / ".cache" / "katex")
+    html = renderer.render(r"\hat{y} = xW + b", display=False)
+"""
+
+from __future__ import annotations
+
+from nnla_site.katex.assets import KATEX_ASSET_DIR, KATEX_CSS, KatexAsset, katex_assets, katex_version
+from nnla_site.katex.cache import cache_key
+from nnla_site.katex.deferral import Deferral
+from nnla_site.katex.errors import KatexError, KatexSetupError
+from nnla_site.katex.renderer import MATH_ENV_VAR, KatexRenderer, RenderStats, close_all, get_renderer, math_enabled
+
+__all__ = [
+    "KATEX_ASSET_DIR",
+    "KATEX_CSS",
+    "MATH_ENV_VAR",
+    "Deferral",
+    "KatexAsset",
+    "KatexError",
+    "KatexRenderer",
+    "KatexSetupError",
+    "RenderStats",
+    "cache_key",
+    "close_all",
+    "get_renderer",
+    "katex_assets",
+    "katex_version",
+    "math_enabled",
+]
