@@ -14,32 +14,56 @@ axis, `.sum(axis=-1)`.
 Every function accepts anything NumPy reads as an array of real numbers, computes in float64, and raises
 a `ValueError` or `TypeError` naming the argument, the expected shape and the shape it got when an input
 does not fit.
+
+A hidden layer (the essay's Part III) follows the same convention twice, with $`\tanh`$ between:
+$`A_1 = XW_1 + \mathbf{1}b_1`$, $`H = \tanh(A_1)`$, $`P = HW_2 + \mathbf{1}b_2`$, with $`W_1`$ of shape (n, k)
+and $`W_2`$ of shape (k, z). `network_forward` keeps every intermediate result; `stage_jacobians` gives each
+stage's Jacobian for one example in the one layout, so that the chain rule is their product in the order the
+stages run (`chain`, `network_jacobians`); `backprop` computes the same gradients summed, without any Jacobian;
+`network_descent` trains the network.
 """
 
 from __future__ import annotations
 
 from nnla import examples
+from nnla.activation import jacobian_tanh, tanh, tanh_derivative
+from nnla.backward import backprop
+from nnla.chain_rule import Stages, chain, network_jacobians, stage_jacobians
 from nnla.descent import Trace, gradient_descent, max_stable_lr, update
 from nnla.forward import forward
 from nnla.jacobians import gradients, jacobian_bias, jacobian_weights
 from nnla.loss import loss_vector, mse, sse
+from nnla.network import ForwardPass, network_forward
 from nnla.numdiff import numerical_jacobian
+from nnla.training import NetworkTrace, network_descent
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ForwardPass",
+    "NetworkTrace",
+    "Stages",
     "Trace",
     "__version__",
+    "backprop",
+    "chain",
     "examples",
     "forward",
     "gradient_descent",
     "gradients",
     "jacobian_bias",
+    "jacobian_tanh",
     "jacobian_weights",
     "loss_vector",
     "max_stable_lr",
     "mse",
+    "network_descent",
+    "network_forward",
+    "network_jacobians",
     "numerical_jacobian",
     "sse",
+    "stage_jacobians",
+    "tanh",
+    "tanh_derivative",
     "update",
 ]

@@ -5,6 +5,7 @@ r"""The worked examples the pages use: named, immutable, and seeded.
 - `batch_noisy`: the same inputs with noise added to the targets, so no layer fits them exactly.
 - `toy_descent`: the essay's warm-up, gradient descent on $`Z = w^2 + y^2`$, with its rule as printed or
   corrected.
+- `xor`: XOR of two bits, which no linear layer fits, and a seeded start for a network with one hidden layer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from nnla import _checks
+from nnla import _checks, network
 
 SEED = 2023
 """The seed of the `np.random.default_rng` generator that draws the batch examples."""
@@ -158,7 +159,7 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
                [-2., -5., 29.]])
     """
     w, y = _checks.real(w0, "w0"), _checks.real(y0, "y0")
-    lr = _checks.learning_rate(lr)
+    lr = _checks.positive(lr, "lr")
     steps = _checks.count(steps, "steps")
     rows = [(w, y, w * w + y * y)]
     for step in range(1, steps + 1):
@@ -172,3 +173,91 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
             raise ValueError(f"toy_descent overflows at step {step} of {steps}; take fewer steps or a smaller lr")
         rows.append((w, y, Z))
     return np.array(rows, dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------------ a hidden layer: XOR
+
+XOR_SEED = 2023
+"""The seed of the `np.random.default_rng` generator that draws the XOR network's starting parameters."""
+
+XOR_HIDDEN = 3
+"""The XOR network's number of hidden units, k."""
+
+XOR_LR = 0.1
+r"""The learning rate $`\eta`$ of gradient descent on the XOR network's MSE."""
+
+XOR_STEPS = 500
+"""The number of steps of gradient descent on the XOR network; its MSE falls below 1e-3 after 270."""
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkExample:
+    r"""A worked example for the network with one hidden layer: inputs, targets and a starting point.
+
+    The arrays are float64 and read-only. The shapes are checked when the example is made.
+
+    Attributes:
+        name: a short identifier, such as "xor".
+        description: one sentence saying what the example shows.
+        X: inputs, array of shape (m, n), one example per row.
+        T: targets, array of shape (m, z).
+        W1: starting hidden weights, array of shape (n, k).
+        b1: starting hidden bias, array of shape (1, k).
+        W2: starting output weights, array of shape (k, z).
+        b2: starting output bias, array of shape (1, z).
+    """
+
+    name: str
+    description: str
+    X: NDArray[np.float64]
+    T: NDArray[np.float64]
+    W1: NDArray[np.float64]
+    b1: NDArray[np.float64]
+    W2: NDArray[np.float64]
+    b2: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        X, params, T = network._batch(self.X, self.W1, self.b1, self.W2, self.b2, self.T)
+        for field, value in zip(("X", "W1", "b1", "W2", "b2", "T"), (X, *params, T), strict=True):
+            object.__setattr__(self, field, _frozen(value))
+
+    @property
+    def m(self) -> int:
+        """The number of examples (rows of X)."""
+        return int(self.X.shape[0])
+
+    @property
+    def n(self) -> int:
+        """The number of inputs (columns of X)."""
+        return int(self.X.shape[1])
+
+    @property
+    def k(self) -> int:
+        """The number of hidden units (columns of W1)."""
+        return int(self.W1.shape[1])
+
+    @property
+    def z(self) -> int:
+        """The number of outputs (columns of W2)."""
+        return int(self.W2.shape[1])
+
+
+def _xor() -> NetworkExample:
+    rng = np.random.default_rng(XOR_SEED)
+    k = XOR_HIDDEN
+    # Two decimals, like the batch inputs, so that a page can print the start exactly.
+    W1, b1 = rng.normal(size=(2, k)).round(2), rng.normal(size=(1, k)).round(2)
+    W2, b2 = rng.normal(size=(k, 1)).round(2), rng.normal(size=(1, 1)).round(2)
+    return NetworkExample(
+        name="xor",
+        description="XOR of two bits: no linear layer fits it (its best MSE is 0.25); one hidden layer does.",
+        X=_frozen([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
+        T=_frozen([[0.0], [1.0], [1.0], [0.0]]),
+        W1=W1,
+        b1=b1,
+        W2=W2,
+        b2=b2,
+    )
+
+
+xor = _xor()

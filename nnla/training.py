@@ -1,0 +1,145 @@
+r"""Gradient descent on the network with one hidden layer, recording the loss and the parameters at each step.
+
+The run mirrors `gradient_descent` on the linear layer: the same learning rate, reductions, bounds on the
+number of steps and stop at the first overflow. Unlike the linear layer's loss, the network's is not
+quadratic, so no learning rate is stable from every start; the trace says whether a run diverged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnla import _checks
+from nnla.backward import _backward
+from nnla.network import _batch, _forward
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkTrace:
+    r"""The record of a run of gradient descent on the network (immutable; its arrays are read-only).
+
+    Point $`s`$ is the network after $`s`$ steps: run it with
+    `network_forward(X, trace.W1[s], trace.b1[s], trace.W2[s], trace.b2[s])`.
+
+    Attributes:
+        losses: the loss before each step and after the last, array of shape (s,): `steps + 1` values,
+            fewer if the run diverged. Every value is finite.
+        W1: the hidden layer's weights at each of those points, array of shape (s, n, k).
+        b1: the hidden layer's bias at each of those points, array of shape (s, 1, k).
+        W2: the output layer's weights at each of those points, array of shape (s, k, z).
+        b2: the output layer's bias at each of those points, array of shape (s, 1, z).
+        diverged: whether the run stopped early because the loss or a parameter stopped being finite.
+        lr: the learning rate $`\eta`$.
+        reduction: "sum" (the loss is the SSE) or "mean" (the MSE).
+    """
+
+    losses: NDArray[np.float64]
+    W1: NDArray[np.float64]
+    b1: NDArray[np.float64]
+    W2: NDArray[np.float64]
+    b2: NDArray[np.float64]
+    diverged: bool
+    lr: float
+    reduction: str
+
+
+def _stack(values: list[float] | list[NDArray[np.float64]], shape: tuple[int, ...]) -> NDArray[np.float64]:
+    a = np.array(values, dtype=np.float64).reshape((len(values), *shape))
+    a.flags.writeable = False
+    return a
+
+
+def network_descent(
+    X: ArrayLike,
+    W1: ArrayLike,
+    b1: ArrayLike,
+    W2: ArrayLike,
+    b2: ArrayLike,
+    T: ArrayLike,
+    lr: float,
+    steps: int,
+    reduction: str = "sum",
+) -> NetworkTrace:
+    r"""Run gradient descent on the network from `(W1, b1, W2, b2)` for `steps` steps, recording each point.
+
+    Each step moves every parameter against its gradient (`backprop`):
+
+    ```math
+    W_1 \leftarrow W_1 - \eta \frac{\partial L}{\partial W_1}, \quad
+    b_1 \leftarrow b_1 - \eta \frac{\partial L}{\partial b_1}, \quad
+    W_2 \leftarrow W_2 - \eta \frac{\partial L}{\partial W_2}, \quad
+    b_2 \leftarrow b_2 - \eta \frac{\partial L}{\partial b_2}
+    ```
+
+    with $`L`$ the SSE or the MSE. One forward pass per point gives both its loss and the gradient of the
+    next step. The run stops at the first point whose loss or parameters are not finite (an overflow) and
+    sets `diverged`; that point is left out, so the trace never holds NaN or infinity.
+
+    Args:
+        X: inputs, array of shape (m, n); a 1-D array of length n is one row.
+        W1: the starting hidden weights, array of shape (n, k).
+        b1: the starting hidden bias, array of shape (1, k) or (k,).
+        W2: the starting output weights, array of shape (k, z).
+        b2: the starting output bias, array of shape (1, z) or (z,).
+        T: targets, array of shape (m, z); a 1-D array of length z is one row.
+        lr: the learning rate $`\eta`$, a finite number greater than 0.
+        steps: the number of steps, an integer at least 0.
+        reduction: "sum" to descend the SSE, "mean" to descend the MSE.
+
+    Returns:
+        A `NetworkTrace` with `steps + 1` points (fewer if the run diverged; none if the starting loss
+        itself overflows).
+
+    Raises:
+        ValueError: if a shape does not fit the convention, an entry is not finite, the learning rate is
+            not greater than 0, `steps` is negative, or the reduction is unknown.
+        TypeError: if an argument is not an array of real numbers, `lr` is not a real number or `steps` is
+            not an integer.
+
+    Examples:
+        >>> trace = network_descent([1.0, 0.0], [[1.0, -1.0], [0.5, 2.0]], [0.0, 1.0], [[2.0], [1.0]], [0.5],
+        ...                         [1.0], lr=0.05, steps=3)
+        >>> trace.losses.round(4).tolist()
+        [1.0469, 0.2518, 0.0493, 0.0081]
+        >>> trace.W1.shape, trace.b2.shape
+        ((4, 2, 2), (4, 1, 1))
+    """
+    X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _batch(X, W1, b1, W2, b2, T)
+    lr = _checks.positive(lr, "lr")
+    steps = _checks.count(steps, "steps")
+    reduction = _checks.reduction(reduction)
+    losses: list[float] = []
+    path: tuple[list[NDArray[np.float64]], ...] = ([], [], [], [])  # W1, b1, W2, b2 at each point
+    diverged = False
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is the divergence this function reports
+        for step in range(steps + 1):
+            H, P = _forward(X_a, W1_a, b1_a, W2_a, b2_a)[1:]
+            E = T_a - P
+            total = float((E * E).sum())  # the same sum as loss.sse, so the two agree to the last bit
+            loss = total if reduction == "sum" else total / E.size
+            point = (W1_a, b1_a, W2_a, b2_a)
+            if not (np.isfinite(loss) and all(np.isfinite(a).all() for a in point)):
+                diverged = True
+                break
+            losses.append(loss)
+            for record, a in zip(path, point, strict=True):
+                record.append(a)
+            if step == steps:
+                break
+            dW1, db1, dW2, db2 = _backward(X_a, H, P, W2_a, T_a, reduction)  # overwrites H and P
+            W1_a, b1_a = W1_a - lr * dW1, b1_a - lr * db1
+            W2_a, b2_a = W2_a - lr * dW2, b2_a - lr * db2
+    (n, k), z = W1_a.shape, W2_a.shape[1]
+    return NetworkTrace(
+        losses=_stack(losses, ()),
+        W1=_stack(path[0], (n, k)),
+        b1=_stack(path[1], (1, k)),
+        W2=_stack(path[2], (k, z)),
+        b2=_stack(path[3], (1, z)),
+        diverged=diverged,
+        lr=lr,
+        reduction=reduction,
+    )
