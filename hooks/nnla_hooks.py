@@ -37,6 +37,15 @@ def _build() -> Build:
     return build
 
 
+def _source(page: Page) -> str | None:
+    """The page's file as written (front matter and all), or None for a page that has no file."""
+    path = getattr(page.file, "abs_src_path", None)
+    try:
+        return Path(path).read_text(encoding="utf-8-sig") if path else None
+    except OSError:
+        return None
+
+
 def on_startup(*, command: str, dirty: bool) -> None:
     _state["command"] = command
 
@@ -55,7 +64,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _build().page_markdown(markdown, page.file.src_uri)
+    return _build().page_markdown(markdown, page.file.src_uri, _source(page))
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -17,7 +17,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from nnla_site.mdext import MathExtension
 from nnla_site.values import compute_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +41,12 @@ def page(src_uri: str, config: MkDocsConfig) -> Page:
 
 def test_on_config_adds_the_math_extension_with_project_paths(config: MkDocsConfig) -> None:
     """The hooks put the math extension first, with paths from mkdocs.yml's folder and this build's deferral."""
-    math = config.markdown_extensions[0]
-    assert isinstance(math, MathExtension)
-    assert Path(math.getConfig("node_modules")) == ROOT / "node_modules"
-    assert Path(math.getConfig("cache_dir")) == ROOT / ".cache" / "katex"
-    assert math.getConfig("deferral") is hooks(config)._state["build"].deferral
-    assert "nnla_site.mdext" not in config.markdown_extensions
+    assert config.markdown_extensions[0] == "nnla_site.mdext"
+    assert config.markdown_extensions.count("nnla_site.mdext") == 1
+    options = config.mdx_configs["nnla_site.mdext"]
+    assert Path(options["node_modules"]) == ROOT / "node_modules"
+    assert Path(options["cache_dir"]) == ROOT / ".cache" / "katex"
+    assert options["deferral"] is hooks(config)._state["build"].deferral
 
 
 class WatchList:
@@ -186,3 +185,28 @@ def test_a_value_no_page_shows_fails_the_build(tmp_path: Path) -> None:
     ):
         hook.on_post_build(config=config)
     assert not (tmp_path / "values.json").exists()
+
+
+def test_lines_are_the_files_own_on_a_page_with_front_matter(config: MkDocsConfig, tmp_path: Path) -> None:
+    """MkDocs strips YAML front matter before the hooks see a page; messages still name the file's own line."""
+    source = "---\ntitle: Demo\ntags: [a, b]\n---\n\nText.\n\n<!-- nnla:sse claim=5.66 -->\n"
+    path = tmp_path / "demo.md"
+    path.write_text(source, encoding="utf-8")
+    demo = Page(None, File("demo.md", src_dir=str(tmp_path), dest_dir=config.site_dir), config)
+    demo.read_source(config)
+    assert demo.markdown is not None
+    assert demo.markdown.startswith("Text.")
+    with pytest.raises(PluginError, match=r"demo\.md:8: the prose claims sse = 5\.66"):
+        hooks(config).on_page_markdown(demo.markdown, page=demo, config=config, files=Files([]))
+
+
+def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(config: MkDocsConfig, tmp_path: Path) -> None:
+    source = "---\ntitle: Demo\n---\nText.\n\nBad $`\\frac{1}`$ here.\n"
+    path = tmp_path / "demo.md"
+    path.write_text(source, encoding="utf-8")
+    demo = Page(None, File("demo.md", src_dir=str(tmp_path), dest_dir=config.site_dir), config)
+    demo.read_source(config)
+    assert demo.markdown is not None
+    demo.markdown = hooks(config).on_page_markdown(demo.markdown, page=demo, config=config, files=Files([]))
+    with pytest.raises(PluginError, match=r"^line 6: KaTeX cannot render the inline formula"):
+        demo.render(config, Files([]))

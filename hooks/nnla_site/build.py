@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 import nnla
 from nnla import examples
-from nnla_site import katex, mdext
+from nnla_site import katex
 from nnla_site.figures import draw_figure
 from nnla_site.markers import Injector, MarkerError
 from nnla_site.values import Value, compute_all
@@ -51,6 +51,13 @@ def values_document(values: Mapping[str, Value], shown: Mapping[str, set[str]]) 
     }
 
 
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines of the page's file come before the Markdown MkDocs hands over (its YAML front matter)."""
+    if not source.endswith(markdown):
+        return 0
+    return source[: len(source) - len(markdown)].count("\n")
+
+
 class Build:
     """One build of the site.
 
@@ -67,14 +74,17 @@ class Build:
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup.
         self.deferral = katex.Deferral()
+        # Named, not an instance: every Markdown object (each page's, mkdocstrings') gets an extension of its own.
+        # mkdocs.yml cannot name it, since its module is importable only once the hooks have run.
         if MDEXT in config.markdown_extensions:
-            raise PluginError(
-                f"mkdocs.yml lists {MDEXT!r} under markdown_extensions: remove it, the nnla hooks add it themselves "
-                "(its module is not importable before they run)"
-            )
-        options = dict(config.mdx_configs.pop(MDEXT, {}))
-        options.update(node_modules=str(self.node_modules), cache_dir=str(self.cache_dir), deferral=self.deferral)
-        config.markdown_extensions.insert(0, mdext.MathExtension(**options))
+            raise PluginError(f"mkdocs.yml lists {MDEXT!r} under markdown_extensions: remove it, the nnla hooks add it")
+        self.config = config
+        config.markdown_extensions.insert(0, MDEXT)
+        config.mdx_configs[MDEXT] = {
+            "node_modules": str(self.node_modules),
+            "cache_dir": str(self.cache_dir),
+            "deferral": self.deferral,
+        }
 
     def _render_tex(self, tex: str, display: bool) -> str:
         return self.deferral.defer(self.renderer.render(tex, display), tex)
@@ -85,12 +95,20 @@ class Build:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
         return files
 
-    def page_markdown(self, markdown: str, page: str) -> str:
-        """Replace the page's markers; a bad one fails the build naming the page and line."""
+    def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:
+        """Replace the page's markers; a bad one fails the build naming the page and the line of its file.
+
+        Args:
+            markdown: the page's Markdown, as MkDocs hands it over: without its YAML front matter.
+            page: the page's path in docs/, for messages.
+            source: the page's file as written, front matter and all, so that lines are the file's own.
+        """
+        offset = front_matter_lines(source, markdown) if source is not None else 0
+        self.config.mdx_configs[MDEXT]["line_offset"] = offset
         try:
             return self.injector.replace_markers(markdown, page)
         except MarkerError as error:
-            raise PluginError(f"nnla marker error in {error}") from None
+            raise PluginError(f"nnla marker error in {error.page}:{error.line + offset}: {error.message}") from None
 
     def page_content(self, content: str, page: str) -> str:
         """Put the rendered values into the page's HTML."""

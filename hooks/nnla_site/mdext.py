@@ -4,8 +4,9 @@ The authoring syntax is markdown-katex's:
 
 - inline math: $`\hat{y} = xW + b`$, or $``...``$ when the TeX itself contains a backtick;
 - display math: a fenced block opened by ```` ```math ```` (or `~~~math`, any fence length, indented inside
-  lists and admonitions) and closed by the same fence. The opening line may carry a JSON object of KaTeX
-  options for that formula: ```` ```math {"fleqn": true} ````.
+  lists and admonitions) and closed by the same fence. The opening line may carry a JSON object of the KaTeX
+  options a formula may set (`fleqn`, `leqno`): ```` ```math {"fleqn": true} ````. Every other option is the
+  site's (`nnla_site.katex.renderer.SAFE_OPTIONS`): no page can switch KaTeX's safety off.
 
 Other fenced code blocks and ordinary `code spans` are left alone, so math syntax can be shown as code.
 
@@ -18,8 +19,9 @@ In a heading, the table of contents, the heading's id and a page title taken fro
 formula's TeX as plain text ("Gradient of $`L`$" is listed as "Gradient of L" with id "gradient-of-l"); the
 heading itself shows the rendered formula.
 
-A formula KaTeX rejects fails the build with a `PluginError` naming the line of the page's Markdown (after
-any YAML front matter, which MkDocs strips first), the formula and KaTeX's message.
+A formula KaTeX rejects (or takes too long on) fails the build with a `PluginError` naming the line of the
+page's file (the hooks pass the length of any YAML front matter as `line_offset`), the formula and KaTeX's
+message.
 
 Configuration (`mkdocs.yml`, under `markdown_extensions`):
 
@@ -52,7 +54,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 
-from nnla_site.katex import Deferral, KatexError, KatexRenderer, get_renderer
+from nnla_site.katex import FORMULA_OPTIONS, Deferral, KatexError, KatexRenderer, get_renderer
 
 __all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
@@ -137,7 +139,7 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
             if end is None:
                 if info is not None:
                     raise MathError(
-                        i + 1,
+                        self.ext.line(i + 1),
                         "",
                         True,
                         f"the math fence {line.strip()} is never closed by a line {fence}",
@@ -171,10 +173,20 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
             options = None
         if not isinstance(options, dict):
             raise MathError(
-                lineno,
+                self.ext.line(lineno),
                 tex,
                 True,
                 f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
+                katex=False,
+            )
+        refused = sorted(set(options) - FORMULA_OPTIONS)
+        if refused:
+            raise MathError(
+                self.ext.line(lineno),
+                tex,
+                True,
+                f"a formula may set only the KaTeX options {', '.join(sorted(FORMULA_OPTIONS))}; "
+                f"{', '.join(refused)} is fixed by the site (errors fail the build, nothing is trusted)",
                 katex=False,
             )
         return options
@@ -313,7 +325,8 @@ class MathExtension(Extension):  # type: ignore[misc]
             "node_modules": ["", "The project's node_modules (the nnla hooks set it)."],
             "cache_dir": ["", "The KaTeX cache directory (the nnla hooks set it)."],
             "macros": [{}, "KaTeX macros, e.g. {'\\\\RR': '\\\\mathbb{R}'}."],
-            "options": [{}, "Other KaTeX options (output and throwOnError default to htmlAndMathml, true)."],
+            "options": [{}, "Other KaTeX options for every formula: fleqn or leqno (the site fixes the rest)."],
+            "line_offset": [0, "Lines of the page's file before its Markdown (its front matter), for messages."],
             "enabled": [None, "Render math (default: unless the environment sets NNLA_MATH=off)."],
             "node": ["node", "The Node.js executable."],
             "deferral": [
@@ -362,11 +375,16 @@ class MathExtension(Extension):  # type: ignore[misc]
         try:
             html_out = self.renderer.render(tex, display, options)
         except KatexError as err:
-            raise MathError(lineno, tex, display, err.reason, last_line) from None
+            last = self.line(last_line) if last_line else None
+            raise MathError(self.line(lineno), tex, display, err.reason, last) from None
         deferral = self.getConfig("deferral")
         if isinstance(deferral, Deferral) and self.renderer.enabled:
             return deferral.defer(html_out, tex)
         return html_out
+
+    def line(self, lineno: int) -> int:
+        """The line of the page's file for line `lineno` of the Markdown (which MkDocs gives without front matter)."""
+        return lineno + int(self.getConfig("line_offset") or 0)
 
     def begin_document(self) -> None:
         """Start a document: the tree phase comes first; forget formulas if the stash was emptied."""

@@ -18,12 +18,23 @@ from nnla_site.katex.assets import KATEX_ASSET_DIR, KATEX_CSS, KatexAsset, katex
 from nnla_site.katex.cache import cache_key
 from nnla_site.katex.deferral import Deferral
 from nnla_site.katex.errors import KatexError, KatexSetupError
-from nnla_site.katex.renderer import MATH_ENV_VAR, KatexRenderer, RenderStats, close_all, get_renderer, math_enabled
+from nnla_site.katex.renderer import (
+    FORMULA_OPTIONS,
+    MATH_ENV_VAR,
+    SAFE_OPTIONS,
+    KatexRenderer,
+    RenderStats,
+    close_all,
+    get_renderer,
+    math_enabled,
+)
 
 __all__ = [
+    "FORMULA_OPTIONS",
     "KATEX_ASSET_DIR",
     "KATEX_CSS",
     "MATH_ENV_VAR",
+    "SAFE_OPTIONS",
     "Deferral",
     "KatexAsset",
     "KatexError",

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from nnla_site.katex.errors import SETUP_HINT, KatexSetupError
 
-__all__ = ["KATEX_ASSET_DIR", "KATEX_CSS", "KatexAsset", "katex_assets", "katex_version"]
+__all__ = ["KATEX_ASSET_DIR", "KATEX_CSS", "KatexAsset", "katex_assets", "katex_version", "pinned_version"]
 
 #: Where the site serves KaTeX's stylesheet and fonts; the CSS refers to `fonts/` relatively.
 KATEX_ASSET_DIR = "assets/katex"
@@ -48,6 +48,24 @@ def katex_version(node_modules: str | os.PathLike[str]) -> str:
     except (ValueError, KeyError) as err:
         raise KatexSetupError(f"{package_json} is unreadable ({err}). {SETUP_HINT}") from None
     return str(version)
+
+
+def pinned_version(package_json: Path) -> str | None:
+    """The version of `katex` that the project's `package.json` pins, or None when there is no such file.
+
+    Raises:
+        KatexSetupError: the file exists but pins no exact version of katex.
+    """
+    try:
+        data = json.loads(package_json.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError as err:
+        raise KatexSetupError(f"{package_json} is not JSON ({err})") from None
+    pinned = data.get("dependencies", {}).get("katex") if isinstance(data, dict) else None
+    if not isinstance(pinned, str) or not pinned[:1].isdigit():
+        raise KatexSetupError(f"{package_json} must pin an exact version of katex; it says {pinned!r}")
+    return pinned
 
 
 def katex_assets(node_modules: str | os.PathLike[str]) -> list[KatexAsset]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import html as html_lib
 import json
-import logging
 import os
 import shutil
 import threading
@@ -24,20 +23,63 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nnla_site.katex.assets import katex_version
-from nnla_site.katex.cache import DiskCache, Entry, cache_key, options_json
+from nnla_site.katex.assets import katex_version, pinned_version
+from nnla_site.katex.cache import DiskCache, cache_key, entry_problem, options_json
 from nnla_site.katex.errors import SETUP_HINT, KatexError, KatexSetupError
-from nnla_site.katex.worker import Worker
+from nnla_site.katex.worker import Worker, WorkerTimeoutError
 
-__all__ = ["MATH_ENV_VAR", "KatexRenderer", "RenderStats", "close_all", "get_renderer", "math_enabled"]
-
-log = logging.getLogger("mkdocs.plugins.nnla.katex")
+__all__ = [
+    "CONFIG_OPTIONS",
+    "FORMULA_OPTIONS",
+    "MATH_ENV_VAR",
+    "MAX_TEX_CHARS",
+    "SAFE_OPTIONS",
+    "KatexRenderer",
+    "RenderStats",
+    "check_options",
+    "close_all",
+    "get_renderer",
+    "math_enabled",
+]
 
 MATH_ENV_VAR = "NNLA_MATH"
 _OFF_VALUES = frozenset({"off", "0", "false", "no"})
 
-#: Options every rendering gets unless the configuration overrides them.
-BASE_OPTIONS: Mapping[str, Any] = {"output": "htmlAndMathml", "throwOnError": True}
+#: The options every formula is rendered with, which neither a page nor the configuration can change: an error
+#: fails the build (never a red formula on the page), strict warnings are errors, nothing needs KaTeX's trust
+#: (the worker refuses every command that asks for it), and bounded work.
+SAFE_OPTIONS: Mapping[str, Any] = {
+    "output": "htmlAndMathml",
+    "throwOnError": True,
+    "strict": "error",
+    "trust": False,
+    "maxExpand": 1000,
+    "maxSize": 20,
+}
+#: What the configuration may set for every formula.
+CONFIG_OPTIONS = frozenset({"macros", "fleqn", "leqno"})
+#: What one formula may set for itself (a ```math fence's JSON header).
+FORMULA_OPTIONS = frozenset({"fleqn", "leqno"})
+#: The longest formula, in characters, sent to KaTeX (the site's longest is under a thousand).
+MAX_TEX_CHARS = 20_000
+#: How long KaTeX may take on one formula.
+TIMEOUT_S = 10.0
+
+
+def check_options(options: Mapping[str, Any], allowed: frozenset[str], where: str) -> dict[str, Any]:
+    """Refuse every option outside `allowed`, naming it and `where` it was set.
+
+    Raises:
+        KatexSetupError: an option the site fixes, or one it does not know.
+    """
+    refused = sorted(set(options) - allowed)
+    if refused:
+        fixed = [name for name in refused if name in SAFE_OPTIONS]
+        why = "the site fixes it, for safety" if fixed else "it is not one the site lets pages change"
+        raise KatexSetupError(
+            f"{where} sets the KaTeX option {', '.join(refused)}, but {why}; allowed: {', '.join(sorted(allowed))}"
+        )
+    return dict(options)
 
 
 @dataclass
@@ -68,11 +110,12 @@ class KatexRenderer:
     Args:
         node_modules: the project's `node_modules`.
         cache_dir: the disk cache directory, such as `<project>/.cache/katex`.
-        options: KaTeX options for every formula, e.g. {"macros": {"\\RR": "\\mathbb{R}"}}; `displayMode`
-            is set per formula.
+        options: KaTeX options for every formula, among `CONFIG_OPTIONS`, e.g. {"macros": {"\\RR": "\\mathbb{R}"}};
+            the rest are `SAFE_OPTIONS`, and `displayMode` is set per formula.
         enabled: False renders `<code class="nnla-math-off">TeX</code>` without KaTeX; None reads
             `NNLA_MATH` from the environment.
         node: the Node.js executable (default `node` on PATH).
+        timeout: the most seconds KaTeX may take on one formula.
     """
 
     def __init__(
@@ -83,26 +126,37 @@ class KatexRenderer:
         *,
         enabled: bool | None = None,
         node: str | None = None,
+        timeout: float = TIMEOUT_S,
     ) -> None:
-        self.node_modules = Path(node_modules).resolve()
-        self.cache_dir = Path(cache_dir).resolve()
-        merged = {**BASE_OPTIONS, **(options or {})}
-        merged.pop("displayMode", None)
+        self.node_modules = Path(node_modules).absolute()  # not resolved: a linked node_modules is the project's
+        self.cache_dir = Path(cache_dir).absolute()
+        merged = {**check_options(options or {}, CONFIG_OPTIONS, "the configuration"), **SAFE_OPTIONS}
         self.options: dict[str, Any] = json.loads(options_json(merged))
+        self.timeout = timeout
         self.enabled = math_enabled() if enabled is None else enabled
         self.node = node or "node"
         self.stats = RenderStats()
         self._version: str | None = None
         self._worker: Worker | None = None
-        self._memory: dict[str, Entry] = {}
+        self._memory: dict[str, str] = {}
         self._disk = DiskCache(self.cache_dir)
         self._lock = threading.Lock()
 
     @property
     def version(self) -> str:
-        """The KaTeX version that renders (read from `node_modules/katex/package.json`)."""
+        """The KaTeX version that renders: the one installed in `node_modules`, which must be the pinned one.
+
+        Raises:
+            KatexSetupError: KaTeX is missing, or its version is not the one the project's package.json pins.
+        """
         if self._version is None:
-            self._version = katex_version(self.node_modules)
+            installed = katex_version(self.node_modules)
+            pinned = pinned_version(self.node_modules.parent / "package.json")
+            if pinned is not None and pinned != installed:
+                raise KatexSetupError(
+                    f"package.json pins katex {pinned}, but {self.node_modules}/katex is {installed}. {SETUP_HINT}"
+                )
+            self._version = installed
         return self._version
 
     @property
@@ -116,7 +170,7 @@ class KatexRenderer:
         Args:
             tex: the TeX source, without delimiters.
             display: display mode (a block formula) or inline.
-            options: KaTeX options for this formula on top of the renderer's.
+            options: KaTeX options for this formula, among `FORMULA_OPTIONS`.
 
         Returns:
             KaTeX's HTML: `<span class="katex">...</span>` inline, `<span class="katex-display">...</span>`
@@ -124,47 +178,55 @@ class KatexRenderer:
             With math switched off, `<code class="nnla-math-off">TeX</code>`.
 
         Raises:
-            KatexError: KaTeX rejected the formula.
-            KatexSetupError: Node.js or KaTeX is missing.
+            KatexError: KaTeX rejected the formula, took too long on it, or it is too long.
+            KatexSetupError: Node.js or KaTeX is missing, or an option is not allowed.
         """
-        if not self.enabled:
-            return f'<code class="nnla-math-off">{html_lib.escape(tex, quote=False)}</code>'
         opts = self.options
         if options:
-            opts = {**self.options, **options}
-            opts.pop("displayMode", None)
+            opts = {**self.options, **check_options(options, FORMULA_OPTIONS, "this formula")}
+        if len(tex) > MAX_TEX_CHARS:
+            raise KatexError(tex[:80] + "…", display, f"it has {len(tex)} characters; the most is {MAX_TEX_CHARS}")
+        if not self.enabled:
+            return f'<code class="nnla-math-off">{html_lib.escape(tex, quote=False)}</code>'
         key = cache_key(tex, display, opts, self.version)
         with self._lock:
             cached = self._memory.get(key)
             if cached is not None:
                 self.stats.memory_hits += 1
             else:
-                cached = self._disk.read(key)
+                cached = self._disk.read(key, self.version)
                 if cached is not None:
                     self.stats.disk_hits += 1
                 else:
                     cached = self._render_with_node(tex, display, opts)
-                    self._disk.write(key, cached)
+                    self._disk.write(key, cached, self.version)
                 self._memory[key] = cached
-        html, warnings = cached
-        for warning in warnings:
-            log.warning("KaTeX warns about the formula %r: %s", tex, warning)
-        return html
+        return cached
 
-    def _render_with_node(self, tex: str, display: bool, options: Mapping[str, Any]) -> Entry:
+    def _render_with_node(self, tex: str, display: bool, options: Mapping[str, Any]) -> str:
         if self._worker is None:
             self._worker = self._start()
             _running.add(self)
         self.stats.requests += 1
         try:
-            reply = self._worker.request(tex, {**options, "displayMode": bool(display)})
-        except (KatexSetupError, OSError, ValueError):
+            reply = self._worker.request(tex, {**options, "displayMode": bool(display)}, self.timeout)
+        except WorkerTimeoutError:
+            self._worker = None  # stopped; the next cache miss starts a new one
+            raise KatexError(
+                tex, display, f"KaTeX took longer than {self.timeout:g} s on it and was stopped; simplify the formula"
+            ) from None
+        except (KatexSetupError, OSError):
             self._worker.close()  # a broken worker is replaced on the next cache miss
             self._worker = None
             raise
         if "error" in reply:
             raise KatexError(tex, display, str(reply["error"]))
-        return str(reply["html"]), tuple(str(w) for w in reply.get("warnings", ()))
+        html = reply.get("html")
+        problem = entry_problem(html)
+        if problem is not None:
+            raise KatexSetupError(f"the KaTeX worker rendered {tex!r} as {problem}")
+        assert isinstance(html, str)
+        return html
 
     def _start(self) -> Worker:
         version = self.version  # fails first if katex is not installed

@@ -1,13 +1,17 @@
 // The node side of nnla_site.katex: one long-lived process that renders every formula of a build.
 //
-// Usage: node katex_worker.js /absolute/path/to/node_modules
+// Usage: node worker.js /absolute/path/to/node_modules
 //
 // Protocol: JSON, one object per line.
 //   start-up, worker -> Python: {"katex": "0.16.25"}   (or {"fatal": "..."} and exit status 1)
 //   request,  Python -> worker: {"id": 1, "tex": "x^2", "options": {"displayMode": false, ...}}
-//   reply,    worker -> Python: {"id": 1, "html": "<span class=\"katex\">...", "warnings": []}
+//   reply,    worker -> Python: {"id": 1, "html": "<span class=\"katex\">..."}
 //                           or {"id": 1, "error": "KaTeX parse error: ..."}
 // The worker exits when its standard input is closed.
+//
+// Whatever the request says, a formula is rendered with the site's safety settings: errors throw (never a red
+// formula in the page), strict warnings are errors, and nothing that needs KaTeX's `trust` (links, images,
+// classes, ids, styles, data attributes) is allowed. The Python side fixes the other options.
 'use strict';
 
 const path = require('path');
@@ -19,7 +23,7 @@ function send(message) {
 
 const nodeModules = process.argv[2];
 if (!nodeModules) {
-  send({fatal: 'usage: node katex_worker.js /path/to/node_modules'});
+  send({fatal: 'usage: node worker.js /path/to/node_modules'});
   process.exit(1);
 }
 
@@ -35,19 +39,25 @@ try {
 send({katex: katex.version});
 
 function render(request) {
-  const warnings = [];
-  const options = Object.assign({output: 'htmlAndMathml', throwOnError: true}, request.options);
-  if (options.strict === undefined || options.strict === 'warn') {
-    // KaTeX's default prints to the console; hand the warnings back to Python instead.
-    options.strict = (code, message) => {
-      warnings.push(`${message} [${code}]`);
-      return 'ignore';
-    };
-  }
+  const refused = [];
+  const options = Object.assign({}, request.options, {
+    throwOnError: true,
+    strict: 'error',
+    // Asked for every command that could reach outside the formula (\href, \url, \includegraphics, \htmlId, ...).
+    trust: (context) => {
+      refused.push(context.command);
+      return false;
+    },
+  });
   try {
-    return {id: request.id, html: katex.renderToString(request.tex, options), warnings};
+    const html = katex.renderToString(request.tex, options);
+    if (refused.length > 0) {
+      const commands = [...new Set(refused)].join(', ');
+      return {id: request.id, error: `${commands} is not allowed on this site: a formula cannot link, embed or style`};
+    }
+    return {id: request.id, html};
   } catch (err) {
-    const message = err instanceof katex.ParseError ? err.message : String((err && err.stack) || err);
+    const message = err instanceof katex.ParseError ? err.message : `KaTeX failed: ${String((err && err.message) || err)}`;
     return {id: request.id, error: message};
   }
 }
