@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nnla_site import svg
-from nnla_site.svg import Series, loss_plot, tensor_figure
+from nnla_site.svg import Series, loss, loss_plot, markup, tensor_figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 #: Coordinates are written with two decimals.
@@ -121,9 +120,9 @@ def test_text_follows_the_page_colour_and_font(make):
 def test_loss_plot_text_grows_on_small_screens():
     """Below a 600 px viewport the plot, shrunk to fit, raises its text size so tick labels stay legible."""
     (style,) = parse(plot([1.0, 0.5])).iter("{http://www.w3.org/2000/svg}style")
-    size = svg.SMALL_SCREEN_FONT_PX
+    size = markup.SMALL_SCREEN_FONT_PX
     assert f"@media (max-width:600px){{#fig{{font-size:{size}px}}" in (style.text or "")
-    assert size > svg.FONT_PX
+    assert size > markup.FONT_PX
 
 
 def test_text_is_escaped():
@@ -185,7 +184,7 @@ def test_every_loss_is_plotted(runs):
     assert [len(vertices(e)) for e in polylines] == [len(r) for r in runs]
     markers = find_class(root, "nnla-markers")[: len(runs)]
     assert [int(m.get("data-n", "0")) for m in markers] == [
-        len(r) if len(r) <= svg.MARK_EVERY_POINT_UP_TO else 1 for r in runs
+        len(r) if len(r) <= loss.MARK_EVERY_POINT_UP_TO else 1 for r in runs
     ]
 
 

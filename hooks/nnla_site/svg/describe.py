@@ -1,0 +1,90 @@
+"""The text alternatives of the figures: the caller's description, then a summary of the data in words."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnla_site import numbers
+
+__all__ = ["join", "loss_summary", "short", "tensor_summary"]
+
+
+def short(value: float) -> str:
+    """A number in about three significant digits, for a figure's words (`nnla_site.numbers.significant`)."""
+    return numbers.significant(value).text()
+
+
+def join(description: str, summary: str) -> str:
+    """The caller's description, ended as a sentence, then the summary."""
+    description = description.strip()
+    if description and description[-1] not in ".!?:":
+        description += "."
+    return f"{description} {summary}" if description else summary
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def loss_summary(
+    curves: list[tuple[str, NDArray[np.float64]]],
+    log: bool,
+    domain: tuple[float, float],
+    has_zero: bool,
+    reference: tuple[float, str] | None,
+    values: NDArray[np.float64],
+) -> str:
+    """Describe each curve in words: where it starts and ends, and how the axes are scaled."""
+    longest = max(losses.size for _, losses in curves) - 1
+    sentences = []
+    for label, losses in curves:
+        first, last, steps = float(losses[0]), float(losses[-1]), losses.size - 1
+        if steps == 0:
+            text = f"loss is {short(first)} at step 0"
+        else:
+            verb = "falls" if last < first else "rises" if last > first else "starts and ends at"
+            text = (
+                f"loss {verb} from {short(first)} to {short(last)} in {_plural(steps, 'step')}"
+                if verb != "starts and ends at"
+                else f"loss starts and ends at {short(first)} over {_plural(steps, 'step')}"
+            )
+            low = int(np.argmin(losses))
+            if losses[low] < min(first, last):
+                text += f" (lowest {short(float(losses[low]))} at step {low})"
+        if len(curves) > 1:
+            text = f"{label}: {text}" + (f", ending at step {steps} of {longest}" if steps < longest else "")
+        sentences.append(text)
+    summary = "; ".join(sentences) + "."
+    summary = summary[0].upper() + summary[1:] if len(curves) == 1 else f"{len(curves)} series. {summary}"
+    if log:
+        lo, hi = ("10" + numbers.superscript(str(round(u))) for u in domain)
+        summary += f" The y-axis is logarithmic, from {lo} to {hi}"
+        zeros = int((values == 0).sum())
+        summary += (
+            f"; {_plural(zeros, 'value')} equal to 0 {'is' if zeros == 1 else 'are'} drawn on a separate "
+            "baseline marked 0 below it."
+            if has_zero
+            else "."
+        )
+    if reference is not None:
+        summary += f" Dashed line: {reference[1]}, {short(reference[0])}."
+    return summary
+
+
+def tensor_summary(T: NDArray[np.float64], labels: tuple[str, ...]) -> str:
+    """Describe a tensor of shape (n, z, z) in words: its slices, its nonzeros and their range."""
+    n, z = T.shape[0], T.shape[1]
+    nonzero = T != 0
+    count, total = int(nonzero.sum()), T.size
+    text = f"{_plural(n, 'slice')} {labels[0]} = 1…{n}, each {z}×{z} with rows {labels[1]} "
+    text += f"and columns {labels[2]}; "
+    if count == 0:
+        return text + f"all {total} entries are 0."
+    text += f"{count} of {total} entries are nonzero"
+    if z > 1 and count < total and not (nonzero & ~np.eye(z, dtype=bool)).any():
+        text += f", all on the diagonal {labels[1]} = {labels[2]}"
+    low, high = float(T[nonzero].min()), float(T[nonzero].max())
+    if low == high:
+        return text + f"; every nonzero entry is {short(low)}."
+    return text + f"; the nonzero entries range from {short(low)} to {short(high)}."
