@@ -55,7 +55,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _state["command"] == "serve":
         _state["sources"] = reload.reload_changed(root, _state["sources"])
     build = importlib.import_module("nnla_site.build")
-    _state["build"] = build.Build(config)
+    _state["build"] = build.Build(config, preview=_state["command"] == "serve")
     return config
 
 

@@ -47,7 +47,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_holds_only_the_library(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    outside = [n for n in names if not (n.startswith("nnla/") or n.startswith("nnla-") and ".dist-info/" in n)]
+    outside = [n for n in names if not (n.startswith("nnla/") or (n.startswith("nnla-") and ".dist-info/" in n))]
     assert outside == []
     assert "nnla/py.typed" in names
     assert not [n for n in names if n.endswith((".js", ".html", ".css"))]

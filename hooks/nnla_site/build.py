@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 import nnla
 from nnla import examples
-from nnla_site import katex
+from nnla_site import katex, mathfont
 from nnla_site.figures import draw_figure
 from nnla_site.markers import Injector, MarkerError
 from nnla_site.values import Value, compute_all
@@ -63,9 +63,12 @@ class Build:
 
     Args:
         config: the MkDocs configuration; paths are taken from its file's folder.
+        preview: a build of the live preview (`mkdocs serve`): a bad marker or formula is shown in its page,
+            where the author is looking, instead of failing the build (`nnla_site.preview`).
     """
 
-    def __init__(self, config: MkDocsConfig) -> None:
+    def __init__(self, config: MkDocsConfig, preview: bool = False) -> None:
+        self.preview = preview
         self.root = Path(config.config_file_path).resolve().parent
         self.node_modules = self.root / "node_modules"
         self.cache_dir = self.root / ".cache" / "katex"
@@ -79,11 +82,15 @@ class Build:
         if MDEXT in config.markdown_extensions:
             raise PluginError(f"mkdocs.yml lists {MDEXT!r} under markdown_extensions: remove it, the nnla hooks add it")
         self.config = config
+        if self.renderer.mathml_only:  # the browser lays out the MathML: serve the math font it needs
+            config.extra_css.append(mathfont.MATH_FONT_CSS)
+            config.extra["math_font"] = mathfont.MATH_FONT_URI  # preloaded by overrides/main.html
         config.markdown_extensions.insert(0, MDEXT)
         config.mdx_configs[MDEXT] = {
             "node_modules": str(self.node_modules),
             "cache_dir": str(self.cache_dir),
             "deferral": self.deferral,
+            "preview_errors": preview,
         }
 
     def _render_tex(self, tex: str, display: bool) -> str:
@@ -93,6 +100,8 @@ class Build:
         """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules."""
         for asset in katex.katex_assets(self.node_modules):
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        if self.renderer.mathml_only:
+            files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css()))
         return files
 
     def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:
@@ -122,7 +131,7 @@ class Build:
         return self.deferral.restore(output)
 
     def finish(self, site_dir: str) -> None:
-        """Check that every value was shown and write ``values.json``.
+        """Check that every value was shown, write ``values.json``, and the math font once the pages are written.
 
         Raises:
             PluginError: a value no page shows (a computed number nobody can check is a silent bug).
@@ -139,3 +148,5 @@ class Build:
         document = values_document(self.injector.values, self.injector.shown)
         text = json.dumps(document, indent=1, sort_keys=False, allow_nan=False, ensure_ascii=False)
         Path(site_dir, "values.json").write_text(text + "\n", encoding="utf-8")
+        if self.renderer.mathml_only:
+            mathfont.write_math_font(self.node_modules, site_dir)

@@ -54,6 +54,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 
+from nnla_site import preview
 from nnla_site.katex import FORMULA_OPTIONS, Deferral, KatexError, KatexRenderer, get_renderer
 
 __all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
@@ -138,13 +139,16 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
             info = _MATH_INFO_RE.match(m.group("info"))
             if end is None:
                 if info is not None:
-                    raise MathError(
+                    error = MathError(
                         self.ext.line(i + 1),
                         "",
                         True,
                         f"the math fence {line.strip()} is never closed by a line {fence}",
                         katex=False,
                     )
+                    yield from ("", self.md.htmlStash.store(self.ext.fail(error)), "")
+                    i += 1
+                    continue
                 # An unclosed fence is no code block (pymdownx.superfences): an ordinary line.
                 yield self._inline(line, i + 1)
                 i += 1
@@ -155,8 +159,12 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
                 i = end + 1
                 continue
             tex = "\n".join(_dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
-            options = self._header_options(info.group("header") or "", i + 1, tex)
-            html_out = self.ext.render(tex, True, options, i + 1, last_line=end + 1)
+            try:
+                options = self._header_options(info.group("header") or "", i + 1, tex)
+            except MathError as error:
+                html_out = self.ext.fail(error)
+            else:
+                html_out = self.ext.render(tex, True, options, i + 1, last_line=end + 1)
             # Blank lines make the placeholder a paragraph of its own, which raw_html replaces whole.
             yield ""
             yield indent + self.md.htmlStash.store(f'<div class="{DISPLAY_CLASS}">{html_out}</div>')
@@ -326,6 +334,7 @@ class MathExtension(Extension):  # type: ignore[misc]
             "cache_dir": ["", "The KaTeX cache directory (the nnla hooks set it)."],
             "macros": [{}, "KaTeX macros, e.g. {'\\\\RR': '\\\\mathbb{R}'}."],
             "options": [{}, "Other KaTeX options for every formula: fleqn or leqno (the site fixes the rest)."],
+            "preview_errors": [False, "Show a formula's error in the page instead of failing (mkdocs serve)."],
             "line_offset": [0, "Lines of the page's file before its Markdown (its front matter), for messages."],
             "enabled": [None, "Render math (default: unless the environment sets NNLA_MATH=off)."],
             "node": ["node", "The Node.js executable."],
@@ -376,11 +385,18 @@ class MathExtension(Extension):  # type: ignore[misc]
             html_out = self.renderer.render(tex, display, options)
         except KatexError as err:
             last = self.line(last_line) if last_line else None
-            raise MathError(self.line(lineno), tex, display, err.reason, last) from None
+            return self.fail(MathError(self.line(lineno), tex, display, err.reason, last), inline=not display)
         deferral = self.getConfig("deferral")
         if isinstance(deferral, Deferral) and self.renderer.enabled:
             return deferral.defer(html_out, tex)
         return html_out
+
+    def fail(self, error: MathError, inline: bool = False) -> str:
+        """Raise `error`; or, in the live preview (`preview_errors`), report it and return a box that shows it."""
+        if not self.getConfig("preview_errors"):
+            raise error
+        preview.report(str(error))
+        return preview.error_box(str(error), inline)
 
     def line(self, lineno: int) -> int:
         """The line of the page's file for line `lineno` of the Markdown (which MkDocs gives without front matter)."""
