@@ -8,8 +8,8 @@ import re
 
 import numpy as np
 import pytest
-from nnla_site import markers
 from nnla_site.markers import Injector, MarkerError, check_claim, scan
+from nnla_site.markers.render import TABLE_HEAD, TABLE_TAIL
 from nnla_site.values import Value, compute_all
 
 PAGE = "part-9.md"
@@ -194,7 +194,7 @@ def test_claim_needs_a_scalar(injector: Injector) -> None:
 def test_trace_table_elides_long_traces_and_formats_numbers(injector: Injector) -> None:
     page = render(injector, "<!-- nnla:trace_literal -->\n")
     rows = re.findall(r"<tr>(.*?)</tr>", page)
-    assert len(rows) == 1 + markers.TABLE_HEAD + markers.TABLE_TAIL
+    assert len(rows) == 1 + TABLE_HEAD + TABLE_TAIL
     assert "nnla-elided" in page
     assert "<td>1</td><td>954.85</td>" in page
     assert "\N{MULTIPLICATION SIGN}10<sup>" in page

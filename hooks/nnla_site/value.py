@@ -1,0 +1,214 @@
+r"""One named value a page can show, with a class for each shape of data the registry holds.
+
+- `ScalarValue`: a finite float.
+- `ArrayValue`: an array of shape (z,) or (m, z), shown as a matrix.
+- `TensorValue`: an array of shape (n, z, z), the Jacobian tensor.
+- `TraceValue`: a `nnla.Trace`, a run of gradient descent.
+- `TableValue`: rows of numbers, the step first.
+
+The registry (`nnla_site.values`) makes them with `scalar`, `array`, `tensor`, `trace` and `table`, and each class
+checks the shape of its data. Code that reads a value's data narrows it to its class first
+(``isinstance(value, TraceValue)``, or a ``match`` over `TypedValue`), so that mypy checks what it reads.
+values.json publishes each value's `Value.kind`: a tensor is published as an array, its shape has 3 axes.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+import nnla
+
+__all__ = [
+    "ArrayValue",
+    "ScalarValue",
+    "TableValue",
+    "TensorValue",
+    "TraceValue",
+    "TypedValue",
+    "Value",
+    "array",
+    "scalar",
+    "table",
+    "tensor",
+    "trace",
+]
+
+#: The kinds values.json publishes.
+Kind = Literal["scalar", "array", "trace", "table"]
+#: A value as JSON data.
+Json: TypeAlias = float | int | bool | str | list["Json"] | dict[str, "Json"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Value(ABC):
+    """What every named value has, whatever its data.
+
+    Attributes:
+        name: the name a marker uses.
+        description: one sentence a reader (and values.json) gets.
+        data: the value itself, typed by each subclass. Read through a plain `Value` it is untyped: that is for
+            readers that test `kind` instead of narrowing the class (`nnla_site.figures` does).
+        kind: the kind values.json publishes.
+    """
+
+    name: str
+    description: str
+    data: Any
+    kind: ClassVar[Kind]
+
+    @property
+    def reference(self) -> str:
+        """The name of a scalar drawn as a line beside the value's figure; only a trace has one."""
+        return ""
+
+    @property
+    @abstractmethod
+    def shape(self) -> tuple[int, ...]:
+        """The value's shape: ``()`` for a scalar, the number of losses for a trace."""
+
+    @abstractmethod
+    def to_json(self) -> Json:
+        """The value as JSON data at full float64 precision: nested lists, a number, or a trace object."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScalarValue(Value):
+    """A finite number."""
+
+    data: float
+    kind: ClassVar[Kind] = "scalar"
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.data):
+            raise ValueError(f"value {self.name!r} is not finite: {self.data!r}")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return ()
+
+    def to_json(self) -> Json:
+        return self.data
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Grid(Value):
+    """A value whose data is a float64 array of `axes` axes, published as nested lists."""
+
+    data: NDArray[np.float64]
+    axes: ClassVar[tuple[int, ...]]
+
+    def __post_init__(self) -> None:
+        if self.data.ndim not in self.axes:
+            allowed = " or ".join(str(count) for count in self.axes)
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r} takes an array of {allowed} axes; got shape {self.data.shape}: "
+                "make it with the constructor of its shape, array (1 or 2 axes) or tensor (3)"
+            )
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    def to_json(self) -> Json:
+        nested: Json = self.data.tolist()
+        return nested
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArrayValue(_Grid):
+    r"""An array of shape (z,) or (m, z), shown as a matrix after `label` (TeX, as in ``\mathbf{x}``)."""
+
+    label: str
+    kind: ClassVar[Kind] = "array"
+    axes: ClassVar[tuple[int, ...]] = (1, 2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TensorValue(_Grid):
+    """An array of shape (n, z, z), the Jacobian tensor's [i, j, k], shown slice by slice or as a figure.
+
+    values.json publishes it as an array (``kind`` is ``array``), as it did before it had a class of its own.
+    """
+
+    kind: ClassVar[Kind] = "array"
+    axes: ClassVar[tuple[int, ...]] = (3,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TraceValue(Value):
+    """A run of gradient descent.
+
+    Attributes:
+        inputs: the published names of its X, W, b and T.
+        reference: the name of a scalar drawn as a line beside it in its figure, or ``""``.
+    """
+
+    data: nnla.Trace
+    inputs: Mapping[str, str]
+    reference: str = ""
+    kind: ClassVar[Kind] = "trace"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self.data.losses),)
+
+    def to_json(self) -> Json:
+        trace = self.data
+        return {
+            "lr": float(trace.lr),
+            "reduction": trace.reduction,
+            "steps": int(len(trace.losses) - 1),
+            "losses": [float(v) for v in trace.losses],
+            "diverged": bool(trace.diverged),
+            "inputs": dict(self.inputs),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableValue(_Grid):
+    """Rows of numbers under `columns` (TeX headings); the first column is the step, a whole number."""
+
+    columns: tuple[str, ...]
+    kind: ClassVar[Kind] = "table"
+    axes: ClassVar[tuple[int, ...]] = (2,)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.data.shape[1] != len(self.columns):
+            raise ValueError(f"table {self.name!r} has {self.data.shape[1]} columns but {len(self.columns)} headings")
+
+
+#: A value narrowed to its class; what the registry holds.
+TypedValue: TypeAlias = ScalarValue | ArrayValue | TensorValue | TraceValue | TableValue
+
+
+def scalar(name: str, data: ArrayLike, description: str) -> ScalarValue:
+    """A number; `data` is anything NumPy makes a single float of."""
+    return ScalarValue(name=name, data=float(np.asarray(data, dtype=np.float64)), description=description)
+
+
+def array(name: str, data: ArrayLike, label: str, description: str) -> ArrayValue:
+    """An array of 1 or 2 axes, shown after the TeX `label`."""
+    return ArrayValue(name=name, data=np.asarray(data, dtype=np.float64), label=label, description=description)
+
+
+def tensor(name: str, data: ArrayLike, description: str) -> TensorValue:
+    """An array of 3 axes in the Jacobian tensor's layout [i, j, k]."""
+    return TensorValue(name=name, data=np.asarray(data, dtype=np.float64), description=description)
+
+
+def trace(name: str, run: nnla.Trace, inputs: Mapping[str, str], description: str, reference: str = "") -> TraceValue:
+    """A run of gradient descent, with the names of its inputs and, if any, the scalar drawn beside it."""
+    return TraceValue(name=name, data=run, inputs=dict(inputs), description=description, reference=reference)
+
+
+def table(name: str, rows: ArrayLike, columns: tuple[str, ...], description: str) -> TableValue:
+    """Rows of numbers under the TeX `columns`, the first of which is the step."""
+    return TableValue(name=name, data=np.asarray(rows, dtype=np.float64), columns=columns, description=description)
