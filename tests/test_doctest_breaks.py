@@ -43,7 +43,7 @@ class Mutation:
 
 #: The build stops checking claims, so that what it would have caught must be caught by the doc-test instead.
 BUILD_SKIPS_CLAIMS = Mutation(
-    "hooks/nnla_site/markers.py",
+    "hooks/nnla_site/markers/claims.py",
     "    if _CLAIM_FRACTION.match(claim):\n        exact = Fraction(claim)\n",
     "    return None  # mutated: the build checks no claim\n"
     "    if _CLAIM_FRACTION.match(claim):\n        exact = Fraction(claim)\n",

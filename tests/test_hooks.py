@@ -140,7 +140,8 @@ RELOAD_SCRIPT = textwrap.dedent(
     edit(root / "hooks" / "nnla_site" / "values.py", '"The sum of squared errors', '"The SSE (edited)')
     config = hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
     print("registry", hooks._state["build"].injector.values["sse"].description)
-    edit(root / "hooks" / "nnla_site" / "katex" / "renderer.py", "#: Options every", "#: The options every")
+    renderer_py = root / "hooks" / "nnla_site" / "katex" / "renderer.py"
+    edit(renderer_py, 'MATH_ENV_VAR = "NNLA_MATH"', 'MATH_ENV_VAR = "NNLA_MATH"  # edited')
     hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
     print("renderer replaced", not set(map(id, renderer().values())) & set(map(id, renderers.values())))
     """
@@ -192,7 +193,7 @@ def test_lines_are_the_files_own_on_a_page_with_front_matter(config: MkDocsConfi
     source = "---\ntitle: Demo\ntags: [a, b]\n---\n\nText.\n\n<!-- nnla:sse claim=5.66 -->\n"
     path = tmp_path / "demo.md"
     path.write_text(source, encoding="utf-8")
-    demo = Page(None, File("demo.md", src_dir=str(tmp_path), dest_dir=config.site_dir), config)
+    demo = Page(None, File("demo.md", src_dir=str(tmp_path), dest_dir=config.site_dir, use_directory_urls=True), config)
     demo.read_source(config)
     assert demo.markdown is not None
     assert demo.markdown.startswith("Text.")
@@ -204,7 +205,7 @@ def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(config: MkD
     source = "---\ntitle: Demo\n---\nText.\n\nBad $`\\frac{1}`$ here.\n"
     path = tmp_path / "demo.md"
     path.write_text(source, encoding="utf-8")
-    demo = Page(None, File("demo.md", src_dir=str(tmp_path), dest_dir=config.site_dir), config)
+    demo = Page(None, File("demo.md", src_dir=str(tmp_path), dest_dir=config.site_dir, use_directory_urls=True), config)
     demo.read_source(config)
     assert demo.markdown is not None
     demo.markdown = hooks(config).on_page_markdown(demo.markdown, page=demo, config=config, files=Files([]))
