@@ -188,8 +188,15 @@ def test_a_value_no_page_shows_fails_the_build(tmp_path: Path) -> None:
     assert not (tmp_path / "values.json").exists()
 
 
-def test_lines_are_the_files_own_on_a_page_with_front_matter(config: MkDocsConfig, tmp_path: Path) -> None:
+def fresh_config() -> MkDocsConfig:
+    """A configuration of its own, after on_config: the hooks' current build is this one's."""
+    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    return loaded.plugins.on_config(loaded)
+
+
+def test_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: Path) -> None:
     """MkDocs strips YAML front matter before the hooks see a page; messages still name the file's own line."""
+    config = fresh_config()
     source = "---\ntitle: Demo\ntags: [a, b]\n---\n\nText.\n\n<!-- nnla:sse claim=5.66 -->\n"
     path = tmp_path / "demo.md"
     path.write_text(source, encoding="utf-8")
@@ -201,7 +208,8 @@ def test_lines_are_the_files_own_on_a_page_with_front_matter(config: MkDocsConfi
         hooks(config).on_page_markdown(demo.markdown, page=demo, config=config, files=Files([]))
 
 
-def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(config: MkDocsConfig, tmp_path: Path) -> None:
+def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: Path) -> None:
+    config = fresh_config()
     source = "---\ntitle: Demo\n---\nText.\n\nBad $`\\frac{1}`$ here.\n"
     path = tmp_path / "demo.md"
     path.write_text(source, encoding="utf-8")
