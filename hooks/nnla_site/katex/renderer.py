@@ -26,6 +26,7 @@ from typing import Any
 from nnla_site.katex.assets import katex_version, pinned_version
 from nnla_site.katex.cache import DiskCache, cache_key, entry_problem, options_json
 from nnla_site.katex.errors import SETUP_HINT, KatexError, KatexSetupError
+from nnla_site.katex.mathvariant import unicode_variants
 from nnla_site.katex.worker import Worker, WorkerTimeoutError
 
 __all__ = [
@@ -201,7 +202,13 @@ class KatexRenderer:
                     cached = self._render_with_node(tex, display, opts)
                     self._disk.write(key, cached, self.version)
                 self._memory[key] = cached
-        return cached
+        # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows.
+        return unicode_variants(cached) if self.mathml_only else cached
+
+    @property
+    def mathml_only(self) -> bool:
+        """Whether formulas are KaTeX's MathML alone (the `output` option), which the site's math font lays out."""
+        return bool(self.options.get("output") == "mathml")
 
     def _render_with_node(self, tex: str, display: bool, options: Mapping[str, Any]) -> str:
         if self._worker is None:
