@@ -1,4 +1,8 @@
-"""The marker machinery on strings: scanning, errors with page and line, claims, and injection."""
+"""The marker machinery on strings: candidates, errors with page and line, claims, and injection.
+
+Pages are made by Python-Markdown with the site's extensions (all but the math one, which needs node), so that
+what counts as code, a heading or an attribute is the parser's own answer, as in the real build.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ import html
 import json
 import re
 
+import markdown
 import numpy as np
 import pytest
 from nnla_site.markers import Injector, MarkerError, check_claim, scan
 from nnla_site.markers.render import TABLE_HEAD, TABLE_TAIL
+from nnla_site.markers.syntax import candidates
 from nnla_site.values import Value, compute_all
 
 PAGE = "part-9.md"
@@ -20,8 +26,8 @@ def fake_tex(tex: str, display: bool) -> str:
     return f'<span class="tex" data-display="{display}">{html.escape(tex)}</span>'
 
 
-def fake_figure(value: Value, values: object) -> str:
-    return f'<svg data-figure="{value.name}"></svg>'
+def fake_figure(value: Value, values: object, prefix: str) -> str:
+    return f'<svg data-figure="{value.name}" id="{prefix}"></svg>'
 
 
 @pytest.fixture
@@ -35,40 +41,121 @@ def values_in(page_html: str) -> dict[str, object]:
     return {name: json.loads(html.unescape(value)) for name, value in found}
 
 
-def render(injector: Injector, markdown: str) -> str:
-    """Markdown stand-in: a line holding only a token becomes a paragraph, as Python-Markdown does."""
-    replaced = injector.replace_markers(markdown, PAGE)
-    paragraphs = "\n".join(f"<p>{line}</p>" if line.strip() else "" for line in replaced.splitlines())
-    return injector.inject(paragraphs, PAGE)
+#: The site's Markdown extensions, but the math one.
+EXTENSIONS = [
+    "abbr",
+    "admonition",
+    "attr_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",
+    "pymdownx.superfences",
+]
+
+
+def convert(text: str) -> str:
+    return markdown.Markdown(extensions=EXTENSIONS).convert(text)
+
+
+def render(injector: Injector, text: str) -> str:
+    """A page through the injector and Python-Markdown, as the build makes it."""
+    return injector.inject(convert(injector.replace_markers(text, PAGE)), PAGE)
 
 
 def test_scan_finds_markers_with_lines_and_options() -> None:
     text = "intro\n\n<!-- nnla:W -->\n\nThe SSE is <!-- nnla:sse digits=2 --> here.\n"
     found = scan(text, PAGE)
-    assert [(m.name, m.line, dict(m.options), m.alone) for m in found] == [
-        ("W", 3, {}, True),
-        ("sse", 5, {"digits": "2"}, False),
+    assert [(m.name, m.line, dict(m.options)) for m in found] == [("W", 3, {}), ("sse", 5, {"digits": "2"})]
+
+
+def test_candidates_include_near_misses() -> None:
+    text = "<!--- nnla:sse --->\n<!-- nnla_sse -->\n<!-- NNLA:x -->\n<!-- nnla:W\n<!-- other -->\n"
+    assert [(c.line, c.text) for c in candidates(text)] == [
+        (1, "<!--- nnla:sse --->"),
+        (2, "<!-- nnla_sse -->"),
+        (3, "<!-- NNLA:x -->"),
+        (4, "<!-- nnla:W"),
     ]
 
 
-def test_scan_skips_code_fences_and_code_spans() -> None:
-    """Authors document the marker syntax in code; those examples must stay as written."""
-    text = (
-        "```markdown\n<!-- nnla:nope -->\n```\n\nWrite `<!-- nnla:nope2 -->` to show it.\n~~~~\n<!-- nnla:x -->\n~~~~\n"
-    )
-    assert scan(text, PAGE) == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```markdown\n<!-- nnla:nope -->\n```\n",
+        "Write `<!-- nnla:nope2 -->` to show it.\n",
+        "~~~~\n<!-- nnla:x -->\n~~~~\n",
+        "Text.\n\n    <!-- nnla:indented -->\n",
+        "> ```\n> <!-- nnla:quoted -->\n> ```\n",
+        "- item\n\n    ```\n    <!-- nnla: malformed -->\n    ```\n",
+        "````\n```\n<!-- nnla:inside -->\n````\n",
+        "Code `x <!-- nnla:sse --> y` here.\n",
+        "```python```\n\n`<!-- nnla:after_a_span_at_line_start -->`\n",
+    ],
+)
+def test_markers_in_code_are_shown_as_written(injector: Injector, text: str) -> None:
+    """Authors document the marker syntax in code: wherever Markdown says code, the marker stays as written."""
+    page = render(injector, text)
+    (written,) = (c.text for c in candidates(text))
+    assert html.escape(written) in page
+    assert "data-nnla-name" not in page
+    assert "NNLA" not in page
+    assert injector.shown == {}
 
 
-def test_an_escaped_backtick_opens_no_code_span() -> None:
-    """Code spans are found as the math extension finds them: \\` is a literal backtick, so the marker is prose."""
-    text = "A literal \\` then <!-- nnla:sse --> and a ` later.\n"
-    assert [m.name for m in scan(text, PAGE)] == ["sse"]
-    assert scan("Code `x <!-- nnla:sse --> y` here.\n", PAGE) == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```python```\n\nThe SSE is <!-- nnla:sse -->.\n",
+        "An unclosed ``` fence.\n\nThe SSE is <!-- nnla:sse -->.\n",
+        "A literal \\` then <!-- nnla:sse --> and a ` later.\n",
+    ],
+)
+def test_what_only_looks_like_code_leaves_later_markers_working(injector: Injector, text: str) -> None:
+    """A line that starts with a code span, or an unclosed fence, does not swallow the markers after it."""
+    page = render(injector, text)
+    assert 'data-nnla-name="sse"' in page
+    assert injector.shown == {"sse": {PAGE}}
 
 
-def test_fence_is_closed_only_by_a_fence_as_long() -> None:
-    text = "````\n```\n<!-- nnla:inside -->\n````\n<!-- nnla:outside -->\n"
-    assert [m.name for m in scan(text, PAGE)] == ["outside"]
+def test_the_value_goes_where_the_marker_is_not_its_copy_in_code(injector: Injector) -> None:
+    page = render(injector, "Write `<!-- nnla:sse -->` and you get <!-- nnla:sse -->.\n")
+    assert "<code>&lt;!-- nnla:sse --&gt;</code> and you get <span" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("Intro.\n\n## Loss is <!-- nnla:sse -->\n", 3, "a heading cannot show a computed value"),
+        ('Intro.\n\nSee [this](https://x.org "<!-- nnla:sse -->").\n', 3, "inside a link title"),
+        ("Intro.\n\nSome text\n{: title='<!-- nnla:sse -->' }\n", 4, "inside a link title, an attribute"),
+        ("Intro.\n\nThe SSE here.\n\n*[SSE]: <!-- nnla:sse -->\n", 5, "inside a link title, an attribute"),
+        ("Intro.\n\n<!-- a note <!-- nnla:sse --> -->\n", 3, "inside another HTML comment"),
+        ("Intro.\n\n<script>let a = '<!-- nnla:sse -->';</script>\n", 3, "inside a <script>"),
+        ("Text.\n\n[x]: https://x.org '<!-- nnla:sse -->'\n", 3, "did not reach the page"),
+    ],
+)
+def test_a_marker_where_no_value_can_stand_fails_at_its_line(
+    injector: Injector, text: str, line: int, message: str
+) -> None:
+    with pytest.raises(MarkerError, match=re.escape(message)) as caught:
+        render(injector, text)
+    assert caught.value.line == line
+    assert caught.value.page == PAGE
+
+
+def test_the_word_nnla_in_prose_is_no_token(injector: Injector) -> None:
+    """The build's tokens carry a nonce of its own: prose that mentions NNLAVALUE0000Z is left alone."""
+    page = render(injector, "The token NNLAVALUE0000Z and NNLA are words. The SSE is <!-- nnla:sse -->.\n")
+    assert "NNLAVALUE0000Z and NNLA are words" in page
+
+
+def test_the_same_figure_twice_keeps_its_ids_unique(injector: Injector) -> None:
+    page = render(injector, "<!-- nnla:trace_batch as=figure -->\n\nText.\n\n<!-- nnla:trace_batch as=figure -->\n")
+    assert re.findall(r'id="([^"]+)"', page) == ["nnla-trace-batch", "nnla-trace-batch-2"]
 
 
 @pytest.mark.parametrize(
@@ -77,6 +164,8 @@ def test_fence_is_closed_only_by_a_fence_as_long() -> None:
         ("<!-- nnla: W -->", "malformed marker"),
         ("<!-- nnla:W", "malformed marker"),
         ("<!-- NNLA W -->", "malformed marker"),
+        ("<!--- nnla:sse --->", "malformed marker"),
+        ("<!-- nnla_sse -->", "malformed marker"),
         ("<!-- nnla:W as=table as=figure -->", "gives the option 'as' twice"),
         ("<!-- nnla:W colour=red -->", "unknown option 'colour'"),
         ("<!-- nnla:sse digits=many -->", "digits= takes a whole number"),
@@ -84,9 +173,9 @@ def test_fence_is_closed_only_by_a_fence_as_long() -> None:
         ("<!-- nnla:sse claim=5.65 digits=2 -->", "takes no other option"),
     ],
 )
-def test_malformed_markers_name_page_and_line(line: str, message: str) -> None:
+def test_malformed_markers_name_page_and_line(injector: Injector, line: str, message: str) -> None:
     with pytest.raises(MarkerError, match=re.escape(message)) as caught:
-        scan(f"# Title\n\ntext\n{line}\n", PAGE)
+        render(injector, f"# Title\n\ntext\n{line}\n")
     assert caught.value.page == PAGE
     assert caught.value.line == 4
     assert str(caught.value).startswith(f"{PAGE}:4: ")
@@ -94,18 +183,18 @@ def test_malformed_markers_name_page_and_line(line: str, message: str) -> None:
 
 def test_unknown_name_suggests_the_nearest(injector: Injector) -> None:
     with pytest.raises(MarkerError, match=r"unknown value 'grad_weight'.*did you mean 'grad_weights'") as caught:
-        injector.replace_markers("one\ntwo\nthree <!-- nnla:grad_weight as=inline -->\n", PAGE)
+        render(injector, "one\ntwo\nthree <!-- nnla:grad_weight as=inline -->\n")
     assert caught.value.line == 3
 
 
 def test_form_the_value_does_not_have(injector: Injector) -> None:
     with pytest.raises(MarkerError, match=r"'sse' is a scalar .* cannot be shown as=table; it can be shown as: inline"):
-        injector.replace_markers("<!-- nnla:sse as=table -->\n", PAGE)
+        render(injector, "<!-- nnla:sse as=table -->\n")
 
 
 def test_block_marker_must_stand_alone(injector: Injector) -> None:
     with pytest.raises(MarkerError, match=r"as=display is a block: put <!-- nnla:W --> on a line of its own"):
-        injector.replace_markers("The weights <!-- nnla:W --> are these.\n", PAGE)
+        render(injector, "The weights <!-- nnla:W --> are these.\n")
 
 
 def test_replacement_keeps_every_line_in_place(injector: Injector) -> None:
@@ -114,6 +203,7 @@ def test_replacement_keeps_every_line_in_place(injector: Injector) -> None:
     replaced = injector.replace_markers(text, PAGE)
     assert len(replaced.splitlines()) == len(text.splitlines())
     assert "nnla:" not in replaced
+    assert [line.count(injector.nonce) for line in replaced.splitlines()] == [0, 1, 1, 0]
 
 
 def test_injected_values_carry_full_precision_json(injector: Injector) -> None:
@@ -126,7 +216,7 @@ def test_injected_values_carry_full_precision_json(injector: Injector) -> None:
     assert trace["inputs"] == {"X": "x", "W": "W", "b": "b", "T": "t"}
     assert trace["reduction"] == "sum"
     assert trace["losses"][0] == pytest.approx(5.65, abs=1e-12)
-    assert "NNLAVALUE" not in page
+    assert injector.nonce not in page
 
 
 def test_display_tex_shows_label_matrix_and_shape(injector: Injector) -> None:
@@ -151,6 +241,25 @@ def test_marker_that_markdown_swallowed_is_an_error(injector: Injector) -> None:
     injector.replace_markers("text <!-- nnla:sse --> more\n", PAGE)
     with pytest.raises(MarkerError, match="did not reach the page"):
         injector.inject("<p>the token was lost</p>", PAGE)
+
+
+def test_marker_that_markdown_copied_is_an_error(injector: Injector) -> None:
+    token = injector.replace_markers("text <!-- nnla:sse --> more\n", PAGE).split()[1]
+    with pytest.raises(MarkerError, match="reached the page 2 times"):
+        injector.inject(f"<p>{token}</p><p>{token}</p>", PAGE)
+
+
+def test_a_block_marker_in_a_list_item_or_a_table_cell(injector: Injector) -> None:
+    page = render(injector, "- <!-- nnla:W -->\n- two\n\n| a |\n|---|\n| <!-- nnla:b -->  |\n")
+    assert re.search(r"<li><div class=\"nnla-value\" data-nnla-name=\"W\"", page)
+    assert re.search(r"<td><div class=\"nnla-value\" data-nnla-name=\"b\"", page)
+
+
+def test_a_block_marker_replaces_its_paragraph(injector: Injector) -> None:
+    """A block in a <p> would be invalid HTML: the block takes the paragraph's place."""
+    page = render(injector, "Text.\n\n<!-- nnla:W -->\n\nMore.\n")
+    assert "<p><div" not in page
+    assert '<p>Text.</p>\n<div class="nnla-value" data-nnla-name="W"' in page
 
 
 @pytest.mark.parametrize(
@@ -182,13 +291,13 @@ def test_claim_is_shown_as_written_and_checked(injector: Injector) -> None:
 
 def test_false_claim_fails_with_line_and_value(injector: Injector) -> None:
     with pytest.raises(MarkerError, match=r"claims sse = 5.66, but the engine computes 5.65") as caught:
-        injector.replace_markers("x\nThe SSE is <!-- nnla:sse claim=5.66 -->.\n", PAGE)
+        render(injector, "x\nThe SSE is <!-- nnla:sse claim=5.66 -->.\n")
     assert caught.value.line == 2
 
 
 def test_claim_needs_a_scalar(injector: Injector) -> None:
     with pytest.raises(MarkerError, match=r"claim= checks a number, but 'W' is an array"):
-        injector.replace_markers("<!-- nnla:W claim=1 -->\n", PAGE)
+        render(injector, "<!-- nnla:W claim=1 -->\n")
 
 
 def test_trace_table_elides_long_traces_and_formats_numbers(injector: Injector) -> None:
@@ -202,6 +311,6 @@ def test_trace_table_elides_long_traces_and_formats_numbers(injector: Injector) 
 
 def test_figures_and_slices(injector: Injector) -> None:
     page = render(injector, "<!-- nnla:trace_batch as=figure -->\n\n<!-- nnla:jacobian_weights -->\n")
-    assert '<svg data-figure="trace_batch">' in page
+    assert '<svg data-figure="trace_batch" id="nnla-trace-batch">' in page
     slices = re.findall(r'data-display="True">([^<]*)<', page)
     assert len(slices) == 3

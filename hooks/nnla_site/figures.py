@@ -14,9 +14,14 @@ from nnla_site.values import Value
 __all__ = ["draw_figure"]
 
 
-def draw_figure(value: Value, values: Mapping[str, Value]) -> str:
-    """Draw a value's SVG figure: a loss trace against step, or the Jacobian tensor slice by slice."""
-    prefix = f"nnla-{value.name.replace('_', '-')}"
+def draw_figure(value: Value, values: Mapping[str, Value], prefix: str) -> str:
+    """Draw a value's SVG figure: a loss trace against step, or the Jacobian tensor slice by slice.
+
+    Args:
+        value: the value.
+        values: the registry, for a trace's reference line.
+        prefix: the figure's id prefix, unique on its page.
+    """
     if value.kind == "trace":
         trace: nnla.Trace = value.data
         reference = None

@@ -8,12 +8,14 @@ A marker is an HTML comment on one line, data and never code::
 
 One concept a module:
 
-- `nnla_site.markers.syntax`: what a marker is, and `scan`, which finds a page's markers.
+- `nnla_site.markers.syntax`: what a marker is, `candidates`, which finds what looks like one, and `parse`.
+- `nnla_site.markers.places`: where Markdown put each of them: text, code, a heading, an attribute, ...
 - `nnla_site.markers.claims`: the grammar of a claim, and `check_claim`, which checks it.
 - `nnla_site.markers.render`: how each form of a value (display, inline, slices, table, figure, claim) becomes
   HTML.
-- `nnla_site.markers.injector`: the `Injector`, which puts each marker's HTML on its page and records what
-  was shown.
+- `nnla_site.markers.injector`: the `Injector`, which swaps every candidate for a token before Markdown runs,
+  then puts each marker's HTML (or, in code, the marker as written) where Markdown put its token, and records
+  what was shown.
 """
 
 from __future__ import annotations

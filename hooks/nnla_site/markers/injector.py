@@ -1,25 +1,44 @@
 r"""The build's side of markers: each marker of a page swapped for its value's HTML, and a record of what was shown.
 
-`Injector.replace_markers` swaps each marker for a token that survives Markdown unchanged and renders the value's
-HTML at once, so that every error points at the marker's line; `Injector.inject` puts the HTML in place of the
-tokens once Markdown has run.
+`Injector.replace_markers` swaps every candidate marker of a page (`nnla_site.markers.syntax.candidates`) for a
+token of this build, code or not, keeping every line in place. Markdown then makes the page. `Injector.inject`
+finds each token in the HTML (`nnla_site.markers.places`) and, by the place Markdown gave it, puts back the
+marker as written where it is code, puts the value where it is text, and fails with the page and the line where
+a value cannot stand (a heading, a link title, an attribute, a comment, a script, a formula) or where the marker
+is wrong (a malformed marker, an unknown name, a form the value lacks, a block inside a sentence, a false claim).
 """
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
+import html
+import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from nnla_site.markers import render
+from nnla_site.markers import places, render
 from nnla_site.markers.claims import check_claim
-from nnla_site.markers.syntax import DEFAULT_DIGITS, Marker, MarkerError, scan
+from nnla_site.markers.syntax import DEFAULT_DIGITS, Candidate, Marker, MarkerError, candidates, parse
 from nnla_site.value import ScalarValue, TypedValue
 
 __all__ = ["Injector"]
 
-_TOKEN_PREFIX = "NNLAVALUE"
+#: Draws a value's SVG figure: ``draw_figure(value, values, id_prefix)``.
+DrawFigure = Callable[[TypedValue, Mapping[str, TypedValue], str], str]
+
+#: Why a value cannot stand in each kind of place, and what to do.
+_NOT_HERE: Mapping[str, str] = {
+    "heading": "a heading cannot show a computed value (its anchor and the table of contents would show the "
+    "marker's stand-in): put the value in the text below the heading",
+    "attribute": "the marker stands inside a link title, an attribute or an attribute list, where no value can "
+    "be shown: move it into the text",
+    "comment": "the marker stands inside another HTML comment, so nobody would see it: take it out of the comment",
+    "script": "the marker stands inside a <script>, <style> or <title>, where no value can be shown",
+    "formula": "the marker stands inside a formula: write the value with a marker next to the formula instead",
+}
 
 
 def _a(word: str) -> str:
@@ -34,12 +53,10 @@ def _nearest(name: str, names: list[str]) -> str:
     return "known names: " + ", ".join(names)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Pending:
     token: str
-    html: str
-    block: bool
-    line: int
+    candidate: Candidate
 
 
 @dataclass
@@ -49,71 +66,101 @@ class Injector:
     Attributes:
         values: the registry, from `nnla_site.values.compute_all`.
         render_tex: renders TeX to KaTeX HTML: ``render_tex(tex, display)``.
-        draw_figure: draws a value's SVG figure: ``draw_figure(value, values)``.
+        draw_figure: draws a value's SVG figure: ``draw_figure(value, values, id_prefix)``.
         shown: for each value's name, the pages that show it.
+        nonce: what makes this build's tokens its own (random): no page can write one by chance.
     """
 
     values: Mapping[str, TypedValue]
     render_tex: render.RenderTex
-    draw_figure: Callable[[TypedValue, Mapping[str, TypedValue]], str]
+    draw_figure: DrawFigure
     shown: dict[str, set[str]] = field(default_factory=dict)
+    nonce: str = field(default_factory=lambda: secrets.token_hex(6).upper())
     _pending: dict[str, list[_Pending]] = field(default_factory=dict)
 
+    @property
+    def token_pattern(self) -> re.Pattern[str]:
+        """What this build's tokens look like."""
+        return re.compile(f"NNLA{self.nonce}T[0-9]{{4,}}Z")
+
     def replace_markers(self, markdown: str, page: str) -> str:
-        """Swap each marker of a page for a token, rendering its value now.
+        """Swap every candidate marker of a page for a token, code or not, keeping every line in place.
 
         Args:
             markdown: the page's Markdown source.
             page: the page's path (``part-1.md``).
 
         Returns:
-            The Markdown with tokens in place of markers, on the same lines.
-
-        Raises:
-            MarkerError: an unknown name, a form the value does not have, a block marker sharing its line,
-                a marker in a heading, or a claim that does not hold.
+            The Markdown with tokens in place of candidates.
         """
-        lines = markdown.splitlines(keepends=True)
         pending = self._pending[page] = []
-        for marker in scan(markdown, page):
-            rendered, block = self._render(marker, page)
-            token = f"{_TOKEN_PREFIX}{len(pending):04d}Z"
-            index = marker.line - 1
-            lines[index] = lines[index].replace(marker.text, token, 1)
-            pending.append(_Pending(token, rendered, block, marker.line))
-            self.shown.setdefault(marker.name, set()).add(page)
-        return "".join(lines)
+        pieces, last = [], 0
+        for candidate in candidates(markdown):
+            token = f"NNLA{self.nonce}T{len(pending):04d}Z"
+            pieces += [markdown[last : candidate.start], token]
+            last = candidate.start + len(candidate.text)
+            pending.append(_Pending(token, candidate))
+        return "".join([*pieces, markdown[last:]])
 
     def inject(self, content: str, page: str) -> str:
-        """Put each rendered value where its token stands in the page's HTML.
+        """Put each marker's value, or the marker as written where it is code, where its token stands in the HTML.
 
         Raises:
-            MarkerError: a token did not come through Markdown as a token (for instance a marker inside a link
-                or an HTML attribute), so its value would be missing from the page.
+            MarkerError: naming the page and the marker's line, for a marker that is wrong, or that stands where
+                no value can (a heading, an attribute, a comment, a script, a formula), or that did not reach the
+                page (or reached it twice).
         """
-        for item in self._pending.pop(page, []):
-            wrapped = f"<p>{item.token}</p>"
-            if item.block and wrapped in content:
-                content = content.replace(wrapped, item.html, 1)
-            elif item.token in content:
-                content = content.replace(item.token, item.html, 1)
-            else:
+        pending = {item.token: item.candidate for item in self._pending.pop(page, [])}
+        found = places.find(content, self.token_pattern)
+        counts = collections.Counter(place.token for place in found)
+        for token, candidate in pending.items():
+            if counts[token] != 1:
+                how = "did not reach the page" if counts[token] == 0 else f"reached the page {counts[token]} times"
                 raise MarkerError(
                     page,
-                    item.line,
-                    "the marker on this line did not reach the page: move it out of the link, "
-                    "heading or HTML attribute it stands in",
+                    candidate.line,
+                    f"the marker {candidate.text} {how}: Markdown swallowed or copied it (a link reference, an "
+                    "abbreviation or a footnote that is never used?); move it into ordinary text",
                 )
-        if _TOKEN_PREFIX in content:
-            raise MarkerError(page, 0, "a marker's value was placed twice or not at all; check markers in headings")
-        return content
+        figures: collections.Counter[str] = collections.Counter()
+        pieces, last = [], 0
+        for place in found:
+            if place.token not in pending:
+                raise MarkerError(page, 0, f"the page holds a marker stand-in {place.token} it did not write")
+            candidate = pending[place.token]
+            if place.where == "code":
+                start, end, shown = place.start, place.start + len(place.token), html.escape(candidate.text)
+            elif place.where != "text":
+                raise MarkerError(page, candidate.line, f"{_NOT_HERE[place.where]}: {candidate.text}")
+            else:
+                marker = parse(candidate, page)
+                figures[marker.name] += 1
+                shown, form = self._render(marker, page, figures[marker.name])
+                start, end = place.start, place.start + len(place.token)
+                if form in render.BLOCK_FORMS:
+                    if place.alone and place.parent == "p":
+                        start, end = place.parent_start, place.parent_end  # the block replaces its paragraph
+                    elif not place.alone or places.phrasing(place):
+                        raise MarkerError(
+                            page,
+                            candidate.line,
+                            f"as={form} is a block: put {candidate.text} on a line of its own, with blank lines "
+                            "around",
+                        )
+                self.shown.setdefault(marker.name, set()).add(page)
+            pieces += [content[last:start], shown]
+            last = end
+        return "".join([*pieces, content[last:]])
 
     def unshown(self) -> list[str]:
         """The names of values no page has shown."""
         return [name for name in self.values if name not in self.shown]
 
-    def _render(self, marker: Marker, page: str) -> tuple[str, bool]:
-        """The HTML of a marker's value, and whether it is a block; the checks of the marker against its value."""
+    def _render(self, marker: Marker, page: str, occurrence: int) -> tuple[str, str]:
+        """The HTML of a marker's value, and the form it is shown in; the checks of the marker against its value.
+
+        `occurrence` counts the value's markers on the page, so that a figure shown twice keeps its ids unique.
+        """
         value = self.values.get(marker.name)
         if value is None:
             raise MarkerError(
@@ -122,7 +169,7 @@ class Injector:
                 f"unknown value {marker.name!r} in {marker.text}: {_nearest(marker.name, list(self.values))}",
             )
         if "claim" in marker.options:
-            return self._render_claim(marker, value, page), False
+            return self._render_claim(marker, value, page), "claim"
         forms = render.FORMS[type(value)]
         form = marker.options.get("as", forms[0])
         if form not in forms:
@@ -132,16 +179,10 @@ class Injector:
                 f"{marker.name!r} is {_a(value.kind)} of shape {value.shape} and cannot be shown as={form}; "
                 f"it can be shown as: {', '.join(forms)}",
             )
-        block = form in render.BLOCK_FORMS
-        if block and not marker.alone:
-            raise MarkerError(
-                page,
-                marker.line,
-                f"as={form} is a block: put {marker.text} on a line of its own, with blank lines around",
-            )
         digits = int(marker.options.get("digits", DEFAULT_DIGITS))
-        figure = functools.partial(self.draw_figure, value, self.values)
-        return render.shown_as(value, form, digits, self.render_tex, figure), block
+        prefix = f"nnla-{marker.name.replace('_', '-')}" + (f"-{occurrence}" if occurrence > 1 else "")
+        figure = functools.partial(self.draw_figure, value, self.values, prefix)
+        return render.shown_as(value, form, digits, self.render_tex, figure), form
 
     def _render_claim(self, marker: Marker, value: TypedValue, page: str) -> str:
         claim = marker.options["claim"]

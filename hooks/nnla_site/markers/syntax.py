@@ -4,21 +4,21 @@ r"""What a marker is on the page: an HTML comment on one line, data and never co
     <!-- nnla:NAME as=inline digits=2 -->
     <!-- nnla:NAME claim=5.65 -->
 
-`scan` finds the markers of a page, skipping fenced blocks and code spans (found as the math extension finds
-them, `nnla_site.mdext.code_spans`), and rejects a malformed one, or one with an unknown or ill-formed option,
-with the page and line.
+`candidates` finds every place on a page that looks like a marker, wherever it stands: whether it is a marker,
+or an example of one in code, is for the Markdown parser to say (`nnla_site.markers.places`), not for a guess
+about lines. `parse` reads one candidate that turned out to stand in the text, and rejects a malformed one, or
+one with an unknown or ill-formed option, with the page and line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nnla_site.markers import claims
-from nnla_site.mdext import code_spans
 
-__all__ = ["DEFAULT_DIGITS", "OPTIONS", "Marker", "MarkerError", "scan"]
+__all__ = ["DEFAULT_DIGITS", "OPTIONS", "Candidate", "Marker", "MarkerError", "candidates", "parse", "scan"]
 
 #: The options a marker may carry, with what each means.
 OPTIONS: Mapping[str, str] = {
@@ -29,10 +29,13 @@ OPTIONS: Mapping[str, str] = {
 #: Decimals shown when a marker does not say.
 DEFAULT_DIGITS = 4
 
-_CANDIDATE = re.compile(r"<!--\s*nnla\b", re.IGNORECASE)
-_MARKER = re.compile(r"<!--\s*nnla:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)\s*-->")
+#: Anything that starts like a marker, near misses included (``<!--- nnla:x --->``, ``<!-- NNLA_x -->``), up to
+#: the end of its comment on the same line, or of the line.
+_CANDIDATE = re.compile(r"<!--+[\s-]*nnla(?:(?!-->).)*(?:-->)?", re.IGNORECASE)
+_MARKER = re.compile(
+    r"<!--\s*nnla:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)\s*-->\Z", re.ASCII
+)
 _OPTION = re.compile(r"([^\s=]+)=([^\s]+)")
-_FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
 
 
 class MarkerError(Exception):
@@ -46,6 +49,21 @@ class MarkerError(Exception):
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """Something on a page that looks like a marker.
+
+    Attributes:
+        line: the 1-based line of the page it stands on.
+        start: where it starts in the page's Markdown.
+        text: what is written, exactly.
+    """
+
+    line: int
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Marker:
     """One marker as written on a page.
 
@@ -54,31 +72,12 @@ class Marker:
         options: the marker's ``key=value`` options.
         line: the 1-based line of the page it stands on.
         text: the marker exactly as written.
-        alone: whether it is the only thing on its line.
     """
 
     name: str
     options: Mapping[str, str]
     line: int
     text: str
-    alone: bool
-
-
-def _lines_outside_code(markdown: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
-    """Yield (line number, line, code spans) for each line that is not inside a fenced block."""
-    fence = ""
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        match = _FENCE.match(line)
-        if fence:
-            if match and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence):
-                rest = line[match.end() :]
-                if not rest.strip():
-                    fence = ""
-            continue
-        if match:
-            fence = match.group("fence")
-            continue
-        yield number, line, [(start, end) for start, _, _, end in code_spans(line)]
 
 
 def _parse_options(page: str, line: int, name: str, text: str) -> dict[str, str]:
@@ -105,36 +104,40 @@ def _parse_options(page: str, line: int, name: str, text: str) -> dict[str, str]
     return options
 
 
-def scan(markdown: str, page: str) -> list[Marker]:
-    """Find every marker on a page, outside code fences and code spans.
+def candidates(markdown: str) -> list[Candidate]:
+    """Every place of a page that looks like a marker, in page order, code or not."""
+    found = []
+    line, counted = 1, 0
+    for match in _CANDIDATE.finditer(markdown):
+        line += markdown.count("\n", counted, match.start())
+        counted = match.start()
+        found.append(Candidate(line, match.start(), match.group()))
+    return found
 
-    Args:
-        markdown: the page's Markdown source.
-        page: the page's path, for error messages.
 
-    Returns:
-        The markers in page order.
+def parse(candidate: Candidate, page: str) -> Marker:
+    """Read a candidate that stands in the page's text as a marker.
 
     Raises:
-        MarkerError: a comment that starts like a marker but does not parse.
+        MarkerError: it does not parse, or an option is unknown, repeated or ill-formed.
     """
-    markers = []
-    for number, line, spans in _lines_outside_code(markdown):
-        for candidate in _CANDIDATE.finditer(line):
-            if any(start <= candidate.start() < end for start, end in spans):
-                continue
-            match = _MARKER.match(line, candidate.start())
-            if match is None:
-                end = line.find("-->", candidate.start())
-                written = line[candidate.start() : end + 3 if end >= 0 else len(line)]
-                raise MarkerError(
-                    page,
-                    number,
-                    f"malformed marker {written!r}: write <!-- nnla:NAME --> or <!-- nnla:NAME key=value -->, "
-                    "on one line, with a name of letters, digits and underscores",
-                )
-            name = match.group("name")
-            options = _parse_options(page, number, name, match.group("options"))
-            alone = line.strip() == match.group()
-            markers.append(Marker(name, options, number, match.group(), alone))
-    return markers
+    match = _MARKER.match(candidate.text)
+    if match is None:
+        raise MarkerError(
+            page,
+            candidate.line,
+            f"malformed marker {candidate.text!r}: write <!-- nnla:NAME --> or <!-- nnla:NAME key=value -->, "
+            "on one line, with a name of letters, digits and underscores",
+        )
+    name = match.group("name")
+    options = _parse_options(page, candidate.line, name, match.group("options"))
+    return Marker(name, options, candidate.line, candidate.text)
+
+
+def scan(markdown: str, page: str) -> list[Marker]:
+    """Parse every candidate of a page as a marker, as if none stood in code (for tests and tools).
+
+    Raises:
+        MarkerError: a candidate that does not parse.
+    """
+    return [parse(candidate, page) for candidate in candidates(markdown)]
