@@ -171,6 +171,12 @@ def test_the_same_figure_twice_keeps_its_ids_unique(injector: Injector) -> None:
         ("<!-- nnla:sse digits=many -->", "digits= takes a whole number"),
         ("<!-- nnla:sse claim=about5 -->", "claim= takes a number"),
         ("<!-- nnla:sse claim=5.65 digits=2 -->", "takes no other option"),
+        ("<!-- nnla:sse digits=² -->", "digits= takes a whole number from 0 to 12; got '²'"),
+        ("<!-- nnla:sse digits=13 -->", "digits= takes a whole number from 0 to 12"),
+        ("<!-- nnla:sse claim=٥.٦٥ -->", "claim= takes a number as written in prose"),
+        ("<!-- nnla:sse claim=5.65000000000000001 -->", "writes 18 significant digits, more than"),
+        (f"<!-- nnla:sse claim={'9' * 400} -->", "writes 400 significant digits"),
+        (f"<!-- nnla:sse claim=1/{'3' * 5000} -->", "writes 5000 significant digits"),
     ],
 )
 def test_malformed_markers_name_page_and_line(injector: Injector, line: str, message: str) -> None:

@@ -6,15 +6,40 @@ import math
 import re
 from fractions import Fraction
 
-__all__ = ["check_claim", "well_formed"]
+__all__ = ["MAX_SIGNIFICANT", "check_claim", "problem", "well_formed"]
 
-_CLAIM_DECIMAL = re.compile(r"^-?\d{1,3}(?:_\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
-_CLAIM_FRACTION = re.compile(r"^-?\d+/[1-9]\d*$")
+#: The most significant digits a claim may write. float64 holds about 16, and the engine's arithmetic spends a
+#: few on rounding: a finer claim would be checking rounding noise, a precision the engine does not have.
+MAX_SIGNIFICANT = 12
+
+_CLAIM_DECIMAL = re.compile(r"\A-?[0-9]{1,3}(?:_[0-9]{3})+(?:\.[0-9]+)?\Z|\A-?[0-9]+(?:\.[0-9]+)?\Z")
+_CLAIM_FRACTION = re.compile(r"\A-?[0-9]+/[1-9][0-9]*\Z")
+
+
+def _significant(digits: str) -> int:
+    """How many significant digits a run of digits (a decimal point aside) has."""
+    stripped = digits.replace(".", "").lstrip("0")
+    return len(stripped) if "." not in digits else len(stripped or "0")
+
+
+def problem(claim: str) -> str | None:
+    """Why `claim` is not written as a claim may be, or None when it is: a decimal in ASCII digits, perhaps
+    grouped by ``_``, or a fraction, with at most `MAX_SIGNIFICANT` significant digits in each number."""
+    if not (_CLAIM_DECIMAL.match(claim) or _CLAIM_FRACTION.match(claim)):
+        return "claim= takes a number as written in prose (5.65, -13, 161_369.65 or 1/7)"
+    numbers = claim.lstrip("-").replace("_", "").split("/")
+    finest = max(_significant(number) for number in numbers)
+    if finest > MAX_SIGNIFICANT:
+        return (
+            f"claim= writes {finest} significant digits, more than the engine's float64 values hold "
+            f"(at most {MAX_SIGNIFICANT}): round the number in the prose"
+        )
+    return None
 
 
 def well_formed(claim: str) -> bool:
-    """Whether `claim` is written as a claim may be: a decimal, digits perhaps grouped by ``_``, or a fraction."""
-    return bool(_CLAIM_DECIMAL.match(claim) or _CLAIM_FRACTION.match(claim))
+    """Whether `claim` is written as a claim may be (see `problem`)."""
+    return problem(claim) is None
 
 
 def check_claim(claim: str, value: float) -> str | None:

@@ -144,8 +144,7 @@ class Injector:
                         raise MarkerError(
                             page,
                             candidate.line,
-                            f"as={form} is a block: put {candidate.text} on a line of its own, with blank lines "
-                            "around",
+                            f"as={form} is a block: put {candidate.text} on a line of its own, with blank lines around",
                         )
                 self.shown.setdefault(marker.name, set()).add(page)
             pieces += [content[last:start], shown]

@@ -89,16 +89,13 @@ def _parse_options(page: str, line: int, name: str, text: str) -> dict[str, str]
         if key in options:
             raise MarkerError(page, line, f"marker for {name!r} gives the option {key!r} twice")
         options[key] = value
-    if "digits" in options and not (options["digits"].isdigit() and 0 <= int(options["digits"]) <= 12):
+    if "digits" in options and not re.fullmatch(r"[0-9]|1[0-2]", options["digits"]):
         raise MarkerError(page, line, f"digits= takes a whole number from 0 to 12; got {options['digits']!r}")
     if "claim" in options:
         claim = options["claim"]
-        if not claims.well_formed(claim):
-            raise MarkerError(
-                page,
-                line,
-                f"claim= takes a number as written in prose (5.65, -13, 161_369.65 or 1/7); got {claim!r}",
-            )
+        wrong = claims.problem(claim)
+        if wrong is not None:
+            raise MarkerError(page, line, f"{wrong}; got {claim!r}")
         if set(options) - {"claim"}:
             raise MarkerError(page, line, "claim= shows the number as written: it takes no other option")
     return options
