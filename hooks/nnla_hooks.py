@@ -72,7 +72,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return _build().page_output(output)
+    return _build().page_output(output, page.file.src_uri)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

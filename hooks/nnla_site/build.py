@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 import nnla
 from nnla import examples
-from nnla_site import katex, mathfont
+from nnla_site import katex, mathfont, promises
 from nnla_site.figures import draw_figure
 from nnla_site.markers import Injector, MarkerError
 from nnla_site.values import Value, compute_all
@@ -126,9 +126,18 @@ class Build:
         except MarkerError as error:
             raise PluginError(f"nnla marker error in {error}") from None
 
-    def page_output(self, output: str) -> str:
-        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page."""
-        return self.deferral.restore(output)
+    def page_output(self, output: str, page: str = "") -> str:
+        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page; then check the
+        finished page keeps the site's promises (`nnla_site.promises`).
+
+        Raises:
+            PluginError: naming the page and each promise it breaks.
+        """
+        output = self.deferral.restore(output)
+        problems = promises.broken(output, self.injector.token_pattern)
+        if problems:
+            raise PluginError(f"nnla: the page {page or '?'} breaks the site's promises: " + "; ".join(problems))
+        return output
 
     def finish(self, site_dir: str) -> None:
         """Check that every value was shown, write ``values.json``, and the math font once the pages are written.

@@ -1,0 +1,62 @@
+"""Every finished page keeps the site's promises, or the build fails naming the page and what it broke."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from nnla_site.promises import broken
+
+
+@pytest.mark.parametrize(
+    ("page", "problem"),
+    [
+        ('<img src="https://example.org/x.png">', "<img src> requests 'https://example.org/x.png' from another host"),
+        ('<img srcset="a.png 1x, //cdn.example.org/b.png 2x">', "requests '//cdn.example.org/b.png'"),
+        ('<link rel="stylesheet" href="https://cdn.example.org/k.css">', "<link rel='stylesheet'> requests"),
+        ('<link rel="preconnect" href="https://fonts.example.org">', "<link rel='preconnect'> requests"),
+        ('<script src="http://example.org/a.js"></script>', "<script src> requests"),
+        ("<style>@import 'https://example.org/a.css';</style>", "<style> requests"),
+        ("<style>.a{background:url(https://example.org/a.png)}</style>", "<style> requests"),
+        ("<div style=\"background: url('//example.org/a.png')\"></div>", "<div style> requests"),
+        ('<svg><image href="https://example.org/a.png"/></svg>', "<image href> requests"),
+        ('<a href="javascript:alert(1)">x</a>', "<a href> holds a javascript: URL"),
+        ('<a href=" JavaScript:alert(1)">x</a>', "holds a javascript: URL"),
+        ('<span class="katex-error" title="ParseError">x</span>', "a formula shows KaTeX's error"),
+        ('<p id="a"></p><p id="a"></p>', "ids used more than once: a"),
+    ],
+)
+def test_each_broken_promise_is_named(page: str, problem: str) -> None:
+    assert any(problem in found for found in broken(page)), broken(page)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<a href="https://example.org/essay">the essay</a>',
+        '<img src="../assets/a.png"><link rel="stylesheet" href="assets/katex/katex.min.css">',
+        '<link rel="canonical" href="https://example.org/nnla/">',
+        "<style>.a{background:url(fonts/KaTeX_Main-Regular.woff2)}</style>",
+        '<p id="a"></p><p id="b"></p>',
+    ],
+)
+def test_a_page_that_keeps_them_passes(page: str) -> None:
+    assert broken(page) == []
+
+
+def test_a_token_on_the_page_is_named() -> None:
+    assert broken("<p>NNLAABCDT0001Z</p>", re.compile("NNLAABCDT[0-9]{4}Z")) == [
+        "an internal marker token reached the page: NNLAABCDT0001Z"
+    ]
+
+
+def test_the_build_fails_on_a_page_that_breaks_one() -> None:
+    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    config = loaded.plugins.on_config(loaded)
+    hooks = config.plugins["hooks/nnla_hooks.py"]
+    page = '<html><body><img src="https://example.org/x.png"></body></html>'
+    with pytest.raises(PluginError, match=r"the page demo\.md breaks the site's promises: <img src> requests"):
+        hooks._build().page_output(page, "demo.md")
