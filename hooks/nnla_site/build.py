@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 import nnla
 from nnla import examples
-from nnla_site import katex, mathfont, promises
+from nnla_site import katex, mathfont, preview, promises
 from nnla_site.figures import draw_figure
 from nnla_site.markers import Injector, MarkerError
 from nnla_site.values import Value, compute_all
@@ -114,17 +114,24 @@ class Build:
         """
         offset = front_matter_lines(source, markdown) if source is not None else 0
         self.config.mdx_configs[MDEXT]["line_offset"] = offset
-        try:
-            return self.injector.replace_markers(markdown, page)
-        except MarkerError as error:
-            raise PluginError(f"nnla marker error in {error.page}:{error.line + offset}: {error.message}") from None
+        return self.injector.replace_markers(markdown, page)
 
     def page_content(self, content: str, page: str) -> str:
-        """Put the rendered values into the page's HTML."""
+        """Put the rendered values into the page's HTML; a bad marker fails the build naming the page and line
+        (in the live preview, the same message stands in the page where the marker was)."""
+        offset = self.config.mdx_configs[MDEXT].get("line_offset", 0)
+
+        def message(error: MarkerError) -> str:
+            return f"nnla marker error in {error.page}:{error.line + offset}: {error.message}"
+
+        def show(error: MarkerError) -> str:
+            preview.report(message(error))
+            return preview.error_box(message(error), inline=True)
+
         try:
-            return self.injector.inject(content, page)
+            return self.injector.inject(content, page, on_error=show if self.preview else None)
         except MarkerError as error:
-            raise PluginError(f"nnla marker error in {error}") from None
+            raise PluginError(message(error)) from None
 
     def page_output(self, output: str, page: str = "") -> str:
         """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page; then check the
@@ -147,13 +154,16 @@ class Build:
         """
         unshown = self.injector.unshown()
         if unshown:
-            raise PluginError(
+            message = (
                 "nnla: these computed values are shown on no page: "
                 + ", ".join(unshown)
                 + ". Add a marker such as <!-- nnla:"
                 + unshown[0]
                 + " --> where the essay discusses it, or remove the value from hooks/nnla_site/values.py."
             )
+            if not self.preview:
+                raise PluginError(message)
+            preview.report(message)  # the preview goes on: the author may be halfway through a page
         document = values_document(self.injector.values, self.injector.shown)
         text = json.dumps(document, indent=1, sort_keys=False, allow_nan=False, ensure_ascii=False)
         Path(site_dir, "values.json").write_text(text + "\n", encoding="utf-8")

@@ -102,54 +102,83 @@ class Injector:
             pending.append(_Pending(token, candidate))
         return "".join([*pieces, markdown[last:]])
 
-    def inject(self, content: str, page: str) -> str:
+    def inject(self, content: str, page: str, on_error: Callable[[MarkerError], str] | None = None) -> str:
         """Put each marker's value, or the marker as written where it is code, where its token stands in the HTML.
+
+        Args:
+            content: the page's HTML, as Markdown made it from `replace_markers`' Markdown.
+            page: the page's path.
+            on_error: for the live preview: instead of raising, put what this returns for the error where the
+                marker stands (or, for a marker that did not reach the page, at the top), and go on.
 
         Raises:
             MarkerError: naming the page and the marker's line, for a marker that is wrong, or that stands where
                 no value can (a heading, an attribute, a comment, a script, a formula), or that did not reach the
                 page (or reached it twice).
         """
+
+        def fail(error: MarkerError) -> str:
+            if on_error is None:
+                raise error
+            return on_error(error)
+
         pending = {item.token: item.candidate for item in self._pending.pop(page, [])}
         found = places.find(content, self.token_pattern)
         counts = collections.Counter(place.token for place in found)
+        notes = []
         for token, candidate in pending.items():
             if counts[token] != 1:
                 how = "did not reach the page" if counts[token] == 0 else f"reached the page {counts[token]} times"
-                raise MarkerError(
-                    page,
-                    candidate.line,
-                    f"the marker {candidate.text} {how}: Markdown swallowed or copied it (a link reference, an "
-                    "abbreviation or a footnote that is never used?); move it into ordinary text",
-                )
-        figures: collections.Counter[str] = collections.Counter()
-        pieces, last = [], 0
-        for place in found:
-            if place.token not in pending:
-                raise MarkerError(page, 0, f"the page holds a marker stand-in {place.token} it did not write")
-            candidate = pending[place.token]
-            if place.where == "code":
-                start, end, shown = place.start, place.start + len(place.token), html.escape(candidate.text)
-            elif place.where != "text":
-                raise MarkerError(page, candidate.line, f"{_NOT_HERE[place.where]}: {candidate.text}")
-            else:
-                marker = parse(candidate, page)
-                figures[marker.name] += 1
-                shown, form = self._render(marker, page, figures[marker.name])
-                start, end = place.start, place.start + len(place.token)
-                if form in render.BLOCK_FORMS:
-                    if place.alone and place.parent == "p":
-                        start, end = place.parent_start, place.parent_end  # the block replaces its paragraph
-                    elif not place.alone or places.phrasing(place):
-                        raise MarkerError(
+                notes.append(
+                    fail(
+                        MarkerError(
                             page,
                             candidate.line,
-                            f"as={form} is a block: put {candidate.text} on a line of its own, with blank lines around",
+                            f"the marker {candidate.text} {how}: Markdown swallowed or copied it (a link reference, "
+                            "an abbreviation or a footnote that is never used?); move it into ordinary text",
                         )
-                self.shown.setdefault(marker.name, set()).add(page)
+                    )
+                )
+        figures: collections.Counter[str] = collections.Counter()
+        pieces, last = ["".join(notes)], 0
+        for place in found:
+            start, end = place.start, place.start + len(place.token)
+            try:
+                if place.token not in pending:
+                    raise MarkerError(page, 0, f"the page holds a marker stand-in {place.token} it did not write")
+                if counts[place.token] != 1:
+                    shown = ""  # said at the top already
+                else:
+                    start, end, shown = self._place(place, pending[place.token], page, figures)
+            except MarkerError as error:
+                shown = fail(error)
             pieces += [content[last:start], shown]
             last = end
         return "".join([*pieces, content[last:]])
+
+    def _place(
+        self, place: places.Place, candidate: Candidate, page: str, figures: collections.Counter[str]
+    ) -> tuple[int, int, str]:
+        """What replaces one token: the span of the HTML it replaces, and the HTML that goes there."""
+        start, end = place.start, place.start + len(place.token)
+        if place.where == "code":
+            return start, end, html.escape(candidate.text)
+        if place.where != "text":
+            raise MarkerError(page, candidate.line, f"{_NOT_HERE[place.where]}: {candidate.text}")
+        marker = parse(candidate, page)
+        figures[marker.name] += 1
+        shown, form = self._render(marker, page, figures[marker.name])
+        if form in render.BLOCK_FORMS:
+            if place.alone and place.parent == "p":
+                start, end = place.parent_start, place.parent_end  # the block replaces its paragraph
+            elif not place.alone or places.phrasing(place):
+                raise MarkerError(
+                    page,
+                    candidate.line,
+                    f"as={form} is a block: put {candidate.text} on a line of its own, with blank lines around",
+                )
+        self.shown.setdefault(marker.name, set()).add(page)
+        return start, end, shown
 
     def unshown(self) -> list[str]:
         """The names of values no page has shown."""
