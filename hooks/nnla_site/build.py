@@ -134,17 +134,19 @@ class Build:
             raise PluginError(message(error)) from None
 
     def page_output(self, output: str, page: str = "") -> str:
-        """Put KaTeX's HTML back in place of the stand-ins, once nothing else parses the page; then check the
-        finished page keeps the site's promises (`nnla_site.promises`).
+        """Check that the finished page keeps the site's promises (`nnla_site.promises`), then put KaTeX's HTML
+        back in place of the stand-ins, once nothing else parses the page.
+
+        The page is checked with its stand-ins, a tenth of its size: the KaTeX HTML that replaces them was itself
+        checked when it was rendered (`nnla_site.katex.cache.entry_problem`), and holds no URL and no id.
 
         Raises:
             PluginError: naming the page and each promise it breaks.
         """
-        output = self.deferral.restore(output)
         problems = promises.broken(output, self.injector.token_pattern)
         if problems:
             raise PluginError(f"nnla: the page {page or '?'} breaks the site's promises: " + "; ".join(problems))
-        return output
+        return self.deferral.restore(output)
 
     def finish(self, site_dir: str) -> None:
         """Check that every value was shown, write ``values.json``, and the math font once the pages are written.

@@ -26,7 +26,19 @@ log = logging.getLogger("mkdocs.plugins.nnla.katex")
 #: How KaTeX's HTML starts: an inline formula, or one in display mode (with its fleqn or leqno class).
 _OPENING = re.compile(r'<span class="katex(?:-display(?: fleqn)?(?: leqno)?)?">')
 #: What never belongs in a rendering the site ships: KaTeX's error output, or a script or link of any kind.
-_FORBIDDEN = ("katex-error", "javascript:", "<script", "<a ", "<img", "<iframe", "<link", "<style", "href=", "src=")
+_FORBIDDEN = (
+    "katex-error",
+    "javascript:",
+    "<script",
+    "<a ",
+    "<img",
+    "<iframe",
+    "<link",
+    "<style",
+    "href=",
+    "src=",
+    " id=",
+)
 
 
 def entry_problem(html: object) -> str | None:
