@@ -212,7 +212,7 @@ def test_the_trace_records_each_point_and_is_immutable() -> None:
         with pytest.raises(ValueError, match="read-only"):
             a[(0,) * a.ndim] = 0.0
     with pytest.raises(dataclasses.FrozenInstanceError):
-        trace.diverged = True  # type: ignore[misc]
+        trace.diverged = True  # type: ignore[misc]  # frozen on purpose: the test checks the refusal
 
 
 def test_zero_steps_record_only_the_start() -> None:

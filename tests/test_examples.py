@@ -52,7 +52,7 @@ def test_examples_are_read_only_float64_arrays_of_consistent_shapes(ex: examples
 def test_example_fields_cannot_be_reassigned() -> None:
     """The dataclass is frozen."""
     with pytest.raises(AttributeError):
-        examples.running.X = np.zeros((1, 3))  # type: ignore[misc]
+        examples.running.X = np.zeros((1, 3))  # type: ignore[misc]  # frozen on purpose: the test checks the refusal
 
 
 def _lstsq(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, float]:

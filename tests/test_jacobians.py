@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import autograd
 import autograd.numpy as anp
 import numpy as np
+import numpy.typing as npt
 import pytest
 from conftest import random_problem
 
@@ -21,8 +23,10 @@ EXACT_RTOL = 1e-14
 NZ = list(itertools.product(range(1, 7), repeat=2))  # (n, z)
 MNZ = list(itertools.product(range(1, 7), repeat=3))  # (m, n, z)
 
+Array = npt.NDArray[np.float64]
 
-def _error(x: np.ndarray, W: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+
+def _error(x: Array, W: Array, b: Array, t: Array) -> Array:
     """e = t - (xW + b) for one example, shape (z,), written here independently of nnla."""
     return (t.reshape(-1) - (x.reshape(-1) @ W + b.reshape(-1))).reshape(-1)
 
@@ -33,8 +37,9 @@ def test_jacobian_bias_equals_central_differences(n: int, z: int) -> None:
     X, W, b, T = random_problem(1, n, z)
     x, t = X[0], T[0]
 
-    def ell(b_: np.ndarray) -> np.ndarray:
-        return (t - (x @ W + b_)) ** 2
+    def ell(b_: Array) -> Array:
+        e: Array = t - (x @ W + b_)  # typed here: conftest.random_problem's arrays carry no dtype
+        return e**2
 
     numeric = nnla.numerical_jacobian(ell, b[0])
     assert numeric.shape == (z, z)
@@ -47,8 +52,9 @@ def test_jacobian_weights_equals_central_differences(n: int, z: int) -> None:
     X, W, b, T = random_problem(1, n, z)
     x, t = X[0], T[0]
 
-    def ell(W_: np.ndarray) -> np.ndarray:
-        return (t - (x @ W_ + b[0])) ** 2
+    def ell(W_: Array) -> Array:
+        e: Array = t - (x @ W_ + b[0])  # typed here: conftest.random_problem's arrays carry no dtype
+        return e**2
 
     numeric = nnla.numerical_jacobian(ell, W)
     assert numeric.shape == (n, z, z)
@@ -62,10 +68,10 @@ def test_gradients_equal_central_differences(m: int, n: int, z: int, reduction: 
     X, W, b, T = random_problem(m, n, z)
     divide = 1.0 if reduction == "sum" else m * z
 
-    def loss_of_W(W_: np.ndarray) -> float:
+    def loss_of_W(W_: Array) -> float:
         return float(((T - (X @ W_ + b)) ** 2).sum() / divide)
 
-    def loss_of_b(b_: np.ndarray) -> float:
+    def loss_of_b(b_: Array) -> float:
         return float(((T - (X @ W + b_)) ** 2).sum() / divide)
 
     dW, db = nnla.gradients(X, W, b, T, reduction=reduction)
@@ -75,8 +81,9 @@ def test_gradients_equal_central_differences(m: int, n: int, z: int, reduction: 
     np.testing.assert_allclose(db, nnla.numerical_jacobian(loss_of_b, b), rtol=FD_RTOL, atol=FD_ATOL)
 
 
-def _autograd_loss(X: np.ndarray, T: np.ndarray, reduction: str) -> Callable[..., object]:
-    def loss(W: np.ndarray, b: np.ndarray) -> object:
+def _autograd_loss(X: Array, T: Array, reduction: str) -> Callable[..., Any]:
+    # Any: autograd calls loss with its own tracing boxes, not arrays, and autograd is untyped.
+    def loss(W: Any, b: Any) -> Any:
         E = T - (anp.dot(X, W) + b)
         total = anp.sum(E * E)
         return total if reduction == "sum" else total / E.size
@@ -101,7 +108,8 @@ def test_jacobians_equal_autograd(n: int, z: int) -> None:
     X, W, b, T = random_problem(1, n, z, seed=2)
     x, t = X[0], T[0]
 
-    def ell(W_: np.ndarray, b_: np.ndarray) -> object:
+    # Any: autograd calls ell with its own tracing boxes, not arrays, and autograd is untyped.
+    def ell(W_: Any, b_: Any) -> Any:
         E = t - (anp.dot(x, W_) + b_)
         return E * E
 
@@ -187,7 +195,7 @@ def test_numerical_jacobian_layout_is_parameter_first_output_last(shape: tuple[i
     """For f(a) = sin(a) (A, 2A), J[alpha, c, beta] is cos(a_alpha) [alpha = beta] times c+1."""
     a = np.random.default_rng(7).normal(size=shape)
 
-    def f(a_: np.ndarray) -> np.ndarray:
+    def f(a_: Array) -> Array:
         return np.stack([np.sin(a_), 2 * np.sin(a_)])
 
     J = nnla.numerical_jacobian(f, a)
@@ -211,7 +219,7 @@ def test_numerical_jacobian_does_not_modify_its_point() -> None:
     """The point a is left as it was, even if f writes into its argument."""
     a = np.array([1.0, 2.0])
 
-    def f(a_: np.ndarray) -> np.ndarray:
+    def f(a_: Array) -> Array:
         out = a_ * 2
         a_[:] = 0.0
         return out

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -466,7 +466,7 @@ def test_a_dead_worker_is_reported_and_replaced(renderer: KatexRenderer) -> None
     assert renderer._worker is not None
     renderer._worker._proc.kill()
     renderer._worker._proc.wait()
-    with pytest.raises(KatexSetupError, match="killed by signal SIGKILL.*a new one starts on the next formula"):
+    with pytest.raises(KatexSetupError, match=r"killed by signal SIGKILL.*a new one starts on the next formula"):
         renderer.render("b", display=False)
     assert "katex" in renderer.render("c", display=False)
     assert renderer.stats.starts == 2

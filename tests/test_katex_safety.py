@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
 from nnla_site import katex
 from nnla_site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key
@@ -31,7 +31,8 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 def convert(text: str, cache_dir: Path, **config: object) -> str:
     settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
     md = markdown.Markdown(extensions=["nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings})
-    return md.convert(text)
+    rendered: str = md.convert(text)
+    return rendered
 
 
 # --- options a page or the configuration cannot change --------------------------------------------------------

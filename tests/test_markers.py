@@ -10,7 +10,7 @@ import html
 import json
 import re
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import numpy as np
 import pytest
 from nnla_site.markers import Injector, MarkerError, check_claim, scan
@@ -58,7 +58,8 @@ EXTENSIONS = [
 
 
 def convert(text: str) -> str:
-    return markdown.Markdown(extensions=EXTENSIONS).convert(text)
+    rendered: str = markdown.Markdown(extensions=EXTENSIONS).convert(text)
+    return rendered
 
 
 def render(injector: Injector, text: str) -> str:
@@ -227,7 +228,9 @@ def test_injected_values_carry_full_precision_json(injector: Injector) -> None:
 
 def test_display_tex_shows_label_matrix_and_shape(injector: Injector) -> None:
     page = render(injector, "<!-- nnla:W -->\n")
-    tex = html.unescape(re.search(r'data-display="True">([^<]*)<', page).group(1))  # type: ignore[union-attr]
+    found = re.search(r'data-display="True">([^<]*)<', page)
+    assert found is not None, page
+    tex = html.unescape(found.group(1))
     assert tex == (r"W = \begin{bmatrix} 0.5 & -1 \\ 0.25 & 0.5 \\ 1 & 0 \end{bmatrix} \in \mathbb{R}^{3 \times 2}")
 
 

@@ -12,13 +12,12 @@ import html
 import re
 from dataclasses import dataclass
 
-import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nnla_site.markers import Injector, MarkerError
 from nnla_site.values import compute_all
-from test_markers import EXTENSIONS, fake_figure, fake_tex
+from test_markers import convert, fake_figure, fake_tex
 
 PAGE = "generated.md"
 #: Pages each property tries.
@@ -134,7 +133,7 @@ def page_of(blocks: list[Block]) -> tuple[str, list[int]]:
 def build(text: str) -> tuple[str, Injector]:
     injector = Injector(compute_all(), fake_tex, fake_figure)
     replaced = injector.replace_markers(text, PAGE)
-    return injector.inject(markdown.Markdown(extensions=EXTENSIONS).convert(replaced), PAGE), injector
+    return injector.inject(convert(replaced), PAGE), injector
 
 
 def between(page: str, index: int, count: int) -> str:

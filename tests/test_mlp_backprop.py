@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
-from test_mlp_support import AD_ATOL, AD_RTOL, FD_ATOL, FD_RTOL, NAMES, Network, loss, network_problem, replace
+from test_mlp_support import AD_ATOL, AD_RTOL, FD_ATOL, FD_RTOL, NAMES, Array, Network, loss_in, network_problem
 
 import nnla
 
@@ -18,13 +19,11 @@ REDUCTIONS = ["sum", "mean"]
 
 
 def _check_against_central_differences(
-    gradients: tuple[np.ndarray, ...], X: np.ndarray, params: Network, T: np.ndarray, reduction: str
+    gradients: tuple[Array, ...], X: Array, params: Network, T: Array, reduction: str
 ) -> None:
     """Each gradient equals the numerical derivative of the loss (written in test_mlp_support) in its parameter."""
     for index, (gradient, name) in enumerate(zip(gradients, NAMES, strict=True)):
-        numeric = nnla.numerical_jacobian(
-            lambda v, i=index: loss(X, replace(params, i, v), T, reduction), params[index]
-        )
+        numeric = nnla.numerical_jacobian(loss_in(X, params, T, index, reduction), params[index])
         assert gradient.shape == params[index].shape, name
         np.testing.assert_allclose(gradient, numeric, rtol=FD_RTOL, atol=FD_ATOL, err_msg=name)
 
@@ -37,7 +36,7 @@ def test_backprop_equals_central_differences(m: int, n: int, k: int, z: int, red
     _check_against_central_differences(nnla.backprop(X, *params, T, reduction=reduction), X, params, T, reduction)
 
 
-def _without_tanh_prime(X: np.ndarray, params: Network, T: np.ndarray) -> tuple[np.ndarray, ...]:
+def _without_tanh_prime(X: Array, params: Network, T: Array) -> tuple[Array, ...]:
     """Backpropagation with the activation's derivative left out: Delta_1 = Delta_2 W2^T."""
     W1, b1, W2, b2 = params
     H = np.tanh(X @ W1 + b1)
@@ -60,8 +59,9 @@ def test_the_check_fails_without_the_activation_derivative(m: int, n: int, k: in
     assert not np.allclose(wrong[1], right[1], rtol=FD_RTOL, atol=FD_ATOL)
 
 
-def _autograd_loss(X: np.ndarray, T: np.ndarray, reduction: str) -> Callable[..., object]:
-    def loss_(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> object:
+def _autograd_loss(X: Array, T: Array, reduction: str) -> Callable[..., Any]:
+    # Any: autograd calls loss_ with its own tracing boxes, not arrays, and autograd is untyped.
+    def loss_(W1: Any, b1: Any, W2: Any, b2: Any) -> Any:
         E = T - (anp.dot(anp.tanh(anp.dot(X, W1) + b1), W2) + b2)
         total = anp.sum(E * E)
         return total if reduction == "sum" else total / E.size

@@ -21,10 +21,10 @@ ATOL = 1e-14
 XOR = examples.xor
 
 
-def _xor_trace(**overrides: object) -> nnla.NetworkTrace:
-    arguments: dict[str, object] = {"lr": examples.XOR_LR, "steps": examples.XOR_STEPS, "reduction": "mean"}
-    arguments.update(overrides)
-    return nnla.network_descent(XOR.X, XOR.W1, XOR.b1, XOR.W2, XOR.b2, XOR.T, **arguments)  # type: ignore[arg-type]
+def _xor_trace(
+    lr: float = examples.XOR_LR, steps: int = examples.XOR_STEPS, reduction: str = "mean"
+) -> nnla.NetworkTrace:
+    return nnla.network_descent(XOR.X, XOR.W1, XOR.b1, XOR.W2, XOR.b2, XOR.T, lr=lr, steps=steps, reduction=reduction)
 
 
 def test_xor_is_the_four_points_of_the_square_and_their_parity() -> None:
@@ -45,7 +45,7 @@ def test_xor_start_comes_from_the_seed_with_two_decimals_and_is_read_only() -> N
         with pytest.raises(ValueError, match="read-only"):
             a[0, 0] = 0.0
     with pytest.raises(dataclasses.FrozenInstanceError):
-        XOR.W1 = np.zeros((2, k))  # type: ignore[misc]
+        XOR.W1 = np.zeros((2, k))  # type: ignore[misc]  # frozen on purpose: the test checks the refusal
 
 
 def test_descent_learns_xor() -> None:
@@ -112,7 +112,7 @@ def test_the_trace_records_each_point_and_each_step_is_backprop(reduction: str) 
         with pytest.raises(ValueError, match="read-only"):
             a[(0,) * a.ndim] = 0.0
     with pytest.raises(dataclasses.FrozenInstanceError):
-        trace.diverged = True  # type: ignore[misc]
+        trace.diverged = True  # type: ignore[misc]  # frozen on purpose: the test checks the refusal
 
 
 def test_the_trace_losses_agree_with_the_library_mse_to_the_last_bit() -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
-from test_mlp_support import AD_ATOL, AD_RTOL, FD_ATOL, FD_RTOL, network_problem
+from test_mlp_support import AD_ATOL, AD_RTOL, FD_ATOL, FD_RTOL, Array, Network, network_problem
 
 import nnla
 
@@ -17,15 +18,13 @@ EXACT_RTOL = 1e-14
 NKZ = list(itertools.product(range(1, 5), repeat=3))  # (n, k, z)
 
 
-def _one(n: int, k: int, z: int, seed: int = 0) -> tuple[np.ndarray, tuple[np.ndarray, ...], np.ndarray]:
+def _one(n: int, k: int, z: int, seed: int = 0) -> tuple[Array, Network, Array]:
     """One example x (n,), the parameters, and its target t (z,)."""
     X, params, T = network_problem(1, n, k, z, seed)
     return X[0], params, T[0]
 
 
-def _intermediates(
-    x: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, t: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _intermediates(x: Array, W1: Array, b1: Array, W2: Array, b2: Array, t: Array) -> tuple[Array, Array, Array, Array]:
     """a, h, p, e of one example as 1-D arrays, written here independently of nnla."""
     a = x @ W1 + b1[0]
     h = np.tanh(a)
@@ -117,16 +116,15 @@ def test_each_stage_has_its_closed_form(n: int, k: int, z: int) -> None:
 # --------------------------------------------------------------------------------------------- the chain rule
 
 
-def _loss_vector_of(
-    index: int, x: np.ndarray, params: tuple[np.ndarray, ...], t: np.ndarray
-) -> Callable[[np.ndarray], np.ndarray]:
+def _loss_vector_of(index: int, x: Array, params: Network, t: Array) -> Callable[[Array], Array]:
     """The loss vector (z,) of one example as a function of the parameter at `index` (W1, b1, W2, b2)."""
 
-    def ell(value: np.ndarray) -> np.ndarray:
+    def ell(value: Array) -> Array:
         current = list(params)
         current[index] = value
         W1, b1, W2, b2 = current
-        return (t - (np.tanh(x @ W1 + b1.reshape(-1)) @ W2 + b2.reshape(-1))) ** 2
+        h: Array = np.tanh(x @ W1 + b1.reshape(-1))
+        return (t - (h @ W2 + b2.reshape(-1))) ** 2
 
     return ell
 
@@ -149,7 +147,8 @@ def test_chained_jacobians_equal_autograd(n: int, k: int, z: int) -> None:
     """autograd.jacobian of the loss vector, its output index moved from first to last (our layout)."""
     x, (W1, b1, W2, b2), t = _one(n, k, z, seed=2)
 
-    def ell(W1_: np.ndarray, b1_: np.ndarray, W2_: np.ndarray, b2_: np.ndarray) -> object:
+    # Any: autograd calls ell with its own tracing boxes, not arrays, and autograd is untyped.
+    def ell(W1_: Any, b1_: Any, W2_: Any, b2_: Any) -> Any:
         E = t - (anp.dot(anp.tanh(anp.dot(x, W1_) + b1_), W2_) + b2_)
         return E * E
 

@@ -6,9 +6,13 @@ compare `nnla` with them, with central differences of them, and with autograd.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
 
-Network = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[np.float64]
+Network = tuple[Array, Array, Array, Array]
 #: The parameters in the order every function takes and returns them.
 NAMES = ("W1", "b1", "W2", "b2")
 
@@ -22,7 +26,7 @@ AD_RTOL = 1e-12
 AD_ATOL = 1e-12
 
 
-def network_problem(m: int, n: int, k: int, z: int, seed: int = 0) -> tuple[np.ndarray, Network, np.ndarray]:
+def network_problem(m: int, n: int, k: int, z: int, seed: int = 0) -> tuple[Array, Network, Array]:
     """A seeded batch: X (m, n), the parameters W1 (n, k), b1 (1, k), W2 (k, z), b2 (1, z), and T (m, z)."""
     rng = np.random.default_rng([seed, m, n, k, z])
     X = rng.normal(size=(m, n))
@@ -30,19 +34,24 @@ def network_problem(m: int, n: int, k: int, z: int, seed: int = 0) -> tuple[np.n
     return X, params, rng.normal(size=(m, z))
 
 
-def predict(X: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> np.ndarray:
+def predict(X: Array, W1: Array, b1: Array, W2: Array, b2: Array) -> Array:
     """P = tanh(X W1 + b1) W2 + b2."""
     return np.tanh(X @ W1 + b1) @ W2 + b2
 
 
-def loss(X: np.ndarray, params: Network, T: np.ndarray, reduction: str = "sum") -> float:
+def loss(X: Array, params: Network, T: Array, reduction: str = "sum") -> float:
     """The SSE (or the MSE, over m z) of the network on a batch."""
     E = T - predict(X, *params)
     total = float((E**2).sum())
     return total if reduction == "sum" else total / E.size
 
 
-def replace(params: Network, index: int, value: np.ndarray) -> Network:
+def loss_in(X: Array, params: Network, T: Array, index: int, reduction: str = "sum") -> Callable[[Array], float]:
+    """The loss as a function of the parameter at `index` alone (0 W1, 1 b1, 2 W2, 3 b2), the others held."""
+    return lambda value: loss(X, replace(params, index, value), T, reduction)
+
+
+def replace(params: Network, index: int, value: Array) -> Network:
     """The parameters with the one at `index` (0 W1, 1 b1, 2 W2, 3 b2) replaced by `value`."""
     out = list(params)
     out[index] = value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
 from nnla_site.mdext import MathError
 from nnla_site.preview import ERROR_CLASS
@@ -24,7 +24,8 @@ def convert(text: str, tmp_path: Path, preview: bool) -> str:
         "preview_errors": preview,
     }
     md = markdown.Markdown(extensions=["nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings})
-    return md.convert(text)
+    rendered: str = md.convert(text)
+    return rendered
 
 
 def test_the_build_fails_on_the_first_bad_formula(tmp_path: Path) -> None:

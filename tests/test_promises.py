@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import types
 
 import pytest
 from conftest import ROOT
@@ -57,6 +58,7 @@ def test_the_build_fails_on_a_page_that_breaks_one() -> None:
     loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
     config = loaded.plugins.on_config(loaded)
     hooks = config.plugins["hooks/nnla_hooks.py"]
+    assert isinstance(hooks, types.ModuleType)  # MkDocs lists a hooks file among its plugins as the module itself
     page = '<html><body><img src="https://example.org/x.png"></body></html>'
     with pytest.raises(PluginError, match=r"the page demo\.md breaks the site's promises: <img src> requests"):
         hooks._build().page_output(page, "demo.md")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +21,20 @@ COORD_TOL = 0.006
 
 def parse(markup: str) -> ET.Element:
     return ET.fromstring(markup)
+
+
+def child(root: ET.Element, path: str) -> ET.Element:
+    """The first element at `path` (prefix s: for SVG); the test fails if there is none."""
+    element = root.find(path, NS)
+    assert element is not None, f"no {path} in the figure"
+    return element
+
+
+def text_at(root: ET.Element, path: str) -> str:
+    """The text of the first element at `path`; the test fails if there is no such element or it has no text."""
+    content = child(root, path).text
+    assert content is not None, f"{path} has no text"
+    return content
 
 
 def classes(element: ET.Element) -> set[str]:
@@ -43,19 +60,31 @@ def tick_y(root: ET.Element, label: str) -> float:
     return float(text.get("y", "nan"))
 
 
-def plot(*losses: list[float], **kwargs: object) -> str:
+class PlotOptions(TypedDict, total=False):
+    """The keywords of loss_plot that `plot` passes on only when a test gives them, so loss_plot's defaults hold."""
+
+    log_scale: bool | None
+    reference: tuple[float, str] | None
+    y_label: str
+
+
+def plot(
+    *losses: list[float],
+    title: str = "Loss",
+    description: str = "A test plot.",
+    id_prefix: str = "fig",
+    **options: Unpack[PlotOptions],
+) -> str:
     series = [Series(f"run {n}", values) for n, values in enumerate(losses)]
-    args: dict[str, object] = {"title": "Loss", "description": "A test plot.", "id_prefix": "fig"}
-    args.update(kwargs)
-    return loss_plot(series, **args)  # type: ignore[arg-type]
+    return loss_plot(series, title=title, description=description, id_prefix=id_prefix, **options)
 
 
-def diagonal_tensor() -> np.ndarray:
+def diagonal_tensor() -> npt.NDArray[np.float64]:
     """Shape (3, 2, 2), every slice diagonal with nonzero diagonal: 6 zeros and 6 nonzeros."""
     return np.stack([np.diag([1.5, -2.0]), np.diag([0.25, 3.0]), np.diag([-1.0, 1.0])])
 
 
-FIGURES = {
+FIGURES: dict[str, Callable[[str], str]] = {
     "loss_plot": lambda prefix: plot([5.65, 0.0], id_prefix=prefix),
     "tensor_figure": lambda prefix: tensor_figure(diagonal_tensor(), title="J", description="", id_prefix=prefix),
 }
@@ -65,7 +94,7 @@ FIGURES = {
 
 
 @pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
-def test_root_is_an_accessible_image_labelled_by_its_title_and_desc(make):
+def test_root_is_an_accessible_image_labelled_by_its_title_and_desc(make: Callable[[str], str]) -> None:
     """role=img, and aria-labelledby names the <title> and <desc> elements, in that order."""
     root = parse(make("fig"))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -77,7 +106,7 @@ def test_root_is_an_accessible_image_labelled_by_its_title_and_desc(make):
 
 
 @pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
-def test_figure_scales_to_its_container(make):
+def test_figure_scales_to_its_container(make: Callable[[str], str]) -> None:
     """A viewBox, width 100% and a max-width: the figure shrinks on a phone and never grows past its size."""
     root = parse(make("fig"))
     _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
@@ -87,13 +116,13 @@ def test_figure_scales_to_its_container(make):
 
 
 @pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
-def test_output_is_deterministic(make):
+def test_output_is_deterministic(make: Callable[[str], str]) -> None:
     """The same input gives byte-identical output."""
     assert make("fig") == make("fig")
 
 
 @pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
-def test_ids_and_css_are_scoped_by_the_prefix(make):
+def test_ids_and_css_are_scoped_by_the_prefix(make: Callable[[str], str]) -> None:
     """Every id starts with id_prefix and every CSS selector with #id_prefix, so figures on a page do not clash."""
     markup = make("first")
     root = parse(markup)
@@ -107,7 +136,7 @@ def test_ids_and_css_are_scoped_by_the_prefix(make):
 
 
 @pytest.mark.parametrize("make", FIGURES.values(), ids=FIGURES.keys())
-def test_text_follows_the_page_colour_and_font(make):
+def test_text_follows_the_page_colour_and_font(make: Callable[[str], str]) -> None:
     """Text is currentColor in the page's font; lines and fills are CSS variables with fallbacks."""
     (style,) = parse(make("fig")).iter("{http://www.w3.org/2000/svg}style")
     css = style.text or ""
@@ -117,7 +146,7 @@ def test_text_follows_the_page_colour_and_font(make):
     assert re.search(r"font-size:\d+px", css)
 
 
-def test_loss_plot_text_grows_on_small_screens():
+def test_loss_plot_text_grows_on_small_screens() -> None:
     """Below a 600 px viewport the plot, shrunk to fit, raises its text size so tick labels stay legible."""
     (style,) = parse(plot([1.0, 0.5])).iter("{http://www.w3.org/2000/svg}style")
     size = markup.SMALL_SCREEN_FONT_PX
@@ -125,7 +154,7 @@ def test_loss_plot_text_grows_on_small_screens():
     assert size > markup.FONT_PX
 
 
-def test_text_is_escaped():
+def test_text_is_escaped() -> None:
     """Markup characters in the title, description and labels arrive as text, not as markup."""
     nasty = "<b>&\"'</b>"
     root = parse(
@@ -137,27 +166,28 @@ def test_text_is_escaped():
             reference=(0.5, nasty),
         )
     )
-    assert root.find("s:title", NS).text == nasty
-    assert root.find("s:desc", NS).text.startswith(nasty)
+    assert text_at(root, "s:title") == nasty
+    assert text_at(root, "s:desc").startswith(nasty)
     assert find_class(root, "nnla-series")[0].get("data-label") == nasty
     assert nasty in ["".join(t.itertext()) for t in find_class(root, "nnla-legend-label")]
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).filter(str.strip))
-def test_any_printable_title_round_trips(title):
+def test_any_printable_title_round_trips(title: str) -> None:
     """Property: any printable title parses back unchanged from both figures."""
-    for make in (
+    makers: tuple[Callable[[], str], ...] = (
         lambda: plot([1.0], title=title),
         lambda: tensor_figure(np.ones((1, 1, 1)), title=title, description="", id_prefix="t"),
-    ):
-        assert parse(make()).find("s:title", NS).text == title
+    )
+    for make in makers:
+        assert text_at(parse(make()), "s:title") == title
 
 
 # --- loss_plot ---------------------------------------------------------------------------------------
 
 
-def test_one_polyline_per_series_with_a_vertex_per_loss():
+def test_one_polyline_per_series_with_a_vertex_per_loss() -> None:
     """Each series is one polyline whose vertex count and data-n equal its number of losses."""
     root = parse(plot([5.0, 3.0, 2.0, 1.5], [5.0, 9.0], [4.0]))
     lines = find_class(root, "nnla-line")
@@ -174,7 +204,7 @@ def test_one_polyline_per_series_with_a_vertex_per_loss():
         max_size=4,
     )
 )
-def test_every_loss_is_plotted(runs):
+def test_every_loss_is_plotted(runs: list[list[float]]) -> None:
     """Property: no point is dropped or added, and every vertex is a finite coordinate inside the viewBox."""
     root = parse(plot(*runs))
     _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
@@ -188,7 +218,7 @@ def test_every_loss_is_plotted(runs):
     ]
 
 
-def test_a_shorter_series_ends_where_its_data_ends():
+def test_a_shorter_series_ends_where_its_data_ends() -> None:
     """A run that diverged after 3 steps stops at step 3, the x of step 3 on the shared axis of 10 steps."""
     root = parse(plot(list(np.linspace(5, 1, 11)), [5.0, 20.0, 400.0, 9000.0]))
     long, short = (vertices(e) for e in find_class(root, "nnla-line") if e.tag.endswith("polyline"))
@@ -206,16 +236,16 @@ def test_a_shorter_series_ends_where_its_data_ends():
         ([0.0, 0.0], "linear"),
     ],
 )
-def test_log_scale_is_chosen_when_the_losses_span_more_than_two_decades(losses, scale):
+def test_log_scale_is_chosen_when_the_losses_span_more_than_two_decades(losses: list[float], scale: str) -> None:
     assert parse(plot(losses)).get("data-scale") == scale
 
 
-def test_log_scale_can_be_forced_either_way():
+def test_log_scale_can_be_forced_either_way() -> None:
     assert parse(plot([1000.0, 1.0], log_scale=False)).get("data-scale") == "linear"
     assert parse(plot([2.0, 1.0], log_scale=True)).get("data-scale") == "log"
 
 
-def test_linear_ticks_are_round_numbers_covering_the_data():
+def test_linear_ticks_are_round_numbers_covering_the_data() -> None:
     """The essay's one step, 5.65 to 0: y ticks 0, 2, 4, 6 and x ticks 0, 1."""
     root = parse(plot([5.65, 0.0]))
     assert tick_labels(root, "y") == ["0", "2", "4", "6"]
@@ -233,11 +263,11 @@ def test_linear_ticks_are_round_numbers_covering_the_data():
         (9e5, ["0", "2×105", "4×105", "6×105", "8×105", "1×106"]),
     ],
 )
-def test_linear_tick_labels(top, expected):
+def test_linear_tick_labels(top: float, expected: list[str]) -> None:
     assert tick_labels(parse(plot([top, 0.0])), "y") == expected
 
 
-def test_log_ticks_are_powers_of_ten_with_superscript_exponents():
+def test_log_ticks_are_powers_of_ten_with_superscript_exponents() -> None:
     """Decades from 10^-4 to 10^2, written as 10 with the exponent in a raised tspan."""
     root = parse(plot([100.0, 1.0, 0.01, 0.0001]))
     assert tick_labels(root, "y") == [f"10{e}".replace("-", "−") for e in range(-4, 3)]
@@ -247,7 +277,7 @@ def test_log_ticks_are_powers_of_ten_with_superscript_exponents():
     assert all(s.get("dy", "").startswith("-") for s in sups)
 
 
-def test_log_ticks_thin_out_over_many_decades():
+def test_log_ticks_thin_out_over_many_decades() -> None:
     """From 10^-17 to 10^5 the labels step by several decades, never more than about seven of them."""
     labels = tick_labels(parse(plot([1e5, 1e-17])), "y")
     assert 3 <= len(labels) <= 8
@@ -255,11 +285,11 @@ def test_log_ticks_thin_out_over_many_decades():
     assert labels[-1] == "108"
 
 
-def test_x_ticks_step_through_the_run():
+def test_x_ticks_step_through_the_run() -> None:
     assert tick_labels(parse(plot(list(np.linspace(5, 1, 51)))), "x") == ["0", "10", "20", "30", "40", "50"]
 
 
-def test_zeros_on_a_log_scale_sit_on_their_own_baseline():
+def test_zeros_on_a_log_scale_sit_on_their_own_baseline() -> None:
     """A loss of 0 is plotted on the baseline labelled 0, below the lowest decade, and the desc says so."""
     root = parse(plot([100.0, 1.0, 0.01, 0.0]))
     assert root.get("data-scale") == "log"
@@ -268,10 +298,10 @@ def test_zeros_on_a_log_scale_sit_on_their_own_baseline():
     assert len(points) == 4
     assert points[3][1] == pytest.approx(tick_y(root, "0"), abs=COORD_TOL)
     assert points[3][1] > tick_y(root, "10−2") > points[1][1]
-    assert "1 value equal to 0 is drawn on a separate baseline marked 0" in root.find("s:desc", NS).text
+    assert "1 value equal to 0 is drawn on a separate baseline marked 0" in text_at(root, "s:desc")
 
 
-def test_reference_line_is_drawn_at_its_value_and_named_in_the_legend():
+def test_reference_line_is_drawn_at_its_value_and_named_in_the_legend() -> None:
     """The dashed line's y is the y of a loss with the same value; the legend gives its label and value."""
     root = parse(plot([4.0, 2.0, 0.0], reference=(2.0, "least squares")))
     (ref,) = [e for e in find_class(root, "nnla-reference") if e.get("data-value")]  # not the legend sample
@@ -280,21 +310,21 @@ def test_reference_line_is_drawn_at_its_value_and_named_in_the_legend():
     assert float(ref.get("y1", "nan")) == pytest.approx(vertices(line)[1][1], abs=COORD_TOL)
     assert ref.get("data-value") == "2.0"
     assert "least squares (2)" in ["".join(t.itertext()) for t in find_class(root, "nnla-legend-label")]
-    assert "Dashed line: least squares, 2." in root.find("s:desc", NS).text
+    assert "Dashed line: least squares, 2." in text_at(root, "s:desc")
 
 
-def test_no_reference_line_unless_asked():
+def test_no_reference_line_unless_asked() -> None:
     assert find_class(parse(plot([4.0, 2.0])), "nnla-reference") == []
 
 
-def test_legend_only_with_several_series_or_a_reference():
+def test_legend_only_with_several_series_or_a_reference() -> None:
     assert find_class(parse(plot([4.0, 2.0])), "nnla-legend-item") == []
     labels = find_class(parse(plot([4.0, 2.0], [3.0, 1.0])), "nnla-legend-label")
     assert ["".join(t.itertext()) for t in labels] == ["run 0", "run 1"]
     assert len(find_class(parse(plot([4.0, 2.0], reference=(1.0, "r"))), "nnla-legend-item")) == 2
 
 
-def test_axis_titles():
+def test_axis_titles() -> None:
     root = parse(plot([4.0, 2.0], y_label="loss (MSE)"))
     assert ["".join(t.itertext()) for t in find_class(root, "nnla-axis-title")] == ["loss (MSE)", "step"]
     assert "loss (SSE)" in ["".join(t.itertext()) for t in find_class(parse(plot([1.0])), "nnla-axis-title")]
@@ -314,15 +344,15 @@ def test_axis_titles():
         ),
     ],
 )
-def test_description_ends_with_a_summary_of_the_data(runs, summary):
+def test_description_ends_with_a_summary_of_the_data(runs: list[list[float]], summary: str) -> None:
     root = parse(plot(*runs, description="The essay's step"))
-    assert root.find("s:desc", NS).text == summary
+    assert text_at(root, "s:desc") == summary
 
 
 # --- tensor_figure -----------------------------------------------------------------------------------
 
 
-def test_zero_cells_are_marked_differently_from_nonzero_ones():
+def test_zero_cells_are_marked_differently_from_nonzero_ones() -> None:
     """n=3, z=2, diagonal slices: 6 zero cells (dotted, unfilled) and 6 nonzero (filled by magnitude)."""
     root = parse(tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac"))
     cells = find_class(root, "nnla-cell")
@@ -330,14 +360,14 @@ def test_zero_cells_are_marked_differently_from_nonzero_ones():
     zeros = [c for c in zeros if c in cells]
     assert (len(cells), len(zeros), len(nonzeros)) == (12, 6, 6)
     assert {c.get("data-index") for c in nonzeros} == {f"{i},{j},{j}" for i in (1, 2, 3) for j in (1, 2)}
-    assert all(c.find("s:rect", NS).get("fill-opacity") is None for c in zeros)
-    assert all(float(c.find("s:rect", NS).get("fill-opacity", "0")) > 0 for c in nonzeros)
-    css = root.find("s:style", NS).text or ""
+    assert all(child(c, "s:rect").get("fill-opacity") is None for c in zeros)
+    assert all(float(child(c, "s:rect").get("fill-opacity", "0")) > 0 for c in nonzeros)
+    css = child(root, "s:style").text or ""
     assert "#jac .nnla-cell.nnla-zero text{opacity:.7}" in css
     assert re.search(r"#jac \.nnla-zero rect\{fill:none;[^}]*stroke-dasharray", css)
 
 
-def test_cells_show_their_values_and_signs():
+def test_cells_show_their_values_and_signs() -> None:
     root = parse(tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac"))
     texts = {c.get("data-index"): "".join(c.itertext()) for c in find_class(root, "nnla-cell")}
     assert texts["1,1,1"] == "1.5"
@@ -347,15 +377,15 @@ def test_cells_show_their_values_and_signs():
     assert "nnla-negative" in classes(next(c for c in find_class(root, "nnla-cell") if c.get("data-index") == "1,2,2"))
 
 
-def test_opacity_grows_with_magnitude():
+def test_opacity_grows_with_magnitude() -> None:
     J = np.array([[[1.0, -2.0], [3.0, -4.0]]])
     root = parse(tensor_figure(J, title="J", description="", id_prefix="jac"))
-    opacity = [float(c.find("s:rect", NS).get("fill-opacity", "nan")) for c in find_class(root, "nnla-cell")]
+    opacity = [float(child(c, "s:rect").get("fill-opacity", "nan")) for c in find_class(root, "nnla-cell")]
     assert opacity == sorted(opacity)
     assert opacity[0] < opacity[-1] <= 1
 
 
-def test_slice_headings_and_index_captions():
+def test_slice_headings_and_index_captions() -> None:
     root = parse(
         tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac", row_label="r", col_label="c")
     )
@@ -374,7 +404,7 @@ def test_slice_headings_and_index_captions():
         )
     )
 )
-def test_one_cell_per_entry_and_zeros_counted(J):
+def test_one_cell_per_entry_and_zeros_counted(J: npt.NDArray[np.float64]) -> None:
     """Property: one cell per entry, and the zero cells are exactly the entries equal to 0."""
     root = parse(tensor_figure(J, title="J", description="", id_prefix="t"))
     cells = find_class(root, "nnla-cell")
@@ -399,12 +429,12 @@ def test_one_cell_per_entry_and_zeros_counted(J):
         ),
     ],
 )
-def test_tensor_description_summarises_the_entries(J, summary):
+def test_tensor_description_summarises_the_entries(J: npt.NDArray[np.float64], summary: str) -> None:
     root = parse(tensor_figure(J, title="J", description="The Jacobian", id_prefix="jac"))
-    assert root.find("s:desc", NS).text == f"The Jacobian. {summary}"
+    assert text_at(root, "s:desc") == f"The Jacobian. {summary}"
 
 
-def test_wide_tensors_wrap_onto_several_rows():
+def test_wide_tensors_wrap_onto_several_rows() -> None:
     """Six 6×6 slices do not fit side by side in 600 px, so they wrap; the figure stays at most 640 wide."""
     root = parse(tensor_figure(np.ones((6, 6, 6)), title="J", description="", id_prefix="t"))
     headings = find_class(root, "nnla-heading")
@@ -424,12 +454,12 @@ def test_wide_tensors_wrap_onto_several_rows():
         (np.array([[[1.0, 0.0], [0.0, np.nan]]]), "J must contain only finite numbers; got nan at index (0, 1, 1)"),
     ],
 )
-def test_tensor_input_errors_name_the_argument_and_shape(J, message):
+def test_tensor_input_errors_name_the_argument_and_shape(J: npt.NDArray[np.float64], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         tensor_figure(J, title="J", description="", id_prefix="t")
 
 
-def test_tensor_rejects_non_numbers():
+def test_tensor_rejects_non_numbers() -> None:
     with pytest.raises(TypeError, match="J must be an array of real numbers"):
         tensor_figure([[["a"]]], title="J", description="", id_prefix="t")
 
@@ -479,8 +509,11 @@ def test_tensor_rejects_non_numbers():
         ),
     ],
 )
-def test_loss_plot_input_errors_name_the_argument(kwargs, error, message):
-    args = {"series": [Series("a", [2.0, 1.0])], "title": "t", "description": "d", "id_prefix": "p"}
+def test_loss_plot_input_errors_name_the_argument(
+    kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
+    # Any: the cases pass ill-typed arguments on purpose, to see loss_plot reject them at run time.
+    args: dict[str, Any] = {"series": [Series("a", [2.0, 1.0])], "title": "t", "description": "d", "id_prefix": "p"}
     args.update(kwargs)
     with pytest.raises(error, match=re.escape(message)):
         loss_plot(**args)
