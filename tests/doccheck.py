@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import doccheck_derivations  # the derivations page's checks (it reads this module's helpers when they run)
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -249,6 +250,7 @@ def every_value_is_recomputed(site: Site) -> list[str]:
     published = site.published
     traces = {name for name in published if name.startswith("trace_") and isinstance(published[name], dict)}
     missing = set(published) - set(recompute(published)) - INPUTS - traces
+    missing -= doccheck_derivations.RECOMPUTED
     return [f"no recomputation for {name} (on {site.where(name)})" for name in sorted(missing)]
 
 
@@ -624,4 +626,5 @@ def check_site(site_dir: Path, output: str = "") -> list[str]:
         except Exception as error:  # a check that crashes on a broken site has found a problem
             found = [f"could not run: {type(error).__name__}: {error}"]
         problems.extend(f"{name}: {problem}" for problem in found)
+    problems.extend(doccheck_derivations.check(site))
     return problems

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 import nnla
 from nnla import examples
 from nnla_site.value import TableValue, TypedValue, Value, array, scalar, table, tensor, trace
+from nnla_site.values_derivations import derivation_values
 
 __all__ = ["Value", "compute_all"]
 
@@ -230,6 +231,7 @@ _SECTIONS: tuple[Callable[[], list[TypedValue]], ...] = (
     _batch_values,
     _toy_values,
     _derivative_values,
+    derivation_values,
 )
 
 

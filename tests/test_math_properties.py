@@ -1,0 +1,166 @@
+"""Formulas in random Markdown contexts: each renders where it was written, or the build fails at its line.
+
+Hypothesis builds pages of blocks, each a context holding one formula, good or bad, inline or display. In code
+the formula's syntax is shown as written; elsewhere a good formula is rendered by KaTeX there, between the blocks
+around it; a bad one fails with its own line. Never a page with a red formula, never a formula left as code.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown  # type: ignore[import-untyped]
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from nnla_site import katex
+from nnla_site.mdext import MathError
+from test_markers import EXTENSIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Pages each property tries.
+EXAMPLES = 150
+
+#: Contexts of an inline formula ({F} is ``$`TeX`$``): code shows it as written, text renders it.
+INLINE_CODE = ["```\n{F}\n```", "~~~markdown\nA {F} here\n~~~", "Text ``{F}`` text."]
+INLINE_TEXT = [
+    "Text {F} text.",
+    "- item {F}\n- two",
+    "> quoted {F}",
+    "| a | b |\n|---|---|\n| {F} | x |",
+    "!!! note\n\n    Inside {F} here.",
+    "## A heading {F}",
+    "*emphasis {F}*",
+]
+#: Contexts of a display formula ({D} is a ```math fence, indented as the context needs).
+DISPLAY_TEXT = ["{D}", "- item\n\n{D4}", "!!! note\n\n{D4}"]
+GOOD = ["x^2", r"\frac{\partial \ell_k}{\partial b_j}", r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}", r"\mathbf{e}"]
+BAD = [
+    (r"\frac{1}", "KaTeX cannot render"),
+    (r"\href{javascript:alert(1)}{x}", r"\href is not allowed on this site"),
+    (r"\url{https://example.org}", r"\url is not allowed"),
+    ("é", "unicode"),
+]
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    tex: str
+    outcome: str  # "code", "rendered" or "error"
+    first_line: int  # the line of the block, from 1, where its formula starts
+    message: str = ""
+
+
+def inline(context: str, tex: str, outcome: str, message: str = "") -> Block:
+    formula = f"$`{tex}`$"
+    text = context.replace("{F}", formula)
+    return Block(text, tex, outcome, text[: text.index(formula)].count("\n"), message)
+
+
+def display(context: str, tex: str, outcome: str, message: str = "") -> Block:
+    fence = f"```math\n{tex}\n```"
+    indented = "\n".join("    " + line for line in fence.splitlines())
+    text = context.replace("{D4}", indented).replace("{D}", fence)
+    return Block(text, tex, outcome, text[: text.index("```math")].count("\n"), message)
+
+
+code_blocks = st.builds(
+    inline, st.sampled_from(INLINE_CODE), st.sampled_from(GOOD + [b for b, _ in BAD]), st.just("code")
+)
+good_blocks = st.one_of(
+    code_blocks,
+    st.builds(inline, st.sampled_from(INLINE_TEXT), st.sampled_from(GOOD), st.just("rendered")),
+    st.builds(display, st.sampled_from(DISPLAY_TEXT), st.sampled_from(GOOD), st.just("rendered")),
+)
+bad_blocks = st.one_of(
+    st.sampled_from(INLINE_TEXT).flatmap(lambda c: st.sampled_from(BAD).map(lambda b: inline(c, b[0], "error", b[1]))),
+    st.sampled_from(DISPLAY_TEXT).flatmap(
+        lambda c: st.sampled_from(BAD).map(lambda b: display(c, b[0], "error", b[1]))
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield tmp_path_factory.mktemp("katex-cache")
+    katex.close_all()
+
+
+def page_of(blocks: list[Block]) -> tuple[str, list[int]]:
+    """The page, a sentinel paragraph before each block, and the line of each block's formula."""
+    parts, lines, line = [], [], 1
+    for index, item in enumerate(blocks):
+        text = f"Sentinel{index} opens block {index}.\n\n{item.text}\n\n"
+        lines.append(line + 2 + item.first_line)
+        parts.append(text)
+        line += text.count("\n")
+    return "".join(parts) + "The end.\n", lines
+
+
+def convert(text: str, cache_dir: Path) -> str:
+    settings_ = {"node_modules": str(ROOT / "node_modules"), "cache_dir": str(cache_dir), "enabled": True}
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, "nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings_}
+    )
+    return str(md.convert(text))
+
+
+def between(page: str, index: int, count: int) -> str:
+    start = page.index(f"Sentinel{index} ")
+    end = page.index(f"Sentinel{index + 1} ") if index + 1 < count else len(page)
+    return page[start:end]
+
+
+def text_of(fragment: str) -> str:
+    """What a reader sees of the HTML: its text, tags (a highlighter's spans among them) taken out."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def tex_of(fragment: str) -> list[str]:
+    found = re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>', fragment, re.DOTALL)
+    return [html.unescape(tex) for tex in found]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(good_blocks, min_size=1, max_size=5))
+def test_every_good_formula_renders_where_it_was_written(cache_dir: Path, blocks: list[Block]) -> None:
+    text, _ = page_of(blocks)
+    page = convert(text, cache_dir)
+    assert "katex-error" not in page
+    for index, item in enumerate(blocks):
+        fragment = between(page, index, len(blocks))
+        if item.outcome == "code":
+            assert f"$`{item.tex}`$" in text_of(fragment), (item, fragment)
+            assert tex_of(fragment) == []
+        elif "## A heading" in item.text:
+            assert item.tex in tex_of(fragment) or html.escape(item.tex, quote=False) in fragment
+        else:
+            assert tex_of(fragment) == [item.tex], (item, fragment)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(good_blocks, max_size=3), bad_blocks, st.lists(good_blocks, max_size=3))
+def test_a_bad_formula_anywhere_fails_at_its_own_line(
+    cache_dir: Path, before: list[Block], bad: Block, after: list[Block]
+) -> None:
+    text, lines = page_of([*before, bad, *after])
+    with pytest.raises(MathError, match=re.escape(bad.message)) as caught:
+        convert(text, cache_dir)
+    assert caught.value.lineno == lines[len(before)], text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect (the property test found it): the math extension finds code with its own fence scanner, "
+    "which knows neither indented code blocks nor fences inside a blockquote; the fix is to find formulas where "
+    "Markdown puts them, as the markers now are",
+)
+@pytest.mark.parametrize("text", ["Code:\n\n    $`x^2`$\n", "> ```\n> $`x^2`$\n> ```\n"])
+def test_a_formula_in_indented_or_quoted_code_is_shown_as_written(cache_dir: Path, text: str) -> None:
+    page = convert(text, cache_dir)
+    assert "$`x^2`$" in text_of(page)
