@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_project
+from conftest import build_copy, copy_project
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -240,3 +240,15 @@ def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: P
     demo.markdown = hooks(config).on_page_markdown(demo.markdown, page=demo, config=config, files=Files([]))
     with pytest.raises(PluginError, match=r"^line 6: KaTeX cannot render the inline formula"):
         demo.render(config, Files([]))
+
+
+def test_a_toolchain_that_skips_the_hooks_fails_loudly(tmp_path: Path) -> None:
+    """Without the hooks every marker would stay an invisible comment: the theme refuses to render such a page."""
+    copy = copy_project(tmp_path / "copy")
+    config = copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "hooks:\n  - hooks/nnla_hooks.py\n" in text
+    config.write_text(text.replace("hooks:\n  - hooks/nnla_hooks.py\n", ""), encoding="utf-8")
+    returncode, output = build_copy(copy, tmp_path / "site")
+    assert returncode != 0
+    assert "nnla_hooks_did_not_run__this_build_would_publish_pages_without_their_computed_numbers" in output
