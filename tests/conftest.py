@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tools import static_server as static
+from tools import static_server
+from tools.chromium import CHROMIUM, CHROMIUM_FLAGS, chromium_unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).
@@ -145,7 +146,7 @@ class ServedSite:
 def serve(site_dir: Path) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 as a static host would; yield its base URL."""
     # LinkChecker sends at most 10 requests a second to a host unless the host answers with this header.
-    with static.serve(site_dir, {"LinkChecker": "local test server"}) as base_url:
+    with static_server.serve(site_dir, {"LinkChecker": "local test server"}) as base_url:
         yield base_url
 
 
@@ -162,9 +163,7 @@ def served_site(built_site: BuiltSite) -> Iterator[ServedSite]:
 def browser_unavailable() -> str | None:
     if importlib.util.find_spec("playwright") is None:
         return "Playwright for Python is not installed (pip install playwright)"
-    if not static.CHROMIUM.is_file():
-        return f"Chromium is not installed at {static.CHROMIUM} (apt-get install chromium)"
-    return None
+    return chromium_unavailable()
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +177,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(static.CHROMIUM), args=static.CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             yield browser
         finally:

@@ -38,9 +38,8 @@ from conftest import (
     serve,
 )
 
-from tools.static_server import CHROMIUM, CHROMIUM_FLAGS
+from tools.lighthouse import lighthouse_unavailable, run_lighthouse
 
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 #: The page Lighthouse audits: the longest, with the most formulas and figures.
 AUDITED = "part-2/"
 #: The least score each Lighthouse category must reach (0 to 1), on Lighthouse's default (mobile) settings.
@@ -48,7 +47,6 @@ THRESHOLDS = {"accessibility": 0.95, "best-practices": 1.0}
 #: Audited and reported, never asserted: a performance score is a timing, and timings belong in the benchmarks
 #: (benchmarks/bench_build.py), not in tests that a loaded CI machine would make flaky.
 REPORTED = ("performance",)
-CHROME_FLAGS = ["--headless=new", *CHROMIUM_FLAGS]
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)""")
 
 
@@ -216,6 +214,23 @@ def test_the_link_checks_catch_broken_links(built_site: BuiltSite, tmp_path: Pat
     ]
 
 
+def test_the_building_page_includes_the_benchmark_results(built_site: BuiltSite) -> None:
+    """docs/building.md holds the prose; the benchmark's tables come from docs/includes/, which is no page itself."""
+    page = built_site.page("building/index.html")
+    assert "--8&lt;--" not in page and "--8<--" not in page
+    assert "Measured by <code>benchmarks/bench_build.py</code>" in page
+    assert page.count("<table>") >= 4
+    assert not (built_site.site_dir / "includes").exists()
+
+
+def test_a_missing_results_file_fails_the_build(tmp_path: Path) -> None:
+    copy = copy_project(tmp_path / "checkout")
+    (copy / "docs" / "includes" / "build-results.md").unlink()
+    returncode, output = build_copy(copy, tmp_path / "site")
+    assert returncode != 0
+    assert "build-results.md" in output, output
+
+
 def test_no_build_command_is_strict_and_quiet() -> None:
     """`mkdocs build --strict -q` exits 0 on warnings (quiet hides them from the counter): never combine them."""
     for file in ("Makefile", ".ci/run", "README.md", "docs/building.md", "tests/conftest.py"):
@@ -259,16 +274,6 @@ def test_two_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) ->
 # ------------------------------------------------------------------------------------------------ Lighthouse
 
 
-def lighthouse_unavailable() -> str | None:
-    if not LIGHTHOUSE.exists():
-        return f"Lighthouse is not installed at {LIGHTHOUSE} (npm ci)"
-    if shutil.which("node") is None:
-        return "Node.js is not installed"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
 def failing_audits(report: dict[str, Any], category: str) -> list[str]:
     """The audits of a category that count towards its score and did not pass, with their values."""
     lines = []
@@ -291,27 +296,9 @@ def test_lighthouse_scores_part_2(served_site: ServedSite, summary: list[str]) -
     out = ARTIFACTS / "lighthouse"
     out.mkdir(parents=True, exist_ok=True)
     report_base = out / AUDITED.strip("/")
-    process = subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            served_site.url(AUDITED),
-            "--only-categories=" + ",".join([*THRESHOLDS, *REPORTED]),
-            "--output=json",
-            "--output=html",
-            f"--output-path={report_base}",
-            "--quiet",
-            "--chrome-flags=" + " ".join(CHROME_FLAGS),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
-        check=False,
-    )
-    report_file = report_base.with_name(report_base.name + ".report.json")
-    assert process.returncode == 0, f"Lighthouse failed:\n{process.stderr[-4000:]}"
-    assert report_file.is_file(), f"Lighthouse wrote no {report_file}:\n{process.stderr[-4000:]}"
-    report = json.loads(report_file.read_text(encoding="utf-8"))
+    run = run_lighthouse(served_site.url(AUDITED), report_base, [*THRESHOLDS, *REPORTED], formats=["json", "html"])
+    assert run.report is not None, f"Lighthouse failed: {run.error}"
+    report = run.report
     scores = {name: report["categories"][name]["score"] for name in [*THRESHOLDS, *REPORTED]}
     (ARTIFACTS / "lighthouse.json").write_text(json.dumps({AUDITED: scores}, indent=1) + "\n", encoding="utf-8")
     summary.append(

@@ -17,22 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["CHROMIUM", "CHROMIUM_FLAGS", "serve"]
-
-#: Debian's Chromium, which the browser tests and Lighthouse drive (no browser can be downloaded here).
-CHROMIUM = Path("/usr/bin/chromium")
-#: Flags for that Chromium on these machines: no sandbox as root, and no traffic to any host but this one.
-CHROMIUM_FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # No host name but 127.0.0.1 resolves: a page (or an audit) never reaches, or waits on, the network.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-)
+__all__ = ["serve"]
 
 #: Files a static host compresses.
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"})

@@ -93,9 +93,9 @@ def write_math_font(node_modules: str | os.PathLike[str], site_dir: str | os.Pat
     options.flavor = "woff2"
     options.layout_features = ["*"]  # every OpenType feature: the MATH table's variants come with them
     options.name_IDs = ["*"]  # the font's names and its licence
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(text)))
-    subsetter.subset(font)
-    subset.save_font(font, str(target), options)
+    with subset.load_font(str(source), options) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(text)))
+        subsetter.subset(font)
+        subset.save_font(font, str(target), options)
     return target

@@ -1,0 +1,85 @@
+"""The math font the site serves for MathML-only formulas, and the Unicode letters that stand in for mathvariant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no stubs
+
+from nnla_site import mathfont
+from nnla_site.katex.mathvariant import VARIANTS, unicode_variants
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ('<mi mathvariant="bold">b</mi>', "<mi>𝐛</mi>"),
+        ('<mn mathvariant="bold">21</mn>', "<mn>𝟐𝟏</mn>"),
+        ('<mi mathvariant="double-struck">R</mi>', "<mi>ℝ</mi>"),
+        ('<mi mathvariant="double-struck">A</mi>', "<mi>𝔸</mi>"),
+        ('<mi mathvariant="sans-serif">T</mi>', "<mi>𝖳</mi>"),
+        ('<mi mathvariant="bold-italic">δ</mi>', "<mi>𝜹</mi>"),
+        ('<mi mathvariant="italic">h</mi>', "<mi>ℎ</mi>"),
+    ],
+)
+def test_a_variant_becomes_its_unicode_letters(token: str, expected: str) -> None:
+    assert unicode_variants(token) == expected
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        '<mi mathvariant="bold">ℓ</mi>',  # Unicode has no bold ell: the stylesheet emboldens it
+        '<mi mathvariant="normal">d</mi>',  # upright, which MathML Core does show
+        '<mi mathvariant="bold">x&amp;</mi>',  # an entity: left alone rather than mapped in part
+        '<mi mathvariant="fraktur">g</mi>',  # a variant the site does not map
+    ],
+)
+def test_a_token_without_unicode_letters_is_left_alone(token: str) -> None:
+    assert unicode_variants(token) == token
+
+
+def test_the_greek_alphabets_line_up_with_unicode() -> None:
+    """Spot checks across each Greek run, whose order has holes (capital theta symbol, nabla, partial)."""
+    assert VARIANTS["bold"]["α"] == "\U0001d6c2"
+    assert VARIANTS["bold"]["∂"] == "\U0001d6db"
+    assert VARIANTS["bold"]["ϖ"] == "\U0001d6e1"
+    assert VARIANTS["italic"]["α"] == "\U0001d6fc"
+    assert VARIANTS["bold-italic"]["ω"] == "\U0001d74e"
+
+
+PAGE = (
+    '<p>x</p><math><semantics><mrow><mi>x</mi><mo>∈</mo><mi>ℝ</mi></mrow>'
+    '<annotation encoding="application/x-tex">\\mathbb{R} Q</annotation></semantics></math>'
+)
+
+
+def test_math_text_is_what_the_formulas_show_and_their_italics() -> None:
+    """The annotation's TeX (its Q) is not shown; a letter's italic form (𝑥) is."""
+    assert mathfont.math_text(PAGE) == {"x", "𝑥", "∈", "ℝ"}
+
+
+def cmap(font: Path) -> set[str]:
+    with TTFont(str(font)) as opened:
+        return {chr(c) for c in opened.getBestCmap()}
+
+
+def test_the_served_font_is_cut_to_the_pages_glyphs_and_keeps_its_math_table(tmp_path: Path) -> None:
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "index.html").write_text(PAGE, encoding="utf-8")
+    font = mathfont.write_math_font(NODE_MODULES, tmp_path)
+    assert font == tmp_path / mathfont.MATH_FONT_URI
+    whole = NODE_MODULES / mathfont.PACKAGE / mathfont.SOURCE
+    assert {"x", "𝑥", "∈", "ℝ"} <= cmap(font) < cmap(whole)
+    assert "Q" not in cmap(font)
+    with TTFont(str(font)) as opened:
+        assert "MATH" in opened
+    assert font.stat().st_size < whole.stat().st_size / 5
+
+
+def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
+    with pytest.raises(mathfont.KatexSetupError, match="math font is missing"):
+        mathfont.write_math_font(tmp_path / "node_modules", tmp_path)
