@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no stubs
-
 from nnla_site import mathfont
 from nnla_site.katex.mathvariant import VARIANTS, unicode_variants
 
@@ -52,7 +51,7 @@ def test_the_greek_alphabets_line_up_with_unicode() -> None:
 
 
 PAGE = (
-    '<p>x</p><math><semantics><mrow><mi>x</mi><mo>∈</mo><mi>ℝ</mi></mrow>'
+    "<p>x</p><math><semantics><mrow><mi>x</mi><mo>∈</mo><mi>ℝ</mi></mrow>"
     '<annotation encoding="application/x-tex">\\mathbb{R} Q</annotation></semantics></math>'
 )
 
@@ -83,3 +82,25 @@ def test_the_served_font_is_cut_to_the_pages_glyphs_and_keeps_its_math_table(tmp
 def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
     with pytest.raises(mathfont.KatexSetupError, match="math font is missing"):
         mathfont.write_math_font(tmp_path / "node_modules", tmp_path)
+
+
+@pytest.mark.parametrize("output", ["mathml", "htmlAndMathml"])
+def test_only_mathml_alone_gets_unicode_letters(tmp_path: Path, output: str) -> None:
+    """With MathML alone the bold b is 𝐛; with KaTeX's HTML beside it, the MathML is KaTeX's own."""
+    from nnla_site.katex import KatexRenderer
+
+    renderer = KatexRenderer(NODE_MODULES, tmp_path / "cache", enabled=True)
+    renderer.options["output"] = output  # what the site fixes in SAFE_OPTIONS, and the benchmark's variants edit
+    try:
+        html = renderer.render(r"\mathbf{b} \in \mathbb{R}", display=False)
+    finally:
+        renderer.close()
+    assert renderer.mathml_only is (output == "mathml")
+    if output == "mathml":
+        assert "<mi>𝐛</mi>" in html
+        assert "<mi>ℝ</mi>" in html
+        assert "mathvariant" not in html
+        assert "katex-html" not in html
+    else:
+        assert '<mi mathvariant="bold">b</mi>' in html
+        assert "katex-html" in html
