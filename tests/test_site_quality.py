@@ -217,7 +217,8 @@ def test_the_link_checks_catch_broken_links(built_site: BuiltSite, tmp_path: Pat
 def test_the_building_page_includes_the_benchmark_results(built_site: BuiltSite) -> None:
     """docs/building.md holds the prose; the benchmark's tables come from docs/includes/, which is no page itself."""
     page = built_site.page("building/index.html")
-    assert "--8&lt;--" not in page and "--8<--" not in page
+    assert "--8&lt;--" not in page
+    assert "--8<--" not in page
     assert "Measured by <code>benchmarks/bench_build.py</code>" in page
     assert page.count("<table>") >= 4
     assert not (built_site.site_dir / "includes").exists()
