@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import doccheck_derivations  # the derivations page's checks (it reads this module's helpers when they run)
+import doccheck_network  # Part III's checks (it reads this module's helpers when its checks run)
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -251,6 +252,7 @@ def every_value_is_recomputed(site: Site) -> list[str]:
     traces = {name for name in published if name.startswith("trace_") and isinstance(published[name], dict)}
     missing = set(published) - set(recompute(published)) - INPUTS - traces
     missing -= doccheck_derivations.RECOMPUTED
+    missing -= doccheck_network.RECOMPUTED
     return [f"no recomputation for {name} (on {site.where(name)})" for name in sorted(missing)]
 
 
@@ -626,5 +628,6 @@ def check_site(site_dir: Path, output: str = "") -> list[str]:
         except Exception as error:  # a check that crashes on a broken site has found a problem
             found = [f"could not run: {type(error).__name__}: {error}"]
         problems.extend(f"{name}: {problem}" for problem in found)
+    problems.extend(doccheck_network.check(site))
     problems.extend(doccheck_derivations.check(site))
     return problems
