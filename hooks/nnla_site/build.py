@@ -82,6 +82,8 @@ class Build:
         if MDEXT in config.markdown_extensions:
             raise PluginError(f"mkdocs.yml lists {MDEXT!r} under markdown_extensions: remove it, the nnla hooks add it")
         self.config = config
+        # overrides/main.html refuses to render a page without it: proof that these hooks ran.
+        config.extra["nnla_build"] = True
         if self.renderer.mathml_only:  # the browser lays out the MathML: serve the math font it needs
             config.extra_css.append(mathfont.MATH_FONT_CSS)
             config.extra["math_font"] = mathfont.MATH_FONT_URI  # preloaded by overrides/main.html
