@@ -13,7 +13,12 @@ axis, `.sum(axis=-1)`.
 
 Every function accepts anything NumPy reads as an array of real numbers, computes in float64, and raises
 a `ValueError` or `TypeError` naming the argument, the expected shape and the shape it got when an input
-does not fit.
+does not fit. A masked array is refused (`TypeError`), since its mask would be ignored; so is a number float64
+cannot hold, such as the integer `10**400` (`ValueError`). No function returns NaN or infinity computed from
+finite inputs: a result that overflows float64 raises a `ValueError` that names the expression and the inputs'
+shapes (the descents instead stop and report `diverged`). Work and memory are bounded: a descent takes at most
+`MAX_STEPS` steps per call, and no Jacobian tensor, trace or run of central differences may hold more than
+`MAX_ENTRIES` entries; the error says the bound and what to use instead.
 
 A hidden layer (the essay's Part III) follows the same convention twice, with $`\tanh`$ between:
 $`A_1 = XW_1 + \mathbf{1}b_1`$, $`H = \tanh(A_1)`$, $`P = HW_2 + \mathbf{1}b_2`$, with $`W_1`$ of shape (n, k)
@@ -26,6 +31,7 @@ stages run (`chain`, `network_jacobians`); `backprop` computes the same gradient
 from __future__ import annotations
 
 from nnla import examples
+from nnla._checks import MAX_ENTRIES, MAX_STEPS
 from nnla.activation import jacobian_tanh, tanh, tanh_derivative
 from nnla.backward import backprop
 from nnla.chain_rule import Stages, chain, network_jacobians, stage_jacobians
@@ -40,6 +46,8 @@ from nnla.training import NetworkTrace, network_descent
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_ENTRIES",
+    "MAX_STEPS",
     "ForwardPass",
     "NetworkTrace",
     "Stages",

@@ -32,8 +32,8 @@ def tanh(A: ArrayLike) -> NDArray[np.float64]:
         $`H`$, array of the shape of `A`, each entry in $`(-1, 1)`$ (or $`\pm 1`$ where float64 rounds).
 
     Raises:
-        ValueError: if an entry is not finite.
-        TypeError: if `A` is not an array of real numbers.
+        ValueError: if an entry is not finite or too large for float64.
+        TypeError: if `A` is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> tanh([[0.0, 1.0]]).round(6)
@@ -59,8 +59,8 @@ def tanh_derivative(A: ArrayLike) -> NDArray[np.float64]:
         $`\tanh'(A)`$, array of the shape of `A`, each entry in $`(0, 1]`$ (or 0 where float64 rounds).
 
     Raises:
-        ValueError: if an entry is not finite.
-        TypeError: if `A` is not an array of real numbers.
+        ValueError: if an entry is not finite or too large for float64.
+        TypeError: if `A` is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> tanh_derivative([[0.0, 1.0]]).round(6)
@@ -84,12 +84,15 @@ def jacobian_tanh(a: ArrayLike) -> NDArray[np.float64]:
     Args:
         a: one example's pre-activation, array of shape (k,) or (1, k).
 
+    Its $`k^2`$ entries are at most `nnla.MAX_ENTRIES` ($`2^{27}`$); `tanh_derivative` gives the diagonal alone.
+
     Returns:
         The Jacobian, array of shape (k, k), `[l, q]` = $`\partial h_q / \partial a_l`$.
 
     Raises:
-        ValueError: if `a` is not one row or an entry is not finite.
-        TypeError: if `a` is not an array of real numbers.
+        ValueError: if `a` is not one row, an entry is not finite or too large for float64, or the matrix
+            would hold more than `nnla.MAX_ENTRIES` entries.
+        TypeError: if `a` is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> jacobian_tanh([0.0, 1.0]).round(6)
@@ -97,4 +100,6 @@ def jacobian_tanh(a: ArrayLike) -> NDArray[np.float64]:
                [0.      , 0.419974]])
     """
     h = np.tanh(_checks.one_example(a, "a", "k")[0])
+    k = h.shape[0]
+    _checks.size("jacobian_tanh", "the Jacobian of shape (k, k)", (k, k), "use nnla.tanh_derivative, its diagonal")
     return np.diag(1.0 - h * h)

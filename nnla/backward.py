@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
-from nnla.network import Parameters, _batch, _forward
+from nnla.network import Parameters, _batch, _checked_forward
 
 
 def backprop(
@@ -57,9 +57,9 @@ def backprop(
         `(dW1, db1, dW2, db2)`: arrays of shapes (n, k), (1, k), (k, z) and (1, z).
 
     Raises:
-        ValueError: if a shape does not fit the convention, an entry is not finite, or the reduction is
-            unknown.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the reduction is unknown, or the forward pass ($`A_1`$, $`P`$) or a gradient overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> dW1, db1, dW2, db2 = backprop(
@@ -68,8 +68,18 @@ def backprop(
         (array([[1.718851, 2.046377]]), array([[2.046377]]))
     """
     X_a, params, T_a = _batch(X, W1, b1, W2, b2, T)
-    H, P = _forward(X_a, *params)[1:]  # A1 is not needed: let it go before the backward pass
-    return _backward(X_a, H, P, params[2], T_a, _checks.reduction(reduction))
+    reduction = _checks.reduction(reduction)
+    H, P = _checked_forward(X_a, params, "backprop")[1:]  # A1 is not needed: let it go before the backward pass
+    with _checks.quiet():
+        gradients = _backward(X_a, H, P, params[2], T_a, reduction)
+    inputs = {"X": X_a, "W1": params[0], "b1": params[1], "W2": params[2], "b2": params[3], "T": T_a}
+    for name, formula, g in zip(_FORMULAS, _FORMULAS.values(), gradients, strict=True):
+        _checks.finite_result(g, f"backprop: {name} = {formula}", inputs)
+    return gradients
+
+
+_FORMULAS = {"dW1": "X^T Δ1", "db1": "1^T Δ1", "dW2": "H^T Δ2", "db2": "1^T Δ2"}
+"""The gradients `backprop` returns, in order, and how each is made from the δ's."""
 
 
 def _backward(

@@ -26,7 +26,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
-from nnla.network import _forward, _one
+from nnla.network import Parameters, _checked_forward, _one
+
+NO_TENSOR = "for the gradients use nnla.backprop, which builds no tensor"
 
 
 def chain(*factors: ArrayLike) -> NDArray[np.float64]:
@@ -42,7 +44,8 @@ def chain(*factors: ArrayLike) -> NDArray[np.float64]:
     ```
 
     The product is taken from the right, as the backward pass goes, so the first (and largest) factor is
-    read once.
+    read once. Each partial product, $`J_s \cdots J_r`$ of shape `factors[s].shape[:-1] + (q_r,)`, may hold at
+    most `nnla.MAX_ENTRIES` ($`2^{27}`$) entries.
 
     Args:
         *factors: the Jacobians in the order the functions are applied: the first an array with at least
@@ -53,8 +56,9 @@ def chain(*factors: ArrayLike) -> NDArray[np.float64]:
 
     Raises:
         ValueError: if there is no factor, a factor has the wrong number of axes, two neighbours do not
-            share their inner size, or an entry is not finite.
-        TypeError: if a factor is not an array of real numbers.
+            share their inner size, an entry is not finite or too large for float64, a partial product would
+            hold more than `nnla.MAX_ENTRIES` entries, or the product overflows float64.
+        TypeError: if a factor is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> chain([[1.0, 2.0]], [[3.0], [4.0]])  # (1, 2) then (2, 1): an ordinary matrix product
@@ -76,9 +80,23 @@ def chain(*factors: ArrayLike) -> NDArray[np.float64]:
                 )
         _checks.check_finite(J, f"factors[{s}]")
         arrays.append(J)
-    product = arrays[-1]
-    for J in reversed(arrays[:-1]):
-        product = np.tensordot(J, product, axes=1)
+    q = arrays[-1].shape[-1]
+    for s in range(len(arrays) - 1):  # the partial products, J_s ... J_r, the last of them first
+        what = "the product" if s == 0 else f"the partial product from factors[{s}]"
+        letters = f"(*factors[{s}].shape[:-1], factors[-1].shape[1])"
+        _checks.size("chain", f"{what} of shape {letters}", (*arrays[s].shape[:-1], q), NO_TENSOR)
+    return _product(arrays, "chain: the product", {f"factors[{s}]": J for s, J in enumerate(arrays)})
+
+
+def _product(
+    arrays: list[NDArray[np.float64]], what: str, inputs: dict[str, NDArray[np.float64]]
+) -> NDArray[np.float64]:
+    r"""$`J_1 J_2 \cdots J_r`$ of checked factors, from the right; a `ValueError` naming `what` if it overflows."""
+    with _checks.quiet():
+        product = arrays[-1]
+        for J in reversed(arrays[:-1]):
+            product = np.tensordot(J, product, axes=1)
+    _checks.finite_result(product, what, inputs)
     return product
 
 
@@ -121,7 +139,8 @@ def stage_jacobians(x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
     \frac{\partial p_r}{\partial (W_2)_{qj}} = h_q \delta_{jr}
     ```
 
-    and the identity for each bias. See `Stages` for the layout of each array.
+    and the identity for each bias. See `Stages` for the layout of each array. The two tensors, of
+    $`n k^2`$ and $`k z^2`$ entries, may hold at most `nnla.MAX_ENTRIES` ($`2^{27}`$) entries each.
 
     Args:
         x: one input, array of shape (n,) or (1, n).
@@ -135,8 +154,10 @@ def stage_jacobians(x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
         The `Stages`, new arrays.
 
     Raises:
-        ValueError: if a shape does not fit the convention or an entry is not finite.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            a tensor would hold more than `nnla.MAX_ENTRIES` entries, or the forward pass or $`-2e`$
+            overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> s = stage_jacobians([1.0, 0.0], [[1.0, -1.0], [0.5, 2.0]], [0.0, 1.0], [[2.0], [1.0]], [0.5], [1.0])
@@ -146,9 +167,27 @@ def stage_jacobians(x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
         >>> s.da1_dW1.shape
         (2, 2, 2)
     """
-    x_row, (W1_a, b1_a, W2_a, b2_a), t_row = _one(x, W1, b1, W2, b2, t)
-    _, H, P = _forward(x_row, W1_a, b1_a, W2_a, b2_a)
-    xv, h, e = x_row[0], H[0], (t_row - P)[0]
+    x_row, params, t_row = _one(x, W1, b1, W2, b2, t)
+    _stage_sizes("stage_jacobians", x_row, params)
+    return _stages(x_row, params, t_row, "stage_jacobians")
+
+
+def _stage_sizes(where: str, x_row: NDArray[np.float64], params: Parameters) -> None:
+    """Bound the two stage tensors, (n, k, k) and (k, z, z); the matrices (k, k) and (z, z) are smaller."""
+    n, (k, z) = x_row.shape[1], params[2].shape
+    _checks.size(where, "the stage Jacobian ∂a/∂W1 of shape (n, k, k)", (n, k, k), NO_TENSOR)
+    _checks.size(where, "the stage Jacobian ∂p/∂W2 of shape (k, z, z)", (k, z, z), NO_TENSOR)
+
+
+def _stages(x_row: NDArray[np.float64], params: Parameters, t_row: NDArray[np.float64], where: str) -> Stages:
+    """`stage_jacobians` on checked, bounded arguments."""
+    _, H, P = _checked_forward(x_row, params, where, x_name="x")
+    W2_a = params[2]
+    with _checks.quiet():
+        xv, h, e = x_row[0], H[0], (t_row - P)[0]
+        minus_2e = -2.0 * e
+    inputs = dict(zip(("x", "W1", "b1", "W2", "b2", "t"), (x_row, *params, t_row), strict=True))
+    _checks.finite_result(minus_2e, f"{where}: -2 e = -2 (t - p)", inputs)
     n, k, z = xv.shape[0], h.shape[0], e.shape[0]
     da1_dW1 = np.zeros((n, k, k))
     for j in range(k):
@@ -157,7 +196,7 @@ def stage_jacobians(x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
     for j in range(z):
         dp_dW2[:, j, j] = h  # (W2)_qj reaches only p_j, by h_q
     return Stages(
-        dl_dp=np.diag(-2.0 * e),
+        dl_dp=np.diag(minus_2e),
         dp_dh=W2_a.copy(),
         dh_da1=np.diag(1.0 - h * h),
         da1_dW1=da1_dW1,
@@ -185,7 +224,9 @@ def network_jacobians(
 
     Entry by entry, $`\partial \ell_c / \partial (W_1)_{ij} = x_i (1 - h_j^2) (W_2)_{jc} (-2 e_c)`$ and
     $`\partial \ell_c / \partial (W_2)_{qj} = -2 e_c h_q \delta_{jc}`$. Summing each over its last axis,
-    `.sum(axis=-1)`, gives the gradient of the SSE that `backprop` computes directly.
+    `.sum(axis=-1)`, gives the gradient of the SSE that `backprop` computes directly. Each tensor, the
+    stages' and the products' ($`n k^2`$, $`k z^2`$ and $`n k z`$ entries), may hold at most
+    `nnla.MAX_ENTRIES` ($`2^{27}`$) entries.
 
     Args:
         x: one input, array of shape (n,) or (1, n).
@@ -200,8 +241,10 @@ def network_jacobians(
         component last.
 
     Raises:
-        ValueError: if a shape does not fit the convention or an entry is not finite.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            a tensor would hold more than `nnla.MAX_ENTRIES` entries, or the forward pass or a product
+            overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> J_W1, J_b1, J_W2, J_b2 = network_jacobians(
@@ -212,10 +255,15 @@ def network_jacobians(
         array([[1.718851],
                [2.046377]])
     """
-    s = stage_jacobians(x, W1, b1, W2, b2, t)
+    x_row, params, t_row = _one(x, W1, b1, W2, b2, t)
+    _stage_sizes("network_jacobians", x_row, params)
+    n, (k, z) = x_row.shape[1], params[2].shape
+    _checks.size("network_jacobians", "the Jacobian tensor ∂ℓ/∂W1 of shape (n, k, z)", (n, k, z), NO_TENSOR)
+    s = _stages(x_row, params, t_row, "network_jacobians")
+    inputs = dict(zip(("x", "W1", "b1", "W2", "b2", "t"), (x_row, *params, t_row), strict=True))
     return (
-        chain(s.da1_dW1, s.dh_da1, s.dp_dh, s.dl_dp),
-        chain(s.da1_db1, s.dh_da1, s.dp_dh, s.dl_dp),
-        chain(s.dp_dW2, s.dl_dp),
-        chain(s.dp_db2, s.dl_dp),
+        _product([s.da1_dW1, s.dh_da1, s.dp_dh, s.dl_dp], "network_jacobians: ∂ℓ/∂W1", inputs),
+        _product([s.da1_db1, s.dh_da1, s.dp_dh, s.dl_dp], "network_jacobians: ∂ℓ/∂b1", inputs),
+        _product([s.dp_dW2, s.dl_dp], "network_jacobians: ∂ℓ/∂W2", inputs),
+        _product([s.dp_db2, s.dl_dp], "network_jacobians: ∂ℓ/∂b2", inputs),
     )

@@ -2,13 +2,14 @@ r"""Gradient descent on the linear layer: one step, a whole run, and the largest
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
-from nnla.jacobians import _gradients
+from nnla.jacobians import _checked_gradients, _gradients
 
 
 def _batch(
@@ -43,14 +44,21 @@ def update(
         `(W_next, b_next)`: new arrays of shapes (n, z) and (1, z).
 
     Raises:
-        ValueError: if a shape does not fit the convention, an entry is not finite, the learning rate is
-            not greater than 0, or the reduction is unknown.
-        TypeError: if an argument is not an array of real numbers, or `lr` is not a real number.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the learning rate is not greater than 0, the reduction is unknown, or a gradient or the step
+            overflows float64.
+        TypeError: if an argument is not an array of real numbers or is a masked array, or `lr` is not a
+            real number.
     """
     X, W, b, T = _batch(X, W, b, T)
     lr = _checks.positive(lr, "lr")
-    dW, db = _gradients(X, W, b, T, _checks.reduction(reduction))
-    return W - lr * dW, b - lr * db
+    dW, db = _checked_gradients(X, W, b, T, _checks.reduction(reduction), "update")
+    with _checks.quiet():
+        W_next, b_next = W - lr * dW, b - lr * db
+    inputs = {"X": X, "W": W, "b": b, "T": T, "lr": lr}
+    _checks.finite_result(W_next, "update: W - lr dW", inputs)
+    _checks.finite_result(b_next, "update: b - lr db", inputs)
+    return W_next, b_next
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,13 +112,17 @@ def gradient_descent(
     loss or parameters are not finite (an overflow) and sets `diverged`; that step is left out, so the trace
     never holds NaN or infinity.
 
+    Work and memory are bounded: at most `nnla.MAX_STEPS` ($`10^6`$) steps, each about $`3 m n z`$
+    multiply-adds, and a trace of at most `nnla.MAX_ENTRIES` ($`2^{27}`$) numbers, $`1 + n z + z`$ a point.
+    A longer run is several calls, each starting from the last one's `trace.W[-1]` and `trace.b[-1]`.
+
     Args:
         X: inputs, array of shape (m, n); a 1-D array of length n is one row.
         W: starting weights, array of shape (n, z).
         b: starting bias, array of shape (1, z) or (z,).
         T: targets, array of shape (m, z); a 1-D array of length z is one row.
         lr: the learning rate $`\eta`$, a finite number greater than 0.
-        steps: the number of steps, an integer at least 0.
+        steps: the number of steps, an integer from 0 to `nnla.MAX_STEPS`.
         reduction: "sum" to descend the SSE, "mean" to descend the MSE.
 
     Returns:
@@ -118,10 +130,11 @@ def gradient_descent(
         overflows).
 
     Raises:
-        ValueError: if a shape does not fit the convention, an entry is not finite, the learning rate is
-            not greater than 0, `steps` is negative, or the reduction is unknown.
-        TypeError: if an argument is not an array of real numbers, `lr` is not a real number or `steps` is
-            not an integer.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the learning rate is not greater than 0, `steps` is negative or above `nnla.MAX_STEPS`, the trace
+            would hold more than `nnla.MAX_ENTRIES` numbers, or the reduction is unknown.
+        TypeError: if an argument is not an array of real numbers or is a masked array, `lr` is not a real
+            number or `steps` is not an integer.
 
     Examples:
         >>> trace = gradient_descent([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2],
@@ -131,13 +144,14 @@ def gradient_descent(
     """
     X, W, b, T = _batch(X, W, b, T)
     lr = _checks.positive(lr, "lr")
-    steps = _checks.count(steps, "steps")
+    steps = _checks.steps(steps)
+    _checks.trace("gradient_descent", steps, {"W": W.size, "b": b.size}, "trace.W[-1], trace.b[-1]")
     reduction = _checks.reduction(reduction)
     losses: list[float] = []
     Ws: list[NDArray[np.float64]] = []
     bs: list[NDArray[np.float64]] = []
     diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is the divergence this function reports
+    with _checks.quiet():  # overflow is the divergence this function reports
         for step in range(steps + 1):
             if step > 0:
                 dW, db = _gradients(X, W, b, T, reduction)
@@ -187,9 +201,10 @@ def max_stable_lr(X: ArrayLike, z: int, reduction: str = "sum") -> float:
         $`2 / \lambda_{\max}`$.
 
     Raises:
-        ValueError: if `X` is not a non-empty matrix of finite numbers, `z` is less than 1, or the reduction
-            is unknown.
-        TypeError: if `X` is not an array of real numbers or `z` is not an integer.
+        ValueError: if `X` is not a non-empty matrix of finite numbers float64 can hold, `z` is less than 1,
+            the reduction is unknown, or $`\lambda_{\max}`$ or $`2 / \lambda_{\max}`$ overflows float64
+            (as it does once $`\sigma_{\max}(A)`$ passes $`10^{154}`$ for the SSE).
+        TypeError: if `X` is not an array of real numbers or is a masked array, or `z` is not an integer.
 
     Examples:
         >>> round(1 / max_stable_lr([1, 2, -1], z=2), 12)
@@ -200,6 +215,23 @@ def max_stable_lr(X: ArrayLike, z: int, reduction: str = "sum") -> float:
     reduction = _checks.reduction(reduction)
     m = X.shape[0]
     A = np.hstack([X, np.ones((m, 1))])
-    sigma_max = float(np.linalg.norm(A, 2))
-    lam_max = 2 * sigma_max**2 if reduction == "sum" else 2 * sigma_max**2 / (m * z)
-    return 2 / lam_max
+    with _checks.quiet():
+        sigma_max = float(np.linalg.norm(A, 2))
+    inputs = {"X": X, "z": z}
+    try:  # Python floats: ** raises OverflowError where * gives inf
+        square = sigma_max**2
+    except OverflowError:
+        square = math.inf
+    _checks.finite_result(square, "max_stable_lr: σ_max([X, 1])²", inputs)
+    try:
+        lam_max = 2 * square if reduction == "sum" else 2 * square / (m * z)
+    except OverflowError:  # m z is an int too large for a float
+        raise ValueError(
+            f"max_stable_lr: m z = {_checks.describe(m * z)} overflows float64 for X of shape {X.shape} "
+            f"and z = {_checks.describe(z)}"
+        ) from None
+    formula = "2 σ_max([X, 1])²" + ("" if reduction == "sum" else " / (m z)")
+    _checks.finite_result(lam_max, f"max_stable_lr: λ_max = {formula}", inputs)
+    lr = 2 / lam_max  # lam_max >= 2 / (m z) > 0: sigma_max(A) >= 1, as A has a column of ones
+    _checks.finite_result(lr, "max_stable_lr: 2 / λ_max", inputs)
+    return lr

@@ -142,15 +142,15 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
         w0: the starting $`w`$.
         y0: the starting $`y`$.
         lr: the learning rate $`\eta`$, a finite number greater than 0.
-        steps: the number of steps, an integer at least 0.
+        steps: the number of steps, an integer from 0 to `nnla.MAX_STEPS` ($`10^6`$).
         swapped: use the essay's printed rule instead of the corrected one.
 
     Returns:
         Array of shape (steps + 1, 3): the columns are $`w`$, $`y`$ and $`Z`$, one row per point.
 
     Raises:
-        ValueError: if `w0` or `y0` is not finite, `lr` is not greater than 0, `steps` is negative, or the
-            run overflows.
+        ValueError: if `w0` or `y0` is not finite or too large for float64, `lr` is not greater than 0,
+            `steps` is negative or above `nnla.MAX_STEPS`, or the run (its starting $`Z`$ included) overflows.
         TypeError: if `lr` or a starting value is not a real number, or `steps` is not an integer.
 
     Examples:
@@ -160,8 +160,10 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
     """
     w, y = _checks.real(w0, "w0"), _checks.real(y0, "y0")
     lr = _checks.positive(lr, "lr")
-    steps = _checks.count(steps, "steps")
-    rows = [(w, y, w * w + y * y)]
+    steps = _checks.steps(steps)
+    Z = w * w + y * y
+    _checks.finite_result(Z, "toy_descent: Z = w0² + y0²", {"w0": w, "y0": y})
+    rows = [(w, y, Z)]
     for step in range(1, steps + 1):
         dZ_dw, dZ_dy = 2 * w, 2 * y
         if swapped:

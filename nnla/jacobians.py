@@ -10,17 +10,25 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
+from nnla.forward import _predict
+
+NO_TENSOR = "use nnla.gradients, which builds no tensor"
 
 
 def _one_error(
-    x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Check one example and return its input row x (n,) and its error e = t - p (z,)."""
+    x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike, where: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], dict[str, NDArray[np.float64]]]:
+    """Check one example; return its input row x (n,), its error e = t - p (z,) and the checked arguments.
+
+    Under `_checks.quiet()`: a `ValueError` names what overflows.
+    """
     x_row = _checks.one_example(x, "x", "n")
     x_row, W, b = _checks.layer(x_row, W, b, x_name="x")
     t_row = _checks.targets(t, b.shape, "t", f"W of shape {W.shape}")
-    e = t_row - (x_row @ W + b)
-    return x_row[0], e[0]
+    inputs = {"x": x_row, "W": W, "b": b, "t": t_row}
+    e = t_row - _predict(x_row, W, b, where, x_name="x")
+    _checks.finite_result(e, f"{where}: e = t - (xW + b)", inputs)
+    return x_row[0], e[0], inputs
 
 
 def jacobian_bias(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDArray[np.float64]:
@@ -34,7 +42,8 @@ def jacobian_bias(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDA
     \frac{\partial \boldsymbol{\ell}}{\partial b} = -2 \operatorname{diag}(e), \qquad e = t - (xW + b)
     ```
 
-    Summing over the last axis gives the gradient of the SSE, $`-2e`$.
+    Summing over the last axis gives the gradient of the SSE, $`-2e`$. Its $`z^2`$ entries are at most
+    `nnla.MAX_ENTRIES`.
 
     Args:
         x: one input, array of shape (n,) or (1, n).
@@ -46,16 +55,20 @@ def jacobian_bias(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDA
         The Jacobian, array of shape (z, z), `[j, k]` = $`\partial \ell_k / \partial b_j`$.
 
     Raises:
-        ValueError: if a shape does not fit the convention or an entry is not finite.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the matrix would hold more than `nnla.MAX_ENTRIES` entries, or $`e`$ or $`-2e`$ overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> jacobian_bias([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
         array([[-1.8,  0. ],
                [ 0. , -4.4]])
     """
-    _, e = _one_error(x, W, b, t)
-    z = e.shape[0]
+    with _checks.quiet():
+        _, e, inputs = _one_error(x, W, b, t, "jacobian_bias")
+        z = e.shape[0]
+        _checks.size("jacobian_bias", "the Jacobian of shape (z, z)", (z, z), NO_TENSOR)
+        _checks.finite_result(-2 * e, "jacobian_bias: -2 e", inputs)  # the z entries the loop writes
     J = np.zeros((z, z))
     for k in range(z):
         J[k, k] = -2 * e[k]  # b_k reaches only l_k; every other entry stays 0
@@ -77,7 +90,8 @@ def jacobian_weights(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> 
 
     Summing over the last axis, `.sum(axis=-1)`, gives the gradient of the SSE, the rank-1 matrix
     $`-2 x^\top e`$ of shape (n, z). The tensor is built entry by entry for display and checking; to
-    train, use `gradients`, which never builds it.
+    train, use `gradients`, which never builds it. Its $`n z^2`$ entries are at most `nnla.MAX_ENTRIES`
+    ($`2^{27}`$, 1 GiB: n = z = 512).
 
     Args:
         x: one input, array of shape (n,) or (1, n).
@@ -89,8 +103,9 @@ def jacobian_weights(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> 
         The Jacobian tensor, array of shape (n, z, z), `[i, j, k]` = $`\partial \ell_k / \partial w_{ij}`$.
 
     Raises:
-        ValueError: if a shape does not fit the convention or an entry is not finite.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the tensor would hold more than `nnla.MAX_ENTRIES` entries, or an entry of it overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> J = jacobian_weights([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
@@ -101,8 +116,12 @@ def jacobian_weights(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> 
                [-3.6, -8.8],
                [ 1.8,  4.4]])
     """
-    x_row, e = _one_error(x, W, b, t)
-    n, z = x_row.shape[0], e.shape[0]
+    with _checks.quiet():
+        x_row, e, inputs = _one_error(x, W, b, t, "jacobian_weights")
+        n, z = x_row.shape[0], e.shape[0]
+        _checks.size("jacobian_weights", "the Jacobian tensor of shape (n, z, z)", (n, z, z), NO_TENSOR)
+        # the n z entries the loop writes, in the same float64 products: if they are finite, no write overflows
+        _checks.finite_result(np.multiply.outer(x_row, -2 * e), "jacobian_weights: -2 e_k x_i", inputs)
     J = np.zeros((n, z, z))
     for k in range(z):
         J[:, k, k] = -2 * e[k] * x_row  # w_ik reaches only l_k, for every row i; entries j != k stay 0
@@ -138,9 +157,9 @@ def gradients(
         `(dW, db)`: arrays of shapes (n, z) and (1, z).
 
     Raises:
-        ValueError: if a shape does not fit the convention, an entry is not finite, or the reduction is
-            unknown.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the reduction is unknown, or a gradient overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> dW, db = gradients([1, 2, -1], [[0.5, -1], [0.25, 0.5], [1, 0]], [0.1, -0.2], [1, 2])
@@ -149,7 +168,24 @@ def gradients(
     """
     X, W, b = _checks.layer(X, W, b)
     T = _checks.targets(T, (X.shape[0], W.shape[1]), "T", f"X of shape {X.shape} and W of shape {W.shape}")
-    return _gradients(X, W, b, T, _checks.reduction(reduction))
+    return _checked_gradients(X, W, b, T, _checks.reduction(reduction), "gradients")
+
+
+def _checked_gradients(
+    X: NDArray[np.float64],
+    W: NDArray[np.float64],
+    b: NDArray[np.float64],
+    T: NDArray[np.float64],
+    reduction: str,
+    where: str,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """`_gradients`, with a `ValueError` naming the gradient that overflows float64 (for `gradients`, `update`)."""
+    with _checks.quiet():
+        dW, db = _gradients(X, W, b, T, reduction)
+    inputs = {"X": X, "W": W, "b": b, "T": T}
+    _checks.finite_result(dW, f"{where}: dW = -2 X^T E", inputs)
+    _checks.finite_result(db, f"{where}: db = -2 1^T E", inputs)
+    return dW, db
 
 
 def _gradients(

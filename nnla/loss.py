@@ -14,6 +14,25 @@ def _pair(T: ArrayLike, P: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.f
     return T, P
 
 
+def _squared(T: NDArray[np.float64], P: NDArray[np.float64], where: str) -> NDArray[np.float64]:
+    r"""$`E \circ E`$, $`E = T - P`$, on checked arguments under `_checks.quiet()`; a `ValueError` if it overflows."""
+    E = T - P
+    _checks.finite_result(E, f"{where}: E = T - P", {"T": T, "P": P})
+    L = E * E
+    _checks.finite_result(L, f"{where}: E ∘ E", {"T": T, "P": P})
+    return L
+
+
+def _total(T: ArrayLike, P: ArrayLike, where: str) -> tuple[NDArray[np.float64], float]:
+    """The loss vector and its sum, for `sse` and `mse`; a `ValueError` if either overflows."""
+    T, P = _pair(T, P)
+    with _checks.quiet():
+        ell = _squared(T, P, where)
+        total = ell.sum()
+    _checks.finite_result(total, f"{where}: the sum of E ∘ E", {"T": T, "P": P})
+    return ell, total
+
+
 def loss_vector(T: ArrayLike, P: ArrayLike) -> NDArray[np.float64]:
     r"""Square the error entry by entry: one loss per example and output.
 
@@ -29,16 +48,17 @@ def loss_vector(T: ArrayLike, P: ArrayLike) -> NDArray[np.float64]:
         The loss vector (one row per example), array of shape (m, z).
 
     Raises:
-        ValueError: if the shapes differ or an entry is not finite.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if the shapes differ, an entry is not finite or too large for float64, or $`E`$ or
+            $`E \circ E`$ overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> loss_vector([1, 2], [0.1, -0.2])
         array([[0.81, 4.84]])
     """
     T, P = _pair(T, P)
-    E = T - P
-    return E * E
+    with _checks.quiet():
+        return _squared(T, P, "loss_vector")
 
 
 def sse(T: ArrayLike, P: ArrayLike) -> float:
@@ -55,11 +75,15 @@ def sse(T: ArrayLike, P: ArrayLike) -> float:
     Returns:
         The sum of squared errors.
 
+    Raises:
+        ValueError: as `loss_vector`, and if the sum overflows float64.
+        TypeError: as `loss_vector`.
+
     Examples:
         >>> round(sse([1, 2], [0.1, -0.2]), 12)
         5.65
     """
-    return float(loss_vector(T, P).sum())
+    return float(_total(T, P, "sse")[1])
 
 
 def mse(T: ArrayLike, P: ArrayLike) -> float:
@@ -76,9 +100,13 @@ def mse(T: ArrayLike, P: ArrayLike) -> float:
     Returns:
         The mean squared error.
 
+    Raises:
+        ValueError: as `loss_vector`, and if the sum overflows float64 (even where the mean would not).
+        TypeError: as `loss_vector`.
+
     Examples:
         >>> round(mse([1, 2], [0.1, -0.2]), 12)
         2.825
     """
-    ell = loss_vector(T, P)
-    return float(ell.sum() / ell.size)
+    ell, total = _total(T, P, "mse")
+    return float(total / ell.size)

@@ -96,6 +96,18 @@ def _forward(
     return A1, H, P
 
 
+def _checked_forward(
+    X: NDArray[np.float64], params: Parameters, where: str, x_name: str = "X"
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """`_forward` with a `ValueError` naming the stage that overflows float64 (`A1` or `P`; `H` cannot)."""
+    with _checks.quiet():
+        A1, H, P = _forward(X, *params)
+    inputs = dict(zip((x_name, "W1", "b1", "W2", "b2"), (X, *params), strict=True))
+    _checks.finite_result(A1, f"{where}: A1 = {x_name} W1 + 1 b1", inputs)
+    _checks.finite_result(P, f"{where}: P = H W2 + 1 b2", inputs)
+    return A1, H, P
+
+
 def _read_only(a: NDArray[np.float64]) -> NDArray[np.float64]:
     a.flags.writeable = False
     return a
@@ -136,8 +148,9 @@ def network_forward(X: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
         A `ForwardPass` with `X` (m, n), `A1` (m, k), `H` (m, k) and the predictions `P` (m, z).
 
     Raises:
-        ValueError: if a shape does not fit the convention or an entry is not finite.
-        TypeError: if an argument is not an array of real numbers.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            or $`A_1`$ or $`P`$ overflows float64.
+        TypeError: if an argument is not an array of real numbers, or is a masked array.
 
     Examples:
         >>> out = network_forward([[1.0, 0.0]], [[1.0, -1.0], [0.5, 2.0]], [0.0, 1.0], [[2.0], [1.0]], [0.5])
@@ -147,5 +160,5 @@ def network_forward(X: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
         array([[2.023188]])
     """
     X_a, params = _parameters(X, W1, b1, W2, b2)
-    A1, H, P = _forward(X_a, *params)
+    A1, H, P = _checked_forward(X_a, params, "network_forward")
     return ForwardPass(X=_read_only(X_a.copy()), A1=_read_only(A1), H=_read_only(H), P=_read_only(P))

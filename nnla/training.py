@@ -78,6 +78,11 @@ def network_descent(
     next step. The run stops at the first point whose loss or parameters are not finite (an overflow) and
     sets `diverged`; that point is left out, so the trace never holds NaN or infinity.
 
+    Work and memory are bounded as for `gradient_descent`: at most `nnla.MAX_STEPS` ($`10^6`$) steps, each
+    about $`m k (2n + 3z)`$ multiply-adds, and a trace of at most `nnla.MAX_ENTRIES` ($`2^{27}`$) numbers,
+    $`1 + n k + k + k z + z`$ a point. A longer run is several calls, each starting from the last point of
+    the one before.
+
     Args:
         X: inputs, array of shape (m, n); a 1-D array of length n is one row.
         W1: the starting hidden weights, array of shape (n, k).
@@ -86,7 +91,7 @@ def network_descent(
         b2: the starting output bias, array of shape (1, z) or (z,).
         T: targets, array of shape (m, z); a 1-D array of length z is one row.
         lr: the learning rate $`\eta`$, a finite number greater than 0.
-        steps: the number of steps, an integer at least 0.
+        steps: the number of steps, an integer from 0 to `nnla.MAX_STEPS`.
         reduction: "sum" to descend the SSE, "mean" to descend the MSE.
 
     Returns:
@@ -94,10 +99,11 @@ def network_descent(
         itself overflows).
 
     Raises:
-        ValueError: if a shape does not fit the convention, an entry is not finite, the learning rate is
-            not greater than 0, `steps` is negative, or the reduction is unknown.
-        TypeError: if an argument is not an array of real numbers, `lr` is not a real number or `steps` is
-            not an integer.
+        ValueError: if a shape does not fit the convention, an entry is not finite or too large for float64,
+            the learning rate is not greater than 0, `steps` is negative or above `nnla.MAX_STEPS`, the trace
+            would hold more than `nnla.MAX_ENTRIES` numbers, or the reduction is unknown.
+        TypeError: if an argument is not an array of real numbers or is a masked array, `lr` is not a real
+            number or `steps` is not an integer.
 
     Examples:
         >>> trace = network_descent([1.0, 0.0], [[1.0, -1.0], [0.5, 2.0]], [0.0, 1.0], [[2.0], [1.0]], [0.5],
@@ -109,12 +115,14 @@ def network_descent(
     """
     X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _batch(X, W1, b1, W2, b2, T)
     lr = _checks.positive(lr, "lr")
-    steps = _checks.count(steps, "steps")
+    steps = _checks.steps(steps)
+    sizes = {"W1": W1_a.size, "b1": b1_a.size, "W2": W2_a.size, "b2": b2_a.size}
+    _checks.trace("network_descent", steps, sizes, "trace.W1[-1], trace.b1[-1], trace.W2[-1], trace.b2[-1]")
     reduction = _checks.reduction(reduction)
     losses: list[float] = []
     path: tuple[list[NDArray[np.float64]], ...] = ([], [], [], [])  # W1, b1, W2, b2 at each point
     diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is the divergence this function reports
+    with _checks.quiet():  # overflow is the divergence this function reports
         for step in range(steps + 1):
             H, P = _forward(X_a, W1_a, b1_a, W2_a, b2_a)[1:]
             E = T_a - P
