@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             weight_label = "synthetic page `one/` (50 formulas), first visit"
             notes.append("Page weight is the synthetic site's second page until the real site builds.")
 
-    engine = engine_share(args.runs)
+    engine = engine_share(args.runs, args.config.resolve().parent)
     lighthouse = (
         report.lighthouse_table(audit, args.page, args.lighthouse_runs)
         if audit is not None

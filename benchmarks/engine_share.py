@@ -6,9 +6,10 @@ import json
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
-from benchmarks.site_copies import ROOT, environment
+from benchmarks.site_copies import environment
 
 __all__ = ["engine_share"]
 
@@ -42,8 +43,11 @@ print(json.dumps({"import": imported - start, "compute": computed_end - computed
 """
 
 
-def engine_share(runs: int) -> dict[str, Any]:
-    """Median time to import nnla (with NumPy), compute every value and draw the figures, in a fresh process."""
+def engine_share(runs: int, project: Path) -> dict[str, Any]:
+    """Median time to import nnla (with NumPy), compute every value and draw the figures, in a fresh process.
+
+    It runs in `project` (the site measured), whose own `nnla` and `nnla_site` it imports.
+    """
     samples = []
     for _ in range(runs):
         result = subprocess.run(
@@ -51,8 +55,8 @@ def engine_share(runs: int) -> dict[str, Any]:
             capture_output=True,
             text=True,
             check=False,
-            cwd=ROOT,
-            env=environment(math=True),
+            cwd=project,
+            env=environment(True, project),
         )
         if result.returncode != 0:
             return {"skip": f"the engine failed: {(result.stdout + result.stderr).strip()[-500:]}"}
