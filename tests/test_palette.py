@@ -48,9 +48,16 @@ STATE_JS = """() => {
 }"""
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """YAML as mkdocs.yml writes it: MkDocs' own tags (`!relative`, `!ENV`) are read as nothing."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
 def palettes() -> list[dict[str, Any]]:
     """The palettes mkdocs.yml configures, in order."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     found = config["theme"]["palette"]
     assert isinstance(found, list), "these tests expect a list of palettes"
     assert len(found) == 2, "these tests expect a light and a dark palette"
