@@ -28,7 +28,6 @@ ABOVE_STEPS = 30
 #: Eigenvalues are rounded to this many decimals: below it, float64 cannot tell these from zero.
 EIGEN_DECIMALS = 12
 #: Central differences of a gradient in float64 agree with an exact Hessian to this, relative to its largest entry.
-HESSIAN_RTOL = 1e-12
 #: The arguments of the essay's f(w) = w² where the text evaluates it.
 SQUARE_ARGS = (4.0, 6.0)
 
@@ -87,9 +86,9 @@ def derivation_values() -> list[TypedValue]:
     m = X.shape[0]
     A = np.hstack([X, np.ones((m, 1))])
     batch_hessian = _layer_hessian(X, noisy.W, noisy.b, noisy.T, "mean")
+    # The page says the Hessian is one block per output; the doc-test checks that against its own second
+    # differences, so a wrong engine still builds and is reported with the page (tests/doccheck_derivations.py).
     block = batch_hessian[: n + 1, : n + 1]
-    if np.abs(batch_hessian - np.kron(np.eye(z), block)).max() > HESSIAN_RTOL * np.abs(block).max():
-        raise ValueError("the batch MSE's Hessian is not one block per output, which the derivations page says it is")
     sigma_max = float(np.linalg.svd(A, compute_uv=False)[0])
     lr_max = nnla.max_stable_lr(X, z, reduction="mean")
     above_lr = ABOVE_FACTOR * lr_max
