@@ -27,7 +27,6 @@ ABOVE_FACTOR = 1.05
 ABOVE_STEPS = 30
 #: Eigenvalues are rounded to this many decimals: below it, float64 cannot tell these from zero.
 EIGEN_DECIMALS = 12
-#: Central differences of a gradient in float64 agree with an exact Hessian to this, relative to its largest entry.
 #: The arguments of the essay's f(w) = w² where the text evaluates it.
 SQUARE_ARGS = (4.0, 6.0)
 
