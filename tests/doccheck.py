@@ -107,16 +107,23 @@ class Site:
         return ", ".join(self.pages_of.get(name, [])) or "no page"
 
 
+def attribute(element: Tag, key: str) -> str:
+    """A single-valued attribute such as ``data-nnla-value`` (bs4 gives a list only for ``class`` and the like)."""
+    value = element[key]
+    assert isinstance(value, str), f"{key} on <{element.name}> is multi-valued: {value!r}"
+    return value
+
+
 def read_site(site_dir: Path, output: str = "") -> Site:
     """Read every computed value off the built pages; every copy of a value on any page must agree."""
     site = Site(Path(site_dir), output)
     for path in site.html_pages():
         page = str(path.relative_to(site.site_dir))
         soup = site.soups[page] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for element in soup.find_all(attrs={"data-nnla-name": True}):
+        for element in soup.find_all(None, attrs={"data-nnla-name": True}):
             site.elements.append((page, element))
-            name = element["data-nnla-name"]
-            value = json.loads(element["data-nnla-value"])
+            name = attribute(element, "data-nnla-name")
+            value = json.loads(attribute(element, "data-nnla-value"))
             if name in site.published and site.published[name] != value:
                 site.conflicts.append(f"{name} differs between two places ({page})")
             site.published[name] = value
@@ -141,11 +148,13 @@ def mismatch(check: Callable[[], object]) -> str | None:
 # ---------------------------------------------------------------------------------- independent recomputations
 
 
-def descend(X: np.ndarray, W: np.ndarray, b: np.ndarray, T: np.ndarray, lr: float, steps: int, mean: bool):
+def descend(
+    X: np.ndarray, W: np.ndarray, b: np.ndarray, T: np.ndarray, lr: float, steps: int, mean: bool
+) -> tuple[list[float], bool]:
     """Gradient descent written out step by step; stops before the first loss that is not finite."""
     m, z = T.shape
     scale = 1.0 / (m * z) if mean else 1.0
-    losses = []
+    losses: list[float] = []
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(steps + 1):
             E = T - (X @ W + b)
@@ -263,11 +272,13 @@ def values_match_recomputation(site: Site) -> list[str]:
         if name not in site.published:
             problems.append(f"{name} is not on any page")
             continue
-        message = mismatch(
-            lambda name=name, again=again: np.testing.assert_allclose(
+
+        def compare(name: str = name, again: Callable[[], Any] = again) -> None:
+            np.testing.assert_allclose(
                 np.asarray(site.published[name], dtype=np.float64), again(), rtol=RTOL, atol=ATOL, err_msg=name
             )
-        )
+
+        message = mismatch(compare)
         if message:
             problems.append(f"{name} (on {site.where(name)}) differs from its recomputation: {message}")
     return problems
@@ -294,11 +305,11 @@ def traces_rerun_from_their_published_inputs(site: Site) -> list[str]:
         where = f"{name} (on {site.where(name)})"
         if trace["diverged"] != diverged:
             problems.append(f"{where} says diverged={trace['diverged']}, but re-run it diverged={diverged}")
-        message = mismatch(
-            lambda trace=trace, losses=losses, name=name: np.testing.assert_allclose(
-                trace["losses"], losses, rtol=TRACE_RTOL, atol=TRACE_ATOL, err_msg=name
-            )
-        )
+
+        def compare(trace: dict[str, Any] = trace, losses: list[float] = losses, name: str = name) -> None:
+            np.testing.assert_allclose(trace["losses"], losses, rtol=TRACE_RTOL, atol=TRACE_ATOL, err_msg=name)
+
+        message = mismatch(compare)
         if message:
             problems.append(f"{where}: its losses differ from a re-run: {message}")
     return problems
@@ -418,7 +429,7 @@ def matrix_numbers(tex: str) -> list[tuple[str, str | None]]:
     return [number for body in bodies for number in tex_numbers(body)]
 
 
-def annotations(element: Tag) -> list[str]:
+def tex_annotations(element: Tag) -> list[str]:
     return [a.get_text() for a in element.find_all("annotation", attrs={"encoding": "application/x-tex"})]
 
 
@@ -431,13 +442,13 @@ def formulas_show_the_values_at_their_precision(site: Site) -> list[str]:
     problems = []
     checked = 0
     for page, element in site.elements:
-        name = element["data-nnla-name"]
-        value = json.loads(element["data-nnla-value"])
+        name = attribute(element, "data-nnla-name")
+        value = json.loads(attribute(element, "data-nnla-value"))
         if "data-nnla-claim" in element.attrs or isinstance(value, dict) or "nnla-table" in element["class"]:
             continue
         if element.name == "figure":
             continue
-        texs = annotations(element)
+        texs = tex_annotations(element)
         if not texs:
             problems.append(f"{name} on {page} has no formula")
             continue
@@ -468,10 +479,12 @@ def tables_show_the_values_at_their_precision(site: Site) -> list[str]:
     for page, element in site.elements:
         if "nnla-table" not in element["class"]:
             continue
-        name = element["data-nnla-name"]
-        value = json.loads(element["data-nnla-value"])
+        name = attribute(element, "data-nnla-name")
+        value = json.loads(attribute(element, "data-nnla-value"))
         rows = value["losses"] if isinstance(value, dict) else value
-        for row in element.find("tbody").find_all("tr"):
+        tbody = element.find("tbody")
+        assert isinstance(tbody, Tag), f"{name} on {page}: the table has no <tbody>"
+        for row in tbody.find_all("tr"):
             if "nnla-elided" in (row.get("class") or []):
                 continue
             cells = [td.get_text() for td in row.find_all("td")]
@@ -500,8 +513,9 @@ def claims_hold_at_their_written_precision(site: Site) -> list[str]:
         claim = element.get("data-nnla-claim")
         if claim is None:
             continue
-        name = element["data-nnla-name"]
-        value = json.loads(element["data-nnla-value"])
+        assert isinstance(claim, str), f"data-nnla-claim on {page} is multi-valued: {claim!r}"
+        name = attribute(element, "data-nnla-name")
+        value = json.loads(attribute(element, "data-nnla-value"))
         shown = element.get_text().replace("\u2212", "-").replace("\u202f", "_")
         if shown != claim:
             problems.append(f"{page}: the claim {name} = {claim} is shown as {shown!r}")
@@ -621,7 +635,7 @@ def check_site(site_dir: Path, output: str = "") -> list[str]:
     A check that cannot run at all (say, a value it needs is missing) is itself a problem.
     """
     site = read_site(site_dir, output)
-    problems = []
+    problems: list[str] = []
     for name, check in CHECKS.items():
         try:
             found = check(site)

@@ -59,7 +59,9 @@ def linked_fragments(site_dir: Path) -> list[tuple[str, str]]:
         for link in article.find_all("a", href=True) if article else []:
             if "headerlink" in (link.get("class") or []):
                 continue
-            url = urlsplit(urljoin(f"http://site/{page}", link["href"]))
+            href = link["href"]
+            assert isinstance(href, str), href  # href is single-valued: bs4 gives a str, not a list
+            url = urlsplit(urljoin(f"http://site/{page}", href))
             target = url.path.lstrip("/")
             if url.netloc == "site" and url.fragment and target in ESSAY and target != page:
                 found.add((target, url.fragment))
@@ -87,7 +89,8 @@ def visit(context: Any, url: str, fragment: str) -> dict[str, Any]:
     page = context.new_page()
     try:
         page.goto(f"{url}#{fragment}", wait_until="load")
-        return page.evaluate(SETTLED_JS, fragment)
+        at: dict[str, Any] = page.evaluate(SETTLED_JS, fragment)
+        return at
     finally:
         page.close()
 

@@ -166,7 +166,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ),
     (
         "objects",
-        lambda: nnla.forward(x, W, [None, 1.0]),
+        lambda: nnla.forward(x, W, [None, 1.0]),  # type: ignore[arg-type]  # wrong on purpose
         TypeError,
         _exact("b must be an array of real numbers; got list"),
     ),

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from numpy.typing import NDArray
 
 import nnla
 from nnla import examples
@@ -35,7 +36,7 @@ BEYOND = st.one_of(st.integers(2**1024, 10**400), st.integers(10**400, 10**5000)
 )
 
 
-def _f(a: np.ndarray) -> np.ndarray:
+def _f(a: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.tanh(a) * 2.0
 
 
@@ -97,6 +98,7 @@ def _spoiled(value: np.ndarray, index: int, entry: object) -> list[Any]:
     shaped: Any = flat
     for size in reversed(np.shape(value)[1:]):
         shaped = [shaped[i : i + size] for i in range(0, len(shaped), size)]
+    assert isinstance(shaped, list)
     return shaped
 
 
@@ -131,7 +133,7 @@ def test_a_fraction_beyond_float64_is_a_value_error_naming_it(
         call(**{name: _spoiled(call.arrays[name], index, entry)})
 
 
-@pytest.mark.skipif(np.finfo(np.longdouble).max <= np.finfo(np.float64).max, reason="long double is float64 here")
+@pytest.mark.skipif(bool(np.finfo(np.longdouble).max <= np.finfo(np.float64).max), reason="long double is float64 here")
 @pytest.mark.parametrize(("call", "name"), ARRAY_ARGUMENTS, ids=list(map(_id, ARRAY_ARGUMENTS)))
 def test_a_long_double_beyond_float64_is_a_value_error_naming_it(call: Call, name: str) -> None:
     """An array of dtype longdouble holding 1e400: not a RuntimeWarning and an 'infinite' entry it never had."""
@@ -234,7 +236,7 @@ def test_the_losses_give_the_squares_and_their_sums_or_name_the_overflow(data: s
     T_, P_ = data.draw(matrices(m, z)), data.draw(matrices(m, z))
 
     def squares() -> np.ndarray:
-        E = T_ - P_
+        E: NDArray[np.float64] = T_ - P_
         return E * E
 
     _same_or_overflow("loss_vector", "T P", lambda: nnla.loss_vector(T_, P_), squares)
@@ -342,7 +344,7 @@ def _raw_network(
 def test_the_network_forward_and_backprop_give_the_raw_expressions_or_name_the_overflow(
     problem: tuple[np.ndarray, ...],
 ) -> None:
-    X_, _, _, W2_, _, T_ = problem
+    X_, W1_, b1_, W2_, b2_, T_ = problem
 
     def forward() -> tuple[np.ndarray, ...]:
         return _raw_network(*problem[:5])
@@ -359,7 +361,7 @@ def test_the_network_forward_and_backprop_give_the_raw_expressions_or_name_the_o
         return out.A1, out.H, out.P
 
     _same_or_overflow("network_forward", "X W1 b1 W2 b2", network, forward)
-    _same_or_overflow("backprop", "X W1 b1 W2 b2 T", lambda: nnla.backprop(*problem), gradients)
+    _same_or_overflow("backprop", "X W1 b1 W2 b2 T", lambda: nnla.backprop(X_, W1_, b1_, W2_, b2_, T_), gradients)
 
 
 FUNCTIONS_OF_ONE_EXAMPLE = [nnla.stage_jacobians, nnla.network_jacobians]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no stubs
 from nnla_site import mathfont
+from nnla_site.katex.errors import KatexSetupError
 from nnla_site.katex.mathvariant import VARIANTS, unicode_variants
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
@@ -80,7 +81,7 @@ def test_the_served_font_is_cut_to_the_pages_glyphs_and_keeps_its_math_table(tmp
 
 
 def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
-    with pytest.raises(mathfont.KatexSetupError, match="math font is missing"):
+    with pytest.raises(KatexSetupError, match="math font is missing"):
         mathfont.write_math_font(tmp_path / "node_modules", tmp_path)
 
 

@@ -221,8 +221,8 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ),
     (
         "lr a string",
-        lambda: nnla.network_descent(X, W1, b1, W2, b2, T, lr="0.1", steps=1),
-        TypeError,  # type: ignore[arg-type]
+        lambda: nnla.network_descent(X, W1, b1, W2, b2, T, lr="0.1", steps=1),  # type: ignore[arg-type]  # wrong on purpose
+        TypeError,
         "lr must be a real number; got str",
     ),
     (
@@ -233,8 +233,8 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ),
     (
         "steps a float",
-        lambda: nnla.network_descent(X, W1, b1, W2, b2, T, lr=0.1, steps=2.0),
-        TypeError,  # type: ignore[arg-type]
+        lambda: nnla.network_descent(X, W1, b1, W2, b2, T, lr=0.1, steps=2.0),  # type: ignore[arg-type]  # wrong on purpose
+        TypeError,
         "steps must be an integer; got float 2.0",
     ),
     ("chain of nothing", lambda: nnla.chain(), ValueError, "chain needs at least one factor; got none"),
