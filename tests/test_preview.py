@@ -28,8 +28,9 @@ def convert(text: str, tmp_path: Path, preview: bool) -> str:
     return rendered
 
 
-def test_the_build_fails_on_the_first_bad_formula(tmp_path: Path) -> None:
-    with pytest.raises(MathError, match=r"^line 3: KaTeX cannot render the inline formula"):
+def test_the_build_fails_on_a_bad_formula_at_its_line(tmp_path: Path) -> None:
+    """Display formulas are rendered as the page is read, inline ones once Markdown has placed them."""
+    with pytest.raises(MathError, match=r"^lines 5-7: KaTeX cannot render the display formula"):
         convert(PAGE, tmp_path, preview=False)
 
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import secrets
 from collections.abc import Iterator
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -54,7 +55,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 
-from nnla_site import preview
+from nnla_site import places, preview
 from nnla_site.katex import FORMULA_OPTIONS, Deferral, KatexError, KatexRenderer, get_renderer
 
 __all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
@@ -70,11 +71,12 @@ _HEADINGS_PRIORITY = 5.5
 _FINAL_PRIORITY = -100
 # Before raw_html (30), which restores the stash.
 _POST_PRIORITY = 31
+# After raw_html: every stashed block (highlighted code among them) is back in the page.
+_INLINE_POST_PRIORITY = 25
 
 _FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _MATH_INFO_RE = re.compile(r"^[ \t]*math(?P<header>(?:[ \t]+|(?=\{)).*)?$")
 _BACKTICKS_RE = re.compile(r"`+")
-_STASH_RE = re.compile("\x02wzxhzdk:([0-9]+)\x03")
 _HEADING_MARK = "\x02nnla-math:{}\x03"
 _HEADING_MARK_RE = re.compile("\x02nnla-math:([0-9]+)\x03")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -200,16 +202,13 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
         return options
 
     def _inline(self, line: str, lineno: int) -> str:
+        """Swap each inline formula for a token: whether it is math or an example in code, Markdown says later."""
         if "$`" not in line:
             return line
         pieces: list[str] = []
         pos = 0
         for start, end, tex in _iter_inline_math(line):
-            pieces.append(line[pos:start])
-            html_out = self.ext.render(tex, False, None, lineno)
-            placeholder = self.md.htmlStash.store(html_out)
-            self.ext.inline_tex[self.md.htmlStash.html_counter - 1] = (tex, html_out)
-            pieces.append(placeholder)
+            pieces += [line[pos:start], self.ext.token(tex, line[start:end], lineno)]
             pos = end
         pieces.append(line[pos:])
         return "".join(pieces)
@@ -262,36 +261,75 @@ def _iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
 
 
 class _HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]
-    """In headings, swaps inline-math placeholders for ones whose plain-text form is the TeX."""
+    """In headings, renders each formula's token now, as a mark whose plain-text form is the TeX.
+
+    The table of contents and the heading's id are made from the heading's text before the page's formulas are
+    rendered; there they read the TeX ("Gradient of L"), and the page shows the rendered formula.
+    """
 
     def __init__(self, md: Markdown, ext: MathExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
     def _swap(self, text: str | None) -> str | None:
-        if not text or "\x02" not in text:
+        if not text or "NNLAM" not in text:
             return text
 
         def mark(m: re.Match[str]) -> str:
-            index = int(m.group(1))
-            entry = self.ext.inline_tex.get(index)
-            if entry is None or self.md.htmlStash.rawHtmlBlocks[index] != entry[1]:
-                return m.group(0)  # not one of this document's formulas
+            tex, _, lineno = self.ext.formulas[m.group()]
+            html_out = self.ext.render(tex, False, None, lineno)
+            self.md.htmlStash.store(html_out)
+            index = self.md.htmlStash.html_counter - 1
+            self.ext.inline_tex[index] = (tex, html_out)
             return _HEADING_MARK.format(index)
 
-        return _STASH_RE.sub(mark, text)
+        return self.ext.token_re.sub(mark, text)
 
     def run(self, root: Element) -> None:
-        if not self.ext.inline_tex:
+        if not self.ext.formulas:
             return
         for heading in root.iter():
             if heading.tag not in _HEADINGS:
                 continue
             heading.text = self._swap(heading.text)
             for child in heading.iter():
-                if child is not heading:
+                if child is not heading and child.tag not in {"code", "kbd", "samp"}:
                     child.text = self._swap(child.text)
+                if child is not heading:
                     child.tail = self._swap(child.tail)
+
+
+class _InlineMathPostprocessor(Postprocessor):  # type: ignore[misc]
+    """Puts each inline formula where its token landed: rendered in text, as written in code (Markdown's answer,
+    read by `nnla_site.places` once every stashed block, highlighted code among them, is back in the page)."""
+
+    def __init__(self, md: Markdown, ext: MathExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text: str) -> str:
+        if "NNLAM" not in text or not self.ext.formulas:
+            return text
+        pieces, last = [], 0
+        for place in places.find(text, self.ext.token_re):
+            tex, written, lineno = self.ext.formulas[place.token]
+            if place.where == "code":
+                shown = html.escape(written, quote=False)
+            elif place.where in {"text", "heading"}:
+                shown = self.ext.render(tex, False, None, lineno)
+            else:
+                error = MathError(
+                    self.ext.line(lineno),
+                    tex,
+                    False,
+                    f"the formula {written} stands in a link title, an attribute, a comment or a script, where it "
+                    "cannot be rendered: move it into the text",
+                    katex=False,
+                )
+                shown = self.ext.fail(error, inline=True)
+            pieces += [text[last : place.start], shown]
+            last = place.start + len(place.token)
+        return "".join([*pieces, text[last:]])
 
 
 class _FinalTreeprocessor(Treeprocessor):  # type: ignore[misc]
@@ -345,7 +383,11 @@ class MathExtension(Extension):  # type: ignore[misc]
             ],
         }
         super().__init__(**kwargs)
-        self.inline_tex: dict[int, tuple[str, str]] = {}  # stash index -> (TeX, HTML)
+        self.inline_tex: dict[int, tuple[str, str]] = {}  # stash index -> (TeX, HTML), for headings
+        self.formulas: dict[str, tuple[str, str, int]] = {}  # token -> (TeX, as written, line)
+        nonce = secrets.token_hex(6).upper()
+        self.token_re = re.compile(f"NNLAM{nonce}T[0-9]+Z")
+        self._nonce = nonce
         self.final = False
         self._renderer: KatexRenderer | None = None
 
@@ -398,6 +440,12 @@ class MathExtension(Extension):  # type: ignore[misc]
         preview.report(str(error))
         return preview.error_box(str(error), inline)
 
+    def token(self, tex: str, written: str, lineno: int) -> str:
+        """A token that stands for an inline formula until Markdown has said where it is."""
+        token = f"NNLAM{self._nonce}T{len(self.formulas)}Z"
+        self.formulas[token] = (tex, written, lineno)
+        return token
+
     def line(self, lineno: int) -> int:
         """The line of the page's file for line `lineno` of the Markdown (which MkDocs gives without front matter)."""
         return lineno + int(self.getConfig("line_offset") or 0)
@@ -411,6 +459,7 @@ class MathExtension(Extension):  # type: ignore[misc]
     def reset(self) -> None:
         """Called by `Markdown.reset()`, which also empties the HTML stash."""
         self.inline_tex.clear()
+        self.formulas.clear()
         self.final = False
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -421,6 +470,7 @@ class MathExtension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY)
         md.treeprocessors.register(_FinalTreeprocessor(md, self), "nnla_math_final", _FINAL_PRIORITY)
         md.postprocessors.register(_HeadingMathPostprocessor(md, self), "nnla_math_headings", _POST_PRIORITY)
+        md.postprocessors.register(_InlineMathPostprocessor(md, self), "nnla_math_inline", _INLINE_POST_PRIORITY)
 
 
 def makeExtension(**kwargs: Any) -> MathExtension:

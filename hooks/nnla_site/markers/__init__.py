@@ -9,7 +9,7 @@ A marker is an HTML comment on one line, data and never code::
 One concept a module:
 
 - `nnla_site.markers.syntax`: what a marker is, `candidates`, which finds what looks like one, and `parse`.
-- `nnla_site.markers.places`: where Markdown put each of them: text, code, a heading, an attribute, ...
+- `nnla_site.places` (shared with the math extension): where Markdown put each of them: text, code, a heading, ...
 - `nnla_site.markers.claims`: the grammar of a claim, and `check_claim`, which checks it.
 - `nnla_site.markers.render`: how each form of a value (display, inline, slices, table, figure, claim) becomes
   HTML.

@@ -2,7 +2,7 @@ r"""The build's side of markers: each marker of a page swapped for its value's H
 
 `Injector.replace_markers` swaps every candidate marker of a page (`nnla_site.markers.syntax.candidates`) for a
 token of this build, code or not, keeping every line in place. Markdown then makes the page. `Injector.inject`
-finds each token in the HTML (`nnla_site.markers.places`) and, by the place Markdown gave it, puts back the
+finds each token in the HTML (`nnla_site.places`) and, by the place Markdown gave it, puts back the
 marker as written where it is code, puts the value where it is text, and fails with the page and the line where
 a value cannot stand (a heading, a link title, an attribute, a comment, a script, a formula) or where the marker
 is wrong (a malformed marker, an unknown name, a form the value lacks, a block inside a sentence, a false claim).
@@ -19,7 +19,8 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from nnla_site.markers import places, render
+from nnla_site import places
+from nnla_site.markers import render
 from nnla_site.markers.claims import check_claim
 from nnla_site.markers.syntax import DEFAULT_DIGITS, Candidate, Marker, MarkerError, candidates, parse
 from nnla_site.value import ScalarValue, TypedValue

@@ -5,7 +5,7 @@ r"""What a marker is on the page: an HTML comment on one line, data and never co
     <!-- nnla:NAME claim=5.65 -->
 
 `candidates` finds every place on a page that looks like a marker, wherever it stands: whether it is a marker,
-or an example of one in code, is for the Markdown parser to say (`nnla_site.markers.places`), not for a guess
+or an example of one in code, is for the Markdown parser to say (`nnla_site.places`), not for a guess
 about lines. `parse` reads one candidate that turned out to stand in the text, and rejects a malformed one, or
 one with an unknown or ill-formed option, with the page and line.
 """

@@ -1,6 +1,7 @@
-"""Where each marker ended up once Markdown has made the page: the parser's own answer, read from its HTML.
+"""Where each token ended up once Markdown has made the page: the parser's own answer, read from its HTML.
 
-Before Markdown runs, every candidate marker of a page is swapped for a token (`nnla_site.markers.injector`).
+Before Markdown runs, every candidate marker of a page is swapped for a token (`nnla_site.markers.injector`), and
+so is every inline formula (`nnla_site.mdext`).
 Markdown then decides, by its own rules and those of every extension, what is code, what is a heading, what is a
 link title or an attribute. `find` reads the HTML it made with an HTML parser and tells, for each token, the kind
 of place it stands in:
