@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nnla_site import katex
 from nnla_site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
-from nnla_site.mdext import MathError, _iter_inline_math
+from nnla_site.math_syntax import iter_inline_math as _iter_inline_math
+from nnla_site.mdext import MathError
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"

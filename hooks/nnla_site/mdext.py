@@ -1,5 +1,9 @@
 r"""A Python-Markdown extension that renders math with server-side KaTeX (`nnla_site.katex`).
 
+Three modules: this one reads the page (display fences, and a token for each inline formula) and holds the
+extension; `nnla_site.math_syntax` knows the syntax and the error; `nnla_site.math_placing` puts each inline
+formula where Markdown placed its token, and renders formulas in headings for the table of contents.
+
 The authoring syntax is markdown-katex's:
 
 - inline math: $`\hat{y} = xW + b`$, or $``...``$ when the TeX itself contains a backtick;
@@ -40,23 +44,26 @@ KaTeX's bulky HTML, which otherwise costs more than rendering the formulas does.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
-from xml.etree.ElementTree import Element
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
-from markdown.postprocessors import Postprocessor  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
-from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 
-from nnla_site import places, preview
+from nnla_site import preview
 from nnla_site.katex import FORMULA_OPTIONS, Deferral, KatexError, KatexRenderer, get_renderer
+from nnla_site.math_placing import (
+    FinalTreeprocessor,
+    HeadingMathPostprocessor,
+    HeadingMathTreeprocessor,
+    InlineMathPostprocessor,
+)
+from nnla_site.math_syntax import MathError, code_spans, dedent, iter_inline_math
 
 __all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
@@ -76,42 +83,6 @@ _INLINE_POST_PRIORITY = 25
 
 _FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _MATH_INFO_RE = re.compile(r"^[ \t]*math(?P<header>(?:[ \t]+|(?=\{)).*)?$")
-_BACKTICKS_RE = re.compile(r"`+")
-_HEADING_MARK = "\x02nnla-math:{}\x03"
-_HEADING_MARK_RE = re.compile("\x02nnla-math:([0-9]+)\x03")
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-class MathError(PluginError):
-    """A formula on a page cannot be rendered.
-
-    Attributes:
-        lineno: the formula's first line in the page's Markdown (1-based, after any front matter).
-        tex: the formula's TeX source.
-        display: display (fenced) or inline math.
-        reason: KaTeX's message, or what is wrong with the fence.
-    """
-
-    def __init__(
-        self,
-        lineno: int,
-        tex: str,
-        display: bool,
-        reason: str,
-        last_line: int | None = None,
-        katex: bool = True,
-    ) -> None:
-        self.lineno = lineno
-        self.tex = tex
-        self.display = display
-        self.reason = reason
-        where = f"lines {lineno}-{last_line}" if last_line and last_line != lineno else f"line {lineno}"
-        if not katex:
-            message = f"{where}: {reason}"
-        else:
-            shown = f"display formula `{' '.join(tex.split())}`" if display else f"inline formula $`{tex}`$"
-            message = f"{where}: KaTeX cannot render the {shown}: {' '.join(reason.splitlines())}"
-        super().__init__(message)
 
 
 class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
@@ -160,7 +131,7 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
                 yield from lines[i : end + 1]
                 i = end + 1
                 continue
-            tex = "\n".join(_dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
+            tex = "\n".join(dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
             try:
                 options = self._header_options(info.group("header") or "", i + 1, tex)
             except MathError as error:
@@ -207,160 +178,11 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
             return line
         pieces: list[str] = []
         pos = 0
-        for start, end, tex in _iter_inline_math(line):
+        for start, end, tex in iter_inline_math(line):
             pieces += [line[pos:start], self.ext.token(tex, line[start:end], lineno)]
             pos = end
         pieces.append(line[pos:])
         return "".join(pieces)
-
-
-def _dedent(line: str, width: int) -> str:
-    """Remove up to `width` leading spaces (the fence's indentation) from a line of the formula."""
-    stripped = len(line) - len(line.lstrip(" "))
-    return line[min(width, stripped) :]
-
-
-def code_spans(line: str) -> Iterator[tuple[int, int, int, int]]:
-    """Find the code spans of one line as Markdown does (the essay's $`...`$ math among them).
-
-    A code span opens with a run of n backticks (not escaped by a backslash) and closes with the next run
-    of exactly n backticks.
-
-    Yields:
-        (start, open_end, close_start, end): where the opening run starts and ends, and where the closing run
-        starts and ends; the code is ``line[open_end:close_start]``.
-    """
-    runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(line)]
-    k = 0
-    while k < len(runs):
-        start, end = runs[k]
-        backslashes = len(line[:start]) - len(line[:start].rstrip("\\"))
-        if backslashes % 2:
-            start += 1  # the first backtick is escaped and literal
-        n = end - start
-        close = next((c for c in range(k + 1, len(runs)) if runs[c][1] - runs[c][0] == n), None)
-        if n == 0 or close is None:
-            k += 1
-            continue
-        yield start, end, *runs[close]
-        k = close + 1
-
-
-def _iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
-    """Find $`...`$ and $``...``$ in one line, skipping ordinary code spans as Markdown would.
-
-    A code span (see `code_spans`) is math when its runs are of 1 or 2 backticks, a `$` comes right before
-    the opening run and right after the closing run.
-
-    Yields:
-        (start, end, tex): the slice of `line` from the opening `$` to the closing `$`, and the TeX.
-    """
-    for start, open_end, close_start, end in code_spans(line):
-        if open_end - start <= 2 and line[start - 1 : start] == "$" and line[end : end + 1] == "$":
-            yield start - 1, end + 1, line[open_end:close_start]
-
-
-class _HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]
-    """In headings, renders each formula's token now, as a mark whose plain-text form is the TeX.
-
-    The table of contents and the heading's id are made from the heading's text before the page's formulas are
-    rendered; there they read the TeX ("Gradient of L"), and the page shows the rendered formula.
-    """
-
-    def __init__(self, md: Markdown, ext: MathExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
-    def _swap(self, text: str | None) -> str | None:
-        if not text or "NNLAM" not in text:
-            return text
-
-        def mark(m: re.Match[str]) -> str:
-            tex, _, lineno = self.ext.formulas[m.group()]
-            html_out = self.ext.render(tex, False, None, lineno)
-            self.md.htmlStash.store(html_out)
-            index = self.md.htmlStash.html_counter - 1
-            self.ext.inline_tex[index] = (tex, html_out)
-            return _HEADING_MARK.format(index)
-
-        return self.ext.token_re.sub(mark, text)
-
-    def run(self, root: Element) -> None:
-        if not self.ext.formulas:
-            return
-        for heading in root.iter():
-            if heading.tag not in _HEADINGS:
-                continue
-            heading.text = self._swap(heading.text)
-            for child in heading.iter():
-                if child is not heading and child.tag not in {"code", "kbd", "samp"}:
-                    child.text = self._swap(child.text)
-                if child is not heading:
-                    child.tail = self._swap(child.tail)
-
-
-class _InlineMathPostprocessor(Postprocessor):  # type: ignore[misc]
-    """Puts each inline formula where its token landed: rendered in text, as written in code (Markdown's answer,
-    read by `nnla_site.places` once every stashed block, highlighted code among them, is back in the page)."""
-
-    def __init__(self, md: Markdown, ext: MathExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
-    def run(self, text: str) -> str:
-        if "NNLAM" not in text or not self.ext.formulas:
-            return text
-        pieces, last = [], 0
-        for place in places.find(text, self.ext.token_re):
-            tex, written, lineno = self.ext.formulas[place.token]
-            if place.where == "code":
-                shown = html.escape(written, quote=False)
-            elif place.where in {"text", "heading"}:
-                shown = self.ext.render(tex, False, None, lineno)
-            else:
-                error = MathError(
-                    self.ext.line(lineno),
-                    tex,
-                    False,
-                    f"the formula {written} stands in a link title, an attribute, a comment or a script, where it "
-                    "cannot be rendered: move it into the text",
-                    katex=False,
-                )
-                shown = self.ext.fail(error, inline=True)
-            pieces += [text[last : place.start], shown]
-            last = place.start + len(place.token)
-        return "".join([*pieces, text[last:]])
-
-
-class _FinalTreeprocessor(Treeprocessor):  # type: ignore[misc]
-    """Marks the end of the tree phase: postprocessors now produce the page itself."""
-
-    def __init__(self, md: Markdown, ext: MathExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
-    def run(self, root: Element) -> None:
-        self.ext.final = True
-
-
-class _HeadingMathPostprocessor(Postprocessor):  # type: ignore[misc]
-    """Restores math in headings: TeX text while toc and MkDocs read headings, KaTeX HTML in the page."""
-
-    def __init__(self, md: Markdown, ext: MathExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
-    def run(self, text: str) -> str:
-        if "\x02nnla-math:" not in text:
-            return text
-
-        def restore(m: re.Match[str]) -> str:
-            index = int(m.group(1))
-            if self.ext.final:
-                return str(self.md.htmlStash.rawHtmlBlocks[index])
-            return html.escape(self.ext.inline_tex[index][0], quote=False)
-
-        return _HEADING_MARK_RE.sub(restore, text)
 
 
 class MathExtension(Extension):  # type: ignore[misc]
@@ -467,10 +289,10 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.md = md
         md.registerExtension(self)
         md.preprocessors.register(_MathPreprocessor(md, self), "nnla_math", _PRE_PRIORITY)
-        md.treeprocessors.register(_HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY)
-        md.treeprocessors.register(_FinalTreeprocessor(md, self), "nnla_math_final", _FINAL_PRIORITY)
-        md.postprocessors.register(_HeadingMathPostprocessor(md, self), "nnla_math_headings", _POST_PRIORITY)
-        md.postprocessors.register(_InlineMathPostprocessor(md, self), "nnla_math_inline", _INLINE_POST_PRIORITY)
+        md.treeprocessors.register(HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY)
+        md.treeprocessors.register(FinalTreeprocessor(md, self), "nnla_math_final", _FINAL_PRIORITY)
+        md.postprocessors.register(HeadingMathPostprocessor(md, self), "nnla_math_headings", _POST_PRIORITY)
+        md.postprocessors.register(InlineMathPostprocessor(md, self), "nnla_math_inline", _INLINE_POST_PRIORITY)
 
 
 def makeExtension(**kwargs: Any) -> MathExtension:
