@@ -570,27 +570,40 @@ def _unaccounted(text: str, allowed: dict[str, str], counts: Callable[[str], boo
     ]
 
 
+def unaccounted_numbers(site: Site, page: str, prose_allowed: dict[str, str], tex_allowed: dict[str, str]) -> list[str]:
+    """Every number in a page's prose and formulas that is neither computed, nor a checked claim, nor allowed.
+
+    Args:
+        site: the built site.
+        page: the page, as ``part-1/index.html``.
+        prose_allowed: patterns whose numbers the prose may write by hand, each with why.
+        tex_allowed: the same for the page's formulas, outside subscripts and superscripts (0, 1 and 2 always are).
+    """
+    if page not in site.soups:
+        return [f"{page} is missing"]
+    article = BeautifulSoup(str(site.soups[page].find("article")), "html.parser")
+    for element in article.select("[data-nnla-name]"):
+        element.decompose()
+    texs = [a.get_text() for a in article.find_all("annotation", attrs={"encoding": "application/x-tex"})]
+    for element in article.select(NOT_PROSE):
+        element.decompose()
+    prose = " ".join(article.get_text(" ").split())
+    problems = [
+        f"{page}: {number} in the prose (…{context}…) is not computed, claimed or allowed"
+        for number, context in _unaccounted(prose, prose_allowed, lambda n: True)
+    ]
+    for tex in texs:
+        outside = " ".join(_TEX_SCRIPT.sub(" ", tex).split())
+        problems += [
+            f"{page}: {number} in a formula (…{context}…) is not computed, claimed or allowed"
+            for number, context in _unaccounted(outside, tex_allowed, lambda n: "." in n or int(n) > 2)
+        ]
+    return problems
+
+
 def numbers_in_prose_are_accounted_for(site: Site) -> list[str]:
     """Every number in the essay's prose and formulas is computed, a checked claim, or on the allow-lists."""
-    problems = []
-    for page in PROSE_PAGES:
-        if page not in site.soups:
-            problems.append(f"{page} is missing")
-            continue
-        article = BeautifulSoup(str(site.soups[page].find("article")), "html.parser")
-        for element in article.select("[data-nnla-name]"):
-            element.decompose()
-        texs = [a.get_text() for a in article.find_all("annotation", attrs={"encoding": "application/x-tex"})]
-        for element in article.select(NOT_PROSE):
-            element.decompose()
-        prose = " ".join(article.get_text(" ").split())
-        for number, context in _unaccounted(prose, PROSE_ALLOWED, lambda n: True):
-            problems.append(f"{page}: {number} in the prose (…{context}…) is not computed, claimed or allowed")
-        for tex in texs:
-            outside = " ".join(_TEX_SCRIPT.sub(" ", tex).split())
-            for number, context in _unaccounted(outside, TEX_ALLOWED, lambda n: "." in n or int(n) > 2):
-                problems.append(f"{page}: {number} in a formula (…{context}…) is not computed, claimed or allowed")
-    return problems
+    return [problem for page in PROSE_PAGES for problem in unaccounted_numbers(site, page, PROSE_ALLOWED, TEX_ALLOWED)]
 
 
 def every_page_is_built(site: Site) -> list[str]:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import doccheck
 import numpy as np
 import pytest
-from bs4 import BeautifulSoup
 
 if TYPE_CHECKING:
     from doccheck import Published, Site
@@ -266,26 +265,7 @@ TEX_ALLOWED: dict[str, str] = {}
 
 def numbers_in_prose_are_accounted_for(site: Site) -> list[str]:
     """Every number in the page's prose and formulas is computed, a checked claim, or allowed above."""
-    if PAGE not in site.soups:
-        return [f"{PAGE} is missing"]
-    article = BeautifulSoup(str(site.soups[PAGE].find("article")), "html.parser")
-    for element in article.select("[data-nnla-name]"):
-        element.decompose()
-    texs = [a.get_text() for a in article.find_all("annotation", attrs={"encoding": "application/x-tex"})]
-    for element in article.select(doccheck.NOT_PROSE):
-        element.decompose()
-    prose = " ".join(article.get_text(" ").split())
-    problems = [
-        f"{PAGE}: {number} in the prose (…{context}…) is not computed, claimed or allowed"
-        for number, context in doccheck._unaccounted(prose, PROSE_ALLOWED, lambda n: True)
-    ]
-    for tex in texs:
-        outside = " ".join(doccheck._TEX_SCRIPT.sub(" ", tex).split())
-        problems += [
-            f"{PAGE}: {number} in a formula (…{context}…) is not computed, claimed or allowed"
-            for number, context in doccheck._unaccounted(outside, TEX_ALLOWED, lambda n: "." in n or int(n) > 2)
-        ]
-    return problems
+    return doccheck.unaccounted_numbers(site, PAGE, PROSE_ALLOWED, TEX_ALLOWED)
 
 
 #: Every check of the derivations page, by name, in the order `check` runs them.
