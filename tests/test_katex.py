@@ -338,7 +338,7 @@ def test_error_names_the_line_and_the_formula(cache_dir: Path) -> None:
 
 def test_unclosed_math_fence_fails(cache_dir: Path) -> None:
     """A ```math fence that is never closed is an error at its line, not silently code."""
-    with pytest.raises(MathError, match=r"^line 3: the math fence ```math is never closed"):
+    with pytest.raises(MathError, match=r"^line 3: Markdown does not read ```math as the opening of a fence"):
         convert("# T\n\n```math\nx\n", cache_dir)
 
 
@@ -434,7 +434,7 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
     settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true}}"
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nstrict: true\ntheme: {name: material, font: false}\nhooks: [hook.py]\n"
-        f"markdown_extensions:\n  - toc: {{permalink: true}}\n  - nnla_site.mdext: {settings}\n",
+        f"markdown_extensions:\n  - toc: {{permalink: true}}\n  - pymdownx.superfences\n  - nnla_site.mdext: {settings}\n",
         encoding="utf-8",
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))

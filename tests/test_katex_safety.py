@@ -30,7 +30,9 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 
 def convert(text: str, cache_dir: Path, **config: object) -> str:
     settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
-    md = markdown.Markdown(extensions=["nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings})
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings}
+    )
     rendered: str = md.convert(text)
     return rendered
 

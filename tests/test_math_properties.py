@@ -43,8 +43,11 @@ INLINE_TEXT = [
     "## A heading {F}",
     "*emphasis {F}*",
 ]
-#: Contexts of a display formula ({D} is a ```math fence, indented as the context needs).
-DISPLAY_TEXT = ["{D}", "- item\n\n{D4}", "!!! note\n\n{D4}"]
+#: Contexts of a display formula ({D} is a ```math fence; {D4} and {D8} indented by four and eight spaces, {D>}
+#: quoted, {D>4} quoted and indented, {D~} a ~~~ fence): where Markdown reads a fence, the formula is rendered;
+#: in code it is shown as written.
+DISPLAY_TEXT = ["{D}", "{D~}", "- item\n\n{D4}", "!!! note\n\n{D4}", "> {D>}", "> Quoted:\n>\n> {D>}", "1. one\n\n{D4}"]
+DISPLAY_CODE = ["Code:\n\n{D4}", "````markdown\n{D}\n````", "- item\n\n{D8}", "> Code:\n>\n> {D>4}"]
 GOOD = ["x^2", r"\frac{\partial \ell_k}{\partial b_j}", r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}", r"\mathbf{e}"]
 BAD = [
     (r"\frac{1}", "KaTeX cannot render"),
@@ -71,13 +74,24 @@ def inline(context: str, tex: str, outcome: str, message: str = "") -> Block:
 
 def display(context: str, tex: str, outcome: str, message: str = "") -> Block:
     fence = f"```math\n{tex}\n```"
-    indented = "\n".join("    " + line for line in fence.splitlines())
-    text = context.replace("{D4}", indented).replace("{D}", fence)
-    return Block(text, tex, outcome, text[: text.index("```math")].count("\n"), message)
+    forms = {
+        "{D4}": "\n".join("    " + line for line in fence.splitlines()),
+        "{D8}": "\n".join("        " + line for line in fence.splitlines()),
+        "{D>4}": "\n>     ".join(fence.splitlines()).join(["    ", ""]),
+        "{D>}": "\n> ".join(fence.splitlines()),
+        "{D~}": f"~~~math\n{tex}\n~~~",
+        "{D}": fence,
+    }
+    text = context
+    for slot, form in forms.items():
+        text = text.replace(slot, form)
+    opening = "~~~math" if "{D~}" in context else "```math"
+    return Block(text, tex, outcome, text[: text.index(opening)].count("\n"), message)
 
 
-code_blocks = st.builds(
-    inline, st.sampled_from(INLINE_CODE), st.sampled_from(GOOD + [b for b, _ in BAD]), st.just("code")
+code_blocks = st.one_of(
+    st.builds(inline, st.sampled_from(INLINE_CODE), st.sampled_from(GOOD + [b for b, _ in BAD]), st.just("code")),
+    st.builds(display, st.sampled_from(DISPLAY_CODE), st.sampled_from(GOOD + [b for b, _ in BAD]), st.just("code")),
 )
 good_blocks = st.one_of(
     code_blocks,
@@ -142,7 +156,8 @@ def test_every_good_formula_renders_where_it_was_written(cache_dir: Path, blocks
     for index, item in enumerate(blocks):
         fragment = between(page, index, len(blocks))
         if item.outcome == "code":
-            assert f"$`{item.tex}`$" in text_of(fragment), (item, fragment)
+            written = f"$`{item.tex}`$" if "$`" in item.text else f"math\n{item.tex}\n"
+            assert written in text_of(fragment).replace("\n> ", "\n"), (item, fragment)
             assert tex_of(fragment) == []
         elif "## A heading" in item.text:
             assert item.tex in tex_of(fragment) or html.escape(item.tex, quote=False) in fragment
@@ -166,3 +181,19 @@ def test_a_formula_in_indented_or_quoted_code_is_shown_as_written(cache_dir: Pat
     """Found by the property above, when the extension told code by its own fence scanner."""
     page = convert(text, cache_dir)
     assert "$`x^2`$" in text_of(page)
+
+
+@pytest.mark.parametrize(
+    ("text", "rendered"),
+    [
+        ("> ```math\n> x^2\n> ```\n", True),  # was shown as code: the extension's own scanner skipped quotes
+        ("Code:\n\n    ```math\n    x^2\n    ```\n", False),  # was rendered: an indented block is code
+        ("Code:\n\n    ```math\n    \\frac{1}\n    ```\n", False),  # was a build error for code
+    ],
+)
+def test_display_math_is_where_markdown_reads_a_fence(cache_dir: Path, text: str, rendered: bool) -> None:
+    """Found by the property above, when the extension told fences by its own line scanner."""
+    page = convert(text, cache_dir)
+    assert (tex_of(page) != []) is rendered
+    if not rendered:
+        assert "```math\n" in text_of(page)

@@ -23,14 +23,16 @@ def convert(text: str, tmp_path: Path, preview: bool) -> str:
         "enabled": True,
         "preview_errors": preview,
     }
-    md = markdown.Markdown(extensions=["nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings})
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings}
+    )
     rendered: str = md.convert(text)
     return rendered
 
 
 def test_the_build_fails_on_a_bad_formula_at_its_line(tmp_path: Path) -> None:
-    """Display formulas are rendered as the page is read, inline ones once Markdown has placed them."""
-    with pytest.raises(MathError, match=r"^lines 5-7: KaTeX cannot render the display formula"):
+    """Every formula is put in place once Markdown has placed it: the first bad one on the page fails."""
+    with pytest.raises(MathError, match=r"^line 3: KaTeX cannot render the inline formula"):
         convert(PAGE, tmp_path, preview=False)
 
 

@@ -1,8 +1,9 @@
-"""Where the inline formulas of a page land, once Markdown has placed them, and formulas in headings.
+"""Where the formulas of a page land, once Markdown has placed them, and formulas in headings.
 
-Each inline formula stands as a token (`MathExtension.token`) until then. In headings it is rendered before the
-table of contents reads the heading, as a mark whose plain text is the TeX; everywhere else it is put in place
-after every stashed block is back in the page, by what `nnla_site.places` says of the token's place.
+Each inline formula, and each line that may open a ```math fence, stands as a token (`MathExtension.token`,
+`MathExtension.fence_token`) until then. In headings an inline formula is rendered before the table of contents
+reads the heading, as a mark whose plain text is the TeX; everywhere else tokens are put in place after every
+stashed block is back in the page, by what `nnla_site.places` says of each token's place.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from nnla_site.math_syntax import MathError
 if TYPE_CHECKING:
     from nnla_site.mdext import MathExtension
 
-__all__ = ["FinalTreeprocessor", "HeadingMathPostprocessor", "HeadingMathTreeprocessor", "InlineMathPostprocessor"]
+__all__ = ["FinalTreeprocessor", "HeadingMathPostprocessor", "HeadingMathTreeprocessor", "MathPostprocessor"]
 
 _HEADING_MARK = "\x02nnla-math:{}\x03"
 _HEADING_MARK_RE = re.compile("\x02nnla-math:([0-9]+)\x03")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# The white space between `math` and a fence's token in code: plain, or in a highlighter's span of its own.
+_SPACE_BEFORE_TOKEN_RE = re.compile(r'(?:[ \t]|<span class="w">[ \t]</span>)$')
 
 
 class HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]
@@ -68,37 +71,65 @@ class HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]
                     child.tail = self._swap(child.tail)
 
 
-class InlineMathPostprocessor(Postprocessor):  # type: ignore[misc]
-    """Puts each inline formula where its token landed: rendered in text, as written in code (Markdown's answer,
-    read by `nnla_site.places` once every stashed block, highlighted code among them, is back in the page)."""
+class MathPostprocessor(Postprocessor):  # type: ignore[misc]
+    """Puts each formula's token where it landed (Markdown's answer, read by `nnla_site.places` once every
+    stashed block, highlighted code among them, is back in the page): an inline formula rendered in text and as
+    written in code; a ```math line as written in code, and elsewhere the error of a fence that could not be
+    rendered, or that Markdown did not read as a fence."""
 
     def __init__(self, md: Markdown, ext: MathExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
     def run(self, text: str) -> str:
-        if "NNLAM" not in text or not self.ext.formulas:
+        if "NNLA" not in text or not (self.ext.formulas or self.ext.fences):
             return text
         pieces, last = [], 0
-        for place in places.find(text, self.ext.token_re):
-            tex, written, lineno = self.ext.formulas[place.token]
-            if place.where == "code":
-                shown = html.escape(written, quote=False)
-            elif place.where in {"text", "heading"}:
-                shown = self.ext.render(tex, False, None, lineno)
+        for place in places.find(text, self.ext.any_token_re):
+            before = text[last : place.start]
+            if place.token in self.ext.fences:
+                before, shown = self._fence(place, before)
             else:
-                error = MathError(
-                    self.ext.line(lineno),
-                    tex,
-                    False,
-                    f"the formula {written} stands in a link title, an attribute, a comment or a script, where it "
-                    "cannot be rendered: move it into the text",
-                    katex=False,
-                )
-                shown = self.ext.fail(error, inline=True)
-            pieces += [text[last : place.start], shown]
+                shown = self._inline(place)
+            pieces += [before, shown]
             last = place.start + len(place.token)
         return "".join([*pieces, text[last:]])
+
+    def _inline(self, place: places.Place) -> str:
+        tex, written, lineno = self.ext.formulas[place.token]
+        if place.where == "code":
+            return html.escape(written, quote=False)
+        if place.where in {"text", "heading"}:
+            return self.ext.render(tex, False, None, lineno)
+        error = MathError(
+            self.ext.line(lineno),
+            tex,
+            False,
+            f"the formula {written} stands in a link title, an attribute, a comment or a script, where it "
+            "cannot be rendered: move it into the text",
+            katex=False,
+        )
+        return self.ext.fail(error, inline=True)
+
+    def _fence(self, place: places.Place, before: str) -> tuple[str, str]:
+        """The text before the token, and what stands for the token."""
+        fence = self.ext.fences[place.token]
+        if place.where == "code":
+            # The line as written: the token stands after `math` and a space (which a highlighter may have put
+            # in a span of its own) where the line had its header.
+            header = fence.opening.header.lstrip(" \t")
+            if not header:
+                before = _SPACE_BEFORE_TOKEN_RE.sub("", before)
+            return before, html.escape(header, quote=False)
+        error = fence.error or MathError(
+            self.ext.line(fence.lineno),
+            "",
+            True,
+            f"Markdown does not read {fence.opening.head.strip()} as the opening of a fence: close it with a "
+            "line of the same fence (```) at the same indentation, after the formula",
+            katex=False,
+        )
+        return before, self.ext.fail(error)
 
 
 class FinalTreeprocessor(Treeprocessor):  # type: ignore[misc]

@@ -1,16 +1,21 @@
 """The syntax of math on a page (markdown-katex's): code spans as Markdown finds them on a line, the inline
-formulas among them, and the error a formula gives, with its line."""
+formulas among them, the line that may open a display formula's fence, and the error a formula gives, with its
+line."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from mkdocs.exceptions import PluginError
 
-__all__ = ["MathError", "code_spans", "dedent", "iter_inline_math"]
+__all__ = ["FenceOpening", "MathError", "code_spans", "fence_opening", "iter_inline_math"]
 
 _BACKTICKS_RE = re.compile(r"`+")
+# What may open a ```math fence: the prefix of a quote, a list or an admonition (pymdownx.superfences' own
+# prefix characters), the fence, the language (`math`, `.math`), and the rest of the line: KaTeX options.
+_FENCE_OPENING_RE = re.compile(r"^(?P<head>[> \t]*(?P<fence>`{3,}|~{3,})[ \t]*\.?math)(?P<header>(?:[ \t]|\{).*)?$")
 
 
 class MathError(PluginError):
@@ -45,10 +50,31 @@ class MathError(PluginError):
         super().__init__(message)
 
 
-def dedent(line: str, width: int) -> str:
-    """Remove up to `width` leading spaces (the fence's indentation) from a line of the formula."""
-    stripped = len(line) - len(line.lstrip(" "))
-    return line[min(width, stripped) :]
+@dataclass(frozen=True)
+class FenceOpening:
+    """A line that opens a ```math fence, if Markdown reads it as a fence (only the parser can say).
+
+    Attributes:
+        head: the line up to and including the word `math`.
+        header: the rest of the line (white space and the KaTeX options' JSON object), as written.
+    """
+
+    head: str
+    header: str
+
+
+def fence_opening(line: str) -> FenceOpening | None:
+    """The line as the opening of a ```math fence, or None when it cannot open one.
+
+    A backtick fence whose line holds another backtick opens no fence (it starts a code span), as in CommonMark.
+    """
+    m = _FENCE_OPENING_RE.match(line.rstrip("\r"))
+    if m is None:
+        return None
+    header = m.group("header") or ""
+    if m.group("fence")[0] == "`" and "`" in header:
+        return None
+    return FenceOpening(m.group("head"), header)
 
 
 def code_spans(line: str) -> Iterator[tuple[int, int, int, int]]:

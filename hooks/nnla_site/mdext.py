@@ -7,12 +7,17 @@ formula where Markdown placed its token, and renders formulas in headings for th
 The authoring syntax is markdown-katex's:
 
 - inline math: $`\hat{y} = xW + b`$, or $``...``$ when the TeX itself contains a backtick;
-- display math: a fenced block opened by ```` ```math ```` (or `~~~math`, any fence length, indented inside
-  lists and admonitions) and closed by the same fence. The opening line may carry a JSON object of the KaTeX
-  options a formula may set (`fleqn`, `leqno`): ```` ```math {"fleqn": true} ````. Every other option is the
-  site's (`nnla_site.katex.renderer.SAFE_OPTIONS`): no page can switch KaTeX's safety off.
+- display math: a fenced block opened by ```` ```math ```` (or `~~~math`, any fence length) and closed by the
+  same fence, wherever Markdown reads a fence: in lists, quotes and admonitions, but not inside code. The
+  opening line may carry a JSON object of the KaTeX options a formula may set (`fleqn`, `leqno`):
+  ```` ```math {"fleqn": true} ````. Every other option is the site's
+  (`nnla_site.katex.renderer.SAFE_OPTIONS`): no page can switch KaTeX's safety off.
 
-Other fenced code blocks and ordinary `code spans` are left alone, so math syntax can be shown as code.
+What is a fence and what is code is Markdown's to say, not this extension's: pymdownx.superfences reads the
+fences (the extension registers its ```math fence with it, and needs it), and Markdown's own code spans and
+blocks show math syntax as written. Before Markdown runs, each inline formula and each line that may open a
+```math fence stands as a token of this page; afterwards `nnla_site.math_placing` puts every token where
+Markdown placed it, from the page's HTML (`nnla_site.places`).
 
 Output: inline math becomes KaTeX's `<span class="katex">...</span>`; display math becomes
 `<div class="nnla-math-display"><span class="katex-display">...</span></div>` (a block element, so the site's
@@ -47,13 +52,14 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
+from pymdownx.superfences import SuperFencesCodeExtension
 
 from nnla_site import preview
 from nnla_site.katex import FORMULA_OPTIONS, Deferral, KatexError, KatexRenderer, get_renderer
@@ -61,16 +67,16 @@ from nnla_site.math_placing import (
     FinalTreeprocessor,
     HeadingMathPostprocessor,
     HeadingMathTreeprocessor,
-    InlineMathPostprocessor,
+    MathPostprocessor,
 )
-from nnla_site.math_syntax import MathError, code_spans, dedent, iter_inline_math
+from nnla_site.math_syntax import FenceOpening, MathError, code_spans, fence_opening, iter_inline_math
 
-__all__ = ["DISPLAY_CLASS", "MathError", "MathExtension", "code_spans", "makeExtension"]
+__all__ = ["DISPLAY_CLASS", "FENCE", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
 DISPLAY_CLASS = "nnla-math-display"
 
 # Priorities: after normalize_whitespace (30), which would strip the stash placeholders' STX/ETX, and before
-# fenced_code / pymdownx.superfences (25) and html_block (20), so ```math fences are ours.
+# pymdownx.superfences (25), which reads the fences, and html_block (20).
 _PRE_PRIORITY = 27
 # After inline (20), attr_list (8) and smarty (6); before toc and mkdocs' anchor scan (5).
 _HEADINGS_PRIORITY = 5.5
@@ -78,15 +84,20 @@ _HEADINGS_PRIORITY = 5.5
 _FINAL_PRIORITY = -100
 # Before raw_html (30), which restores the stash.
 _POST_PRIORITY = 31
-# After raw_html: every stashed block (highlighted code among them) is back in the page.
-_INLINE_POST_PRIORITY = 25
+# After raw_html: every stashed block (highlighted code and display math among them) is back in the page.
+_PLACE_PRIORITY = 25
 
-_FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_MATH_INFO_RE = re.compile(r"^[ \t]*math(?P<header>(?:[ \t]+|(?=\{)).*)?$")
+#: The fence's name, for pymdownx.superfences.
+FENCE = "math"
 
 
 class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
-    """Replaces ```math fences and $`...`$ spans with stash placeholders of the rendered HTML."""
+    """Swaps each inline formula, and each line that may open a ```math fence, for a token of this page.
+
+    Which lines open fences and which formulas are code is Markdown's to say: pymdownx.superfences reads the
+    fences (calling `_format` for each ```math fence), and `nnla_site.math_placing` puts every token that is
+    left where Markdown placed it.
+    """
 
     def __init__(self, md: Markdown, ext: MathExtension) -> None:
         super().__init__(md)
@@ -94,83 +105,15 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.begin_document()
-        return list(self._iter_lines(lines))
-
-    def _iter_lines(self, lines: list[str]) -> Iterator[str]:
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            m = _FENCE_RE.match(line)
-            if m is not None and m.group("fence")[0] == "`" and "`" in m.group("info"):
-                m = None  # no backtick fence has a backtick after it: this line starts with a code span
-            if m is None:
-                yield self._inline(line, i + 1)
-                i += 1
-                continue
-            indent, fence = m.group("indent"), m.group("fence")
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == fence), None)
-            info = _MATH_INFO_RE.match(m.group("info"))
-            if end is None:
-                if info is not None:
-                    error = MathError(
-                        self.ext.line(i + 1),
-                        "",
-                        True,
-                        f"the math fence {line.strip()} is never closed by a line {fence}",
-                        katex=False,
-                    )
-                    yield from ("", self.md.htmlStash.store(self.ext.fail(error)), "")
-                    i += 1
-                    continue
-                # An unclosed fence is no code block (pymdownx.superfences): an ordinary line.
-                yield self._inline(line, i + 1)
-                i += 1
-                continue
-            if info is None:
-                # Some other code block: copy it untouched, math syntax and all.
-                yield from lines[i : end + 1]
-                i = end + 1
-                continue
-            tex = "\n".join(dedent(body, len(indent)) for body in lines[i + 1 : end]).strip("\n")
-            try:
-                options = self._header_options(info.group("header") or "", i + 1, tex)
-            except MathError as error:
-                html_out = self.ext.fail(error)
+        out = []
+        for index, line in enumerate(lines):
+            opening = fence_opening(line)
+            if opening is None:
+                out.append(self._inline(line, index + 1))
             else:
-                html_out = self.ext.render(tex, True, options, i + 1, last_line=end + 1)
-            # Blank lines make the placeholder a paragraph of its own, which raw_html replaces whole.
-            yield ""
-            yield indent + self.md.htmlStash.store(f'<div class="{DISPLAY_CLASS}">{html_out}</div>')
-            yield ""
-            i = end + 1
-
-    def _header_options(self, header: str, lineno: int, tex: str) -> dict[str, Any]:
-        header = header.strip()
-        if not header:
-            return {}
-        try:
-            options = json.loads(header)
-        except ValueError:
-            options = None
-        if not isinstance(options, dict):
-            raise MathError(
-                self.ext.line(lineno),
-                tex,
-                True,
-                f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
-                katex=False,
-            )
-        refused = sorted(set(options) - FORMULA_OPTIONS)
-        if refused:
-            raise MathError(
-                self.ext.line(lineno),
-                tex,
-                True,
-                f"a formula may set only the KaTeX options {', '.join(sorted(FORMULA_OPTIONS))}; "
-                f"{', '.join(refused)} is fixed by the site (errors fail the build, nothing is trusted)",
-                katex=False,
-            )
-        return options
+                # superfences reads the token as the fence's one option, and `_validate` knows it.
+                out.append(f"{opening.head} {self.ext.fence_token(opening, index + 1)}")
+        return out
 
     def _inline(self, line: str, lineno: int) -> str:
         """Swap each inline formula for a token: whether it is math or an example in code, Markdown says later."""
@@ -183,6 +126,43 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
             pos = end
         pieces.append(line[pos:])
         return "".join(pieces)
+
+
+def _extension_of(md: Markdown) -> MathExtension:
+    for extension in md.registeredExtensions:
+        if isinstance(extension, MathExtension):
+            return extension
+    raise PluginError("a ```math fence is nnla_site.mdext's, and this Markdown does not have the extension")
+
+
+def _validate(language: str, inputs: dict[str, str], options: dict[str, Any], attrs: Any, md: Markdown) -> bool:
+    """superfences' validator: a ```math fence is ours when its one option is a token of this page."""
+    fences = _extension_of(md).fences
+    if len(inputs) != 1 or next(iter(inputs)) not in fences:
+        return False  # a fence written otherwise (``` {.math}): superfences does not read it as one
+    options["nnla_fence"] = next(iter(inputs))
+    return True
+
+
+def _format(src: str, language: str, md: Markdown, options: dict[str, Any], **kwargs: Any) -> str:
+    """superfences' formatter: the fence's formula, rendered (or its token, if it cannot be)."""
+    return _extension_of(md).display(options["nnla_fence"], src)
+
+
+@dataclass
+class _Fence:
+    """A line that may open a ```math fence, and what became of its formula.
+
+    Attributes:
+        opening: the line as written.
+        lineno: its line in the page's Markdown.
+        error: why the formula cannot be rendered, once superfences has read the fence; raised (or shown, in
+            the live preview) only if Markdown puts the fence in the page and not in code.
+    """
+
+    opening: FenceOpening
+    lineno: int
+    error: MathError | None = None
 
 
 class MathExtension(Extension):  # type: ignore[misc]
@@ -207,8 +187,11 @@ class MathExtension(Extension):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.inline_tex: dict[int, tuple[str, str]] = {}  # stash index -> (TeX, HTML), for headings
         self.formulas: dict[str, tuple[str, str, int]] = {}  # token -> (TeX, as written, line)
+        self.fences: dict[str, _Fence] = {}  # token -> the line that may open a ```math fence
         nonce = secrets.token_hex(6).upper()
-        self.token_re = re.compile(f"NNLAM{nonce}T[0-9]+Z")
+        self.token_re = re.compile(f"NNLAM{nonce}T[0-9]+Z")  # inline formulas
+        self.fence_re = re.compile(f"NNLAF{nonce}T[0-9]+Z")  # fence openings
+        self.any_token_re = re.compile(f"NNLA[MF]{nonce}T[0-9]+Z")
         self._nonce = nonce
         self.final = False
         self._renderer: KatexRenderer | None = None
@@ -244,16 +227,81 @@ class MathExtension(Extension):  # type: ignore[misc]
         lineno: int,
         last_line: int | None = None,
     ) -> str:
+        """Render one formula of the page; an error fails the build (or, in the live preview, shows a box)."""
+        try:
+            return self.katex(tex, display, options, lineno, last_line)
+        except MathError as error:
+            return self.fail(error, inline=not display)
+
+    def katex(
+        self,
+        tex: str,
+        display: bool,
+        options: dict[str, Any] | None,
+        lineno: int,
+        last_line: int | None = None,
+    ) -> str:
         """Render one formula of the page, turning a KaTeX error into a `MathError` with its line."""
         try:
             html_out = self.renderer.render(tex, display, options)
         except KatexError as err:
             last = self.line(last_line) if last_line else None
-            return self.fail(MathError(self.line(lineno), tex, display, err.reason, last), inline=not display)
+            raise MathError(self.line(lineno), tex, display, err.reason, last) from None
         deferral = self.getConfig("deferral")
         if isinstance(deferral, Deferral) and self.renderer.enabled:
             return deferral.defer(html_out, tex)
         return html_out
+
+    def display(self, token: str, src: str) -> str:
+        """The HTML of the ```math fence opened by `token`'s line, whose body superfences read as `src`.
+
+        An error is kept with the fence, not raised: superfences would swallow it, and Markdown may yet show the
+        fence as code (in an indented block). The fence's token then stands for the formula in the page.
+        """
+        fence = self.fences[token]
+        tex = self.any_token_re.sub(self._as_written, src).strip("\n")
+        last_line = fence.lineno + len(src.split("\n")) + 1
+        try:
+            options = self._header_options(fence.opening.header, fence.lineno, tex)
+            html_out = self.katex(tex, True, options, fence.lineno, last_line)
+        except MathError as error:
+            fence.error = error
+            return token
+        return f'<div class="{DISPLAY_CLASS}">{html_out}</div>'
+
+    def _as_written(self, m: re.Match[str]) -> str:
+        token = m.group()
+        if token in self.formulas:
+            return self.formulas[token][1]
+        return f"{self.fences[token].opening.head}{self.fences[token].opening.header}"
+
+    def _header_options(self, header: str, lineno: int, tex: str) -> dict[str, Any]:
+        header = header.strip()
+        if not header:
+            return {}
+        try:
+            options = json.loads(header)
+        except ValueError:
+            options = None
+        if not isinstance(options, dict):
+            raise MathError(
+                self.line(lineno),
+                tex,
+                True,
+                f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
+                katex=False,
+            )
+        refused = sorted(set(options) - FORMULA_OPTIONS)
+        if refused:
+            raise MathError(
+                self.line(lineno),
+                tex,
+                True,
+                f"a formula may set only the KaTeX options {', '.join(sorted(FORMULA_OPTIONS))}; "
+                f"{', '.join(refused)} is fixed by the site (errors fail the build, nothing is trusted)",
+                katex=False,
+            )
+        return options
 
     def fail(self, error: MathError, inline: bool = False) -> str:
         """Raise `error`; or, in the live preview (`preview_errors`), report it and return a box that shows it."""
@@ -268,6 +316,12 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.formulas[token] = (tex, written, lineno)
         return token
 
+    def fence_token(self, opening: FenceOpening, lineno: int) -> str:
+        """A token that stands for a line that may open a ```math fence, until Markdown has read the page."""
+        token = f"NNLAF{self._nonce}T{len(self.fences)}Z"
+        self.fences[token] = _Fence(opening, lineno)
+        return token
+
     def line(self, lineno: int) -> int:
         """The line of the page's file for line `lineno` of the Markdown (which MkDocs gives without front matter)."""
         return lineno + int(self.getConfig("line_offset") or 0)
@@ -277,11 +331,27 @@ class MathExtension(Extension):  # type: ignore[misc]
         if not self.md.htmlStash.html_counter:
             self.inline_tex.clear()
         self.final = False
+        self._register_fence()
+
+    def _register_fence(self) -> None:
+        """Give superfences the ```math fence, once every extension is loaded (once per Markdown object)."""
+        try:
+            extension = getattr(self.md.preprocessors["fenced_code_block"], "extension", None)
+        except KeyError:
+            extension = None
+        if not isinstance(extension, SuperFencesCodeExtension):
+            raise PluginError(
+                "nnla_site.mdext reads ```math fences through pymdownx.superfences: add `pymdownx.superfences` to "
+                "markdown_extensions"
+            )
+        if not any(entry["formatter"] is _format for entry in extension.superfences):
+            extension.extend_super_fences(FENCE, _format, _validate, None)
 
     def reset(self) -> None:
         """Called by `Markdown.reset()`, which also empties the HTML stash."""
         self.inline_tex.clear()
         self.formulas.clear()
+        self.fences.clear()
         self.final = False
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -292,7 +362,7 @@ class MathExtension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(HeadingMathTreeprocessor(md, self), "nnla_math_headings", _HEADINGS_PRIORITY)
         md.treeprocessors.register(FinalTreeprocessor(md, self), "nnla_math_final", _FINAL_PRIORITY)
         md.postprocessors.register(HeadingMathPostprocessor(md, self), "nnla_math_headings", _POST_PRIORITY)
-        md.postprocessors.register(InlineMathPostprocessor(md, self), "nnla_math_inline", _INLINE_POST_PRIORITY)
+        md.postprocessors.register(MathPostprocessor(md, self), "nnla_math_place", _PLACE_PRIORITY)
 
 
 def makeExtension(**kwargs: Any) -> MathExtension:
