@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import types
 
+import markdown  # type: ignore[import-untyped]
 import pytest
 from conftest import ROOT
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+from nnla_site.mdext import MathExtension
 from nnla_site.promises import broken
 
 
@@ -52,6 +54,16 @@ def test_a_token_on_the_page_is_named() -> None:
     assert broken("<p>NNLAABCDT0001Z</p>", re.compile("NNLAABCDT[0-9]{4}Z")) == [
         "an internal marker token reached the page: NNLAABCDT0001Z"
     ]
+
+
+def test_a_math_token_on_the_page_is_named() -> None:
+    """Each Markdown object has its own nonce, which the build does not know: the tokens' shape is checked."""
+    md = markdown.Markdown(extensions=["pymdownx.superfences", "nnla_site.mdext"])
+    md.preprocessors["nnla_math"].run(["A $`x`$ here.", "```math", "y", "```"])
+    math = next(extension for extension in md.registeredExtensions if isinstance(extension, MathExtension))
+    assert len(math.formulas) == len(math.fences) == 1
+    for token in [*math.formulas, *math.fences]:
+        assert broken(f"<p>{token}</p>") == [f"an internal math token reached the page: {token}"]
 
 
 def test_the_build_fails_on_a_page_that_breaks_one() -> None:

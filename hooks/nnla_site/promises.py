@@ -4,7 +4,7 @@
   host (``https://…`` or ``//…``), in an attribute, a ``srcset``, a style or a ``<style>``;
 - it holds no ``javascript:`` URL;
 - it shows no KaTeX error (``katex-error``, KaTeX's red formula);
-- it holds none of the build's internal marker tokens;
+- it holds none of the build's internal tokens (a marker's, a formula's or a math fence's stand-in);
 - its ids are unique.
 
 `broken` lists what a page breaks; the build fails on the first page that breaks any, naming it and each problem.
@@ -19,6 +19,8 @@ from collections import Counter
 
 __all__ = ["broken"]
 
+#: The stand-in of an inline formula or of a ```math line (`nnla_site.mdext`: a nonce of 12 hex digits per page).
+_MATH_TOKEN_RE = re.compile(r"NNLA[MF][0-9A-F]{12}T[0-9]+Z")
 #: Attributes whose URL the browser fetches by itself, on any element.
 _FETCHED = frozenset({"src", "srcset", "poster", "data", "background", "imagesrcset"})
 #: <link> relations that fetch their href.
@@ -116,4 +118,7 @@ def broken(page: str, token: re.Pattern[str] | None = None) -> list[str]:
     leaked = token.search(page) if token is not None else None
     if leaked is not None:
         problems.append(f"an internal marker token reached the page: {leaked.group()}")
+    leaked = _MATH_TOKEN_RE.search(page)
+    if leaked is not None:
+        problems.append(f"an internal math token reached the page: {leaked.group()}")
     return problems
