@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import doccheck_derivations  # the derivations page's checks (it reads this module's helpers when they run)
+import doccheck_explorers  # the explorers' checks (it reads this module's helpers when its checks run)
 import doccheck_network  # Part III's checks (it reads this module's helpers when its checks run)
 import numpy as np
 import pytest
@@ -262,6 +263,7 @@ def every_value_is_recomputed(site: Site) -> list[str]:
     missing = set(published) - set(recompute(published)) - INPUTS - traces
     missing -= doccheck_derivations.RECOMPUTED
     missing -= doccheck_network.RECOMPUTED
+    missing -= doccheck_explorers.RECOMPUTED
     return [f"no recomputation for {name} (on {site.where(name)})" for name in sorted(missing)]
 
 
@@ -284,10 +286,16 @@ def values_match_recomputation(site: Site) -> list[str]:
     return problems
 
 
+def is_linear_trace(value: Any) -> bool:
+    """Whether a published value is a run of descent on the linear layer (the network's name W1, not W; an
+    explorer's JSON holds many runs, not one)."""
+    return isinstance(value, dict) and "losses" in value and "W" in value.get("inputs", {})
+
+
 def traces_rerun_from_their_published_inputs(site: Site) -> list[str]:
     """Every loss trace, re-run here from the inputs it names, gives the published losses."""
     published = site.published
-    traces = {name: v for name, v in published.items() if isinstance(v, dict)}
+    traces = {name: v for name, v in published.items() if is_linear_trace(v)}
     problems = [f"the trace {name} is on no page" for name in sorted(REQUIRED_TRACES - set(traces))]
     for name, trace in traces.items():
         inputs = {role: array(published, source) for role, source in trace["inputs"].items()}
@@ -388,7 +396,10 @@ def values_json_agrees_with_the_pages(site: Site) -> list[str]:
         if not entry["pages"]:
             problems.append(f"values.json: {name} is listed with no page")
         value = entry["value"]
-        shape = [len(value["losses"])] if isinstance(value, dict) else list(np.shape(value))
+        if isinstance(value, dict):  # a trace has a loss a step; an explorer has a setting a position of its control
+            shape = [len(value["losses"])] if "losses" in value else [len(value[value["control"]])]
+        else:
+            shape = list(np.shape(value))
         if entry["shape"] != shape:
             problems.append(f"values.json: {name} has shape {entry['shape']}, its value has {shape}")
     return problems
@@ -657,4 +668,5 @@ def check_site(site_dir: Path, output: str = "") -> list[str]:
         problems.extend(f"{name}: {problem}" for problem in found)
     problems.extend(doccheck_network.check(site))
     problems.extend(doccheck_derivations.check(site))
+    problems.extend(doccheck_explorers.check(site))
     return problems

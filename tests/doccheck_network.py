@@ -326,6 +326,17 @@ def _compare(site: Site, name: str, expected: Any, rtol: float, atol: float) -> 
     return [f"{name} (on {site.where(name)}) differs from its recomputation: {message}"] if message else []
 
 
+def _compare_losses(site: Site, name: str, losses: list[float]) -> list[str]:
+    """A published trace's losses against a re-run's."""
+    published = site.published.get(name)
+    if not isinstance(published, dict) or "losses" not in published:
+        return [f"{name} is not a trace on {PAGE}"]
+    message = doccheck.mismatch(
+        lambda: np.testing.assert_allclose(published["losses"], losses, rtol=TRACE_RTOL, atol=TRACE_ATOL, err_msg=name)
+    )
+    return [f"{name} (on {site.where(name)}) differs from its recomputation: {message}"] if message else []
+
+
 # ------------------------------------------------------------------------------------------------- the checks
 
 
@@ -402,10 +413,14 @@ def training_reruns(site: Site) -> list[str]:
     X, params, T = example(p)
     losses, points = descend(X, params, T, p["mlp_lr"], int(p["mlp_steps"]))
     problems = []
-    trace = [[float(s), loss] for s, loss in enumerate(losses)]
     if len(losses) != int(p["mlp_steps"]) + 1:
         problems.append(f"mlp_trace: the re-run stopped after {len(losses) - 1} of {p['mlp_steps']} steps")
-    problems += _compare(site, "mlp_trace", trace, TRACE_RTOL, TRACE_ATOL)
+    trace = p.get("mlp_trace", {})
+    start = {"X": "mlp_X", "W1": "mlp_W1", "b1": "mlp_b1", "W2": "mlp_W2", "b2": "mlp_b2", "T": "mlp_T"}
+    run = (trace.get("lr"), trace.get("steps"), trace.get("reduction"), trace.get("inputs"), trace.get("diverged"))
+    if run != (p["mlp_lr"], p["mlp_steps"], "mean", start, False):
+        problems.append(f"mlp_trace (on {site.where('mlp_trace')}) is not the MSE run from the seeded start: {run}")
+    problems += _compare_losses(site, "mlp_trace", losses)
     problems += _compare(site, "mlp_mse_final", losses[-1], TRACE_RTOL, TRACE_ATOL)
     problems += _compare(site, "mlp_P_final", forward(X, points[-1])[2], TRACE_RTOL, 1e-9)
     problems += _compare(site, "mlp_surface_after", surface(points[-1], doccheck.array(p, "mlp_surface_x")), 1e-7, 1e-9)

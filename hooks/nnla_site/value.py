@@ -3,13 +3,17 @@ r"""One named value a page can show, with a class for each shape of data the reg
 - `ScalarValue`: a finite float.
 - `ArrayValue`: an array of shape (z,) or (m, z), shown as a matrix.
 - `TensorValue`: an array of shape (n, z, z), the Jacobian tensor.
-- `TraceValue`: a `nnla.Trace`, a run of gradient descent.
+- `SurfaceValue`: an array of shape (g, g), a network's output over a grid of the input square, drawn as a heat map.
+- `TraceValue`: a `nnla.Trace` or `nnla.NetworkTrace`, a run of gradient descent.
 - `TableValue`: rows of numbers, the step first.
+- `LearningRateExplorer` and `TrainingExplorer`: the settings a reader moves through with a slider (one trace per
+  learning rate; snapshots of a training run), all computed at build time.
 
-The registry (`nnla_site.values`) makes them with `scalar`, `array`, `tensor`, `trace` and `table`, and each class
-checks the shape of its data. Code that reads a value's data narrows it to its class first
-(``isinstance(value, TraceValue)``, or a ``match`` over `TypedValue`), so that mypy checks what it reads.
-values.json publishes each value's `Value.kind`: a tensor is published as an array, its shape has 3 axes.
+The registry (`nnla_site.values`) makes them with `scalar`, `array`, `surface`, `tensor`, `trace` and `table` (and
+the explorers' own classes), and each class checks the shape of its data. Code that reads a value's data narrows it
+to its class first (``isinstance(value, TraceValue)``, or a ``match`` over `TypedValue`), so that mypy checks what
+it reads.
+values.json publishes each value's `Value.kind`: a tensor and a surface are published as arrays.
 """
 
 from __future__ import annotations
@@ -27,21 +31,25 @@ import nnla
 
 __all__ = [
     "ArrayValue",
+    "LearningRateExplorer",
     "ScalarValue",
+    "SurfaceValue",
     "TableValue",
     "TensorValue",
     "TraceValue",
+    "TrainingExplorer",
     "TypedValue",
     "Value",
     "array",
     "scalar",
+    "surface",
     "table",
     "tensor",
     "trace",
 ]
 
 #: The kinds values.json publishes.
-Kind = Literal["scalar", "array", "trace", "table"]
+Kind = Literal["scalar", "array", "trace", "table", "explorer"]
 #: A value as JSON data.
 Json: TypeAlias = float | int | bool | str | list["Json"] | dict[str, "Json"]
 
@@ -131,6 +139,22 @@ class ArrayValue(_Grid):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SurfaceValue(ArrayValue):
+    """An array of shape (g, g): the output at (grid[r], grid[c]), x1 down the rows, x2 across the columns.
+
+    Shown as a matrix, like any array, or as a heat map (``as=figure``); published as an array.
+    """
+
+    grid: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        g = self.grid.shape[0] if self.grid.ndim == 1 else -1
+        if self.data.shape != (g, g):
+            raise ValueError(f"surface {self.name!r} must be of shape (g, g) for a grid of g; got {self.data.shape}")
+
+
+@dataclass(frozen=True, kw_only=True)
 class TensorValue(_Grid):
     """An array of shape (n, z, z), the Jacobian tensor's [i, j, k], shown slice by slice or as a figure.
 
@@ -150,7 +174,7 @@ class TraceValue(Value):
         reference: the name of a scalar drawn as a line beside it in its figure, or ``""``.
     """
 
-    data: nnla.Trace
+    data: nnla.Trace | nnla.NetworkTrace
     inputs: Mapping[str, str]
     reference: str = ""
     kind: ClassVar[Kind] = "trace"
@@ -160,15 +184,18 @@ class TraceValue(Value):
         return (len(self.data.losses),)
 
     def to_json(self) -> Json:
-        trace = self.data
-        return {
-            "lr": float(trace.lr),
-            "reduction": trace.reduction,
-            "steps": int(len(trace.losses) - 1),
-            "losses": [float(v) for v in trace.losses],
-            "diverged": bool(trace.diverged),
-            "inputs": dict(self.inputs),
-        }
+        return {**_run_json(self.data), "inputs": dict(self.inputs)}
+
+
+def _run_json(run: nnla.Trace | nnla.NetworkTrace) -> dict[str, Json]:
+    """A run of descent as values.json publishes it: its step, loss, number of steps, losses and divergence."""
+    return {
+        "lr": float(run.lr),
+        "reduction": run.reduction,
+        "steps": int(len(run.losses) - 1),
+        "losses": [float(v) for v in run.losses],
+        "diverged": bool(run.diverged),
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,8 +212,111 @@ class TableValue(_Grid):
             raise ValueError(f"table {self.name!r} has {self.data.shape[1]} columns but {len(self.columns)} headings")
 
 
+@dataclass(frozen=True, kw_only=True)
+class LearningRateExplorer(Value):
+    r"""Gradient descent from one start with each learning rate of a grid, for a reader to move through.
+
+    For one example, each step multiplies the error by $`r = 1 - \eta\,\lambda_{\max}`$; the regime says
+    whether $`|r| < 1`$ (``stable``), $`|r| = 1`$ (``boundary``) or $`|r| > 1`$ (``divergent``).
+
+    Attributes:
+        data: one run per learning rate, in increasing order of the rate.
+        factors: array of shape (s,): r for each run.
+        regimes: the regime of each run.
+        inputs: the published names of the runs' X, W, b and T.
+        default: the index of the run shown before the reader moves anything (and without JavaScript).
+    """
+
+    data: tuple[nnla.Trace, ...]
+    factors: NDArray[np.float64]
+    regimes: tuple[str, ...]
+    inputs: Mapping[str, str]
+    default: int
+    kind: ClassVar[Kind] = "explorer"
+
+    def __post_init__(self) -> None:
+        count = len(self.data)
+        if not (self.factors.shape == (count,) and len(self.regimes) == count and 0 <= self.default < count):
+            raise ValueError(
+                f"explorer {self.name!r} needs one factor and one regime per run, and a default among them"
+            )
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self.data),)
+
+    def to_json(self) -> Json:
+        return {
+            "control": "lr",
+            "default": self.default,
+            "lr": [float(run.lr) for run in self.data],
+            "r": [float(v) for v in self.factors],
+            "regime": list(self.regimes),
+            "inputs": dict(self.inputs),
+            "traces": [_run_json(run) for run in self.data],
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingExplorer(Value):
+    """Snapshots of a training run, for a reader to step through: the loss and the output surface at each.
+
+    Attributes:
+        data: array of shape (s, g, g): the network's output over the grid at each snapshot.
+        steps: array of shape (s,): the step of each snapshot.
+        losses: array of shape (s,): the loss at each.
+        grid: array of shape (g,): the grid on each axis of the input square.
+        lr: the run's learning rate.
+        inputs: the published names of the run's inputs (its batch, its start, its grid).
+        default: the index of the snapshot shown before the reader moves anything (and without JavaScript).
+    """
+
+    data: NDArray[np.float64]
+    steps: NDArray[np.float64]
+    losses: NDArray[np.float64]
+    grid: NDArray[np.float64]
+    lr: float
+    inputs: Mapping[str, str]
+    default: int
+    kind: ClassVar[Kind] = "explorer"
+
+    def __post_init__(self) -> None:
+        count, g = len(self.steps), len(self.grid)
+        if self.data.shape != (count, g, g) or self.losses.shape != (count,) or not 0 <= self.default < count:
+            raise ValueError(
+                f"explorer {self.name!r} needs a surface of shape ({count}, {g}, {g}) and a loss per snapshot, "
+                f"and a default among them; got surfaces of shape {self.data.shape}"
+            )
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self.steps),)
+
+    def to_json(self) -> Json:
+        surfaces: Json = self.data.tolist()
+        return {
+            "control": "step",
+            "default": self.default,
+            "lr": float(self.lr),
+            "step": [int(s) for s in self.steps],
+            "loss": [float(v) for v in self.losses],
+            "grid": [float(v) for v in self.grid],
+            "surface": surfaces,
+            "inputs": dict(self.inputs),
+        }
+
+
 #: A value narrowed to its class; what the registry holds.
-TypedValue: TypeAlias = ScalarValue | ArrayValue | TensorValue | TraceValue | TableValue
+TypedValue: TypeAlias = (
+    ScalarValue
+    | ArrayValue
+    | SurfaceValue
+    | TensorValue
+    | TraceValue
+    | TableValue
+    | LearningRateExplorer
+    | TrainingExplorer
+)
 
 
 def scalar(name: str, data: ArrayLike, description: str) -> ScalarValue:
@@ -199,12 +329,25 @@ def array(name: str, data: ArrayLike, label: str, description: str) -> ArrayValu
     return ArrayValue(name=name, data=np.asarray(data, dtype=np.float64), label=label, description=description)
 
 
+def surface(name: str, data: ArrayLike, grid: ArrayLike, label: str, description: str) -> SurfaceValue:
+    """An output over the square: `data` [r, c] at (grid[r], grid[c]), shown after the TeX `label` or as a heat map."""
+    return SurfaceValue(
+        name=name,
+        data=np.asarray(data, dtype=np.float64),
+        grid=np.asarray(grid, dtype=np.float64),
+        label=label,
+        description=description,
+    )
+
+
 def tensor(name: str, data: ArrayLike, description: str) -> TensorValue:
     """An array of 3 axes in the Jacobian tensor's layout [i, j, k]."""
     return TensorValue(name=name, data=np.asarray(data, dtype=np.float64), description=description)
 
 
-def trace(name: str, run: nnla.Trace, inputs: Mapping[str, str], description: str, reference: str = "") -> TraceValue:
+def trace(
+    name: str, run: nnla.Trace | nnla.NetworkTrace, inputs: Mapping[str, str], description: str, reference: str = ""
+) -> TraceValue:
     """A run of gradient descent, with the names of its inputs and, if any, the scalar drawn beside it."""
     return TraceValue(name=name, data=run, inputs=dict(inputs), description=description, reference=reference)
 

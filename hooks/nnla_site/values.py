@@ -20,6 +20,7 @@ import nnla
 from nnla import examples
 from nnla_site.value import TableValue, TypedValue, Value, array, scalar, table, tensor, trace
 from nnla_site.values_derivations import derivation_values
+from nnla_site.values_explorers import explorer_values
 from nnla_site.values_network import network_values
 
 __all__ = ["Value", "compute_all"]
@@ -234,6 +235,7 @@ _SECTIONS: tuple[Callable[[], list[TypedValue]], ...] = (
     _derivative_values,
     derivation_values,
     network_values,
+    explorer_values,
 )
 
 

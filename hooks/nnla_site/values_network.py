@@ -12,9 +12,9 @@ from numpy.typing import NDArray
 
 import nnla
 from nnla import examples
-from nnla_site.value import TypedValue, array, scalar, table, trace
+from nnla_site.value import TypedValue, array, scalar, surface, table, trace
 
-__all__ = ["network_values"]
+__all__ = ["SURFACE_POINTS", "network_values", "output_surface", "xor_inputs"]
 
 #: Steps of Part II's descent of the linear layer on XOR; it reaches the floor to float64 precision.
 LINEAR_STEPS = 100
@@ -45,10 +45,15 @@ def _largest_gap(pairs: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -
     return max(float(np.abs(exact - np.reshape(numeric, exact.shape)).max()) for exact, numeric in pairs)
 
 
-def _surface(params: Params, grid: NDArray[np.float64]) -> NDArray[np.float64]:
+def output_surface(params: Params, grid: NDArray[np.float64]) -> NDArray[np.float64]:
     """The network's output at every (x1, x2) of the grid, x1 down the rows and x2 across the columns."""
     points = np.array([[x1, x2] for x1 in grid for x2 in grid])
     return nnla.network_forward(points, *params).P.reshape(len(grid), len(grid))
+
+
+def xor_inputs() -> dict[str, str]:
+    """The published names of the XOR network's batch and seeded start, the inputs of every run from it."""
+    return {"X": "mlp_X", "W1": "mlp_W1", "b1": "mlp_b1", "W2": "mlp_W2", "b2": "mlp_b2", "T": "mlp_T"}
 
 
 def _last(run: nnla.NetworkTrace) -> Params:
@@ -283,15 +288,15 @@ def _training_values() -> list[TypedValue]:
         if attempt.diverged:
             overflowed.append(lr)
     lambda_start = _mse_hessian_lambda_max(X, params, T)
-    steps = np.arange(len(run.losses), dtype=np.float64)
     return [
         scalar("mlp_lr", run.lr, "The step η of gradient descent on the XOR network's MSE."),
         scalar("mlp_steps", len(run.losses) - 1, "The number of steps it takes."),
-        table(
+        trace(
             "mlp_trace",
-            np.column_stack([steps, run.losses]),
-            (r"\text{step}", r"\text{MSE}"),
-            "The network's MSE on XOR at each step of gradient descent.",
+            run,
+            xor_inputs(),
+            "The network's MSE on XOR at each step of gradient descent, above the linear layer's floor.",
+            reference="mlp_linear_mse",
         ),
         scalar("mlp_mse_final", run.losses[-1], "The network's MSE after the last step."),
         scalar(
@@ -301,15 +306,17 @@ def _training_values() -> list[TypedValue]:
         ),
         array("mlp_P_final", nnla.network_forward(X, *end).P, r"P^{*}", "The trained network's predictions."),
         array("mlp_surface_x", grid, r"\text{grid}", "The grid, on each axis, of the output over the square."),
-        array(
+        surface(
             "mlp_surface_before",
-            _surface(params, grid),
+            output_surface(params, grid),
+            grid,
             r"p(x_1, x_2)",
             "The network's output over the input square at the start (x1 down, x2 across).",
         ),
-        array(
+        surface(
             "mlp_surface_after",
-            _surface(end, grid),
+            output_surface(end, grid),
+            grid,
             r"p^{*}(x_1, x_2)",
             "The trained network's output over the input square (x1 down, x2 across).",
         ),

@@ -1,5 +1,11 @@
 r"""How each form of a value becomes HTML: the forms a marker's ``as=`` names, and a claim's number.
 
+An explorer (``as=explorer``, its only form) is a slider with its label, a live readout of the numbers at the
+slider's setting, and the setting's figure, all rendered for the default setting so that the page reads the same
+without JavaScript (the slider is ``hidden`` until ``docs/javascripts/explorers.js`` shows it). Its element also
+carries ``data-nnla-shown``: for each setting, the readout's words and numbers as this module writes them, so that
+the script only puts text where it belongs and never formats a number itself.
+
 Every element carries the value's name, its JSON at full float64 precision and its shape
 (``data-nnla-name``, ``data-nnla-value``, ``data-nnla-shape``), so that anyone can check a page against the
 engine. TeX goes through the build's ``render_tex(tex, display)``; every number is written by
@@ -17,7 +23,20 @@ from numpy.typing import NDArray
 
 from nnla_site import latex
 from nnla_site.numbers import decimals
-from nnla_site.value import ArrayValue, ScalarValue, TableValue, TensorValue, TraceValue, TypedValue, Value
+from nnla_site.svg import describe
+from nnla_site.svg.surface import surface_values
+from nnla_site.value import (
+    ArrayValue,
+    LearningRateExplorer,
+    ScalarValue,
+    SurfaceValue,
+    TableValue,
+    TensorValue,
+    TraceValue,
+    TrainingExplorer,
+    TypedValue,
+    Value,
+)
 
 __all__ = ["BLOCK_FORMS", "FORMS", "TABLE_HEAD", "TABLE_TAIL", "RenderTex", "attributes", "claim", "shown_as"]
 
@@ -25,12 +44,21 @@ __all__ = ["BLOCK_FORMS", "FORMS", "TABLE_HEAD", "TABLE_TAIL", "RenderTex", "att
 FORMS: Mapping[type[TypedValue], tuple[str, ...]] = {
     ScalarValue: ("inline",),
     ArrayValue: ("display", "inline"),
+    SurfaceValue: ("display", "inline", "figure"),
     TensorValue: ("slices", "figure"),
     TraceValue: ("table", "figure"),
     TableValue: ("table",),
+    LearningRateExplorer: ("explorer",),
+    TrainingExplorer: ("explorer",),
 }
 #: Forms that are blocks: their marker must stand on a line of its own.
-BLOCK_FORMS = frozenset({"display", "table", "figure", "slices"})
+BLOCK_FORMS = frozenset({"display", "table", "figure", "slices", "explorer"})
+#: What each regime of the learning-rate explorer means, as its readout says it.
+REGIME_WORDS: Mapping[str, str] = {
+    "stable": "stable: |r| < 1, the loss falls",
+    "boundary": "the boundary: |r| = 1, the loss stays",
+    "divergent": "divergent: |r| > 1, the loss grows",
+}
 #: Rows of a long table shown at its start and at its end.
 TABLE_HEAD, TABLE_TAIL = 8, 3
 
@@ -57,6 +85,8 @@ def shown_as(value: TypedValue, form: str, digits: int, render_tex: RenderTex, f
     """
     if form == "figure":
         return f'<figure class="nnla-figure" {attributes(value)}>{figure()}</figure>'
+    if isinstance(value, LearningRateExplorer | TrainingExplorer):
+        return _explorer(value, digits, figure())
     if isinstance(value, ScalarValue):
         return _inline(value, latex.number(value.data, digits), render_tex)
     if isinstance(value, ArrayValue):
@@ -121,3 +151,68 @@ def _table(value: TraceValue | TableValue, digits: int, render_tex: RenderTex) -
         body.append(f"<tr><td>{int(step)}</td>{numbers}</tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return f'<div class="nnla-value nnla-table" {attributes(value)}>{table}</div>'
+
+
+def _explorer(value: LearningRateExplorer | TrainingExplorer, digits: int, figures: str) -> str:
+    """A slider, its live readout and its figures, rendered at the default setting (see the module's docstring)."""
+    if isinstance(value, LearningRateExplorer):
+        shown, label, readout = _learning_rate_readouts(value, digits)
+    else:
+        shown, label, readout = _training_readouts(value, digits)
+    default = shown[value.default]
+    outputs = readout.format(
+        **{key: f'<output data-nnla-show="{key}">{html.escape(text)}</output>' for key, text in default.items()}
+    )
+    data = html.escape(json.dumps(shown, separators=(",", ":"), ensure_ascii=False))
+    extra = f' data-nnla-shown="{data}"'
+    control = (
+        f'<div class="nnla-explorer-controls" hidden><label>{label} '
+        f'<input type="range" min="0" max="{len(shown) - 1}" step="1" value="{value.default}" '
+        f'aria-valuetext="{html.escape(default["valuetext"])}"></label></div>'
+    )
+    return (
+        f'<div class="nnla-explorer" {attributes(value, extra)}>{control}'
+        f'<p class="nnla-explorer-readout" aria-live="polite">{outputs}</p>{figures}</div>'
+    )
+
+
+def _learning_rate_readouts(value: LearningRateExplorer, digits: int) -> tuple[list[dict[str, str]], str, str]:
+    """For each learning rate: η, r, r², the regime and the loss after the last step, as the readout writes them."""
+    shown = []
+    for run, r, regime in zip(value.data, value.factors, value.regimes, strict=True):
+        lr = decimals(run.lr, digits).text()
+        shown.append(
+            {
+                "lr": lr,
+                "r": decimals(float(r), digits).text(),
+                "r2": decimals(float(r * r), digits).text(),
+                "regime": REGIME_WORDS[regime],
+                "steps": str(len(run.losses) - 1),
+                "loss": decimals(float(run.losses[-1]), digits).text(),
+                "valuetext": f"η = {lr}",
+            }
+        )
+    readout = (
+        "<span>η = {lr}</span> <span>r = {r}</span> <span>r² = {r2}</span> <span>{regime}</span> "
+        "<span>SSE after {steps} steps: {loss}</span>"
+    )
+    return shown, "The step η", readout
+
+
+def _training_readouts(value: TrainingExplorer, digits: int) -> tuple[list[dict[str, str]], str, str]:
+    """For each snapshot: its step, its MSE, and its surface's cells, title and text alternative."""
+    shown = []
+    for step, loss, Z in zip(value.steps, value.losses, value.data, strict=True):
+        title = f"The network's output over the input square after {int(step)} steps of training."
+        shown.append(
+            {
+                "step": str(int(step)),
+                "loss": decimals(float(loss), digits).text(),
+                "title": title,
+                "desc": describe.join(title, describe.surface_summary(Z, value.grid)),
+                "cells": json.dumps(surface_values(Z), ensure_ascii=False),
+                "valuetext": f"step {int(step)}",
+            }
+        )
+    readout = "<span>step {step}</span> <span>MSE {loss}</span>"
+    return shown, "Training step", readout

@@ -1,4 +1,4 @@
-r"""Figures as inline SVG, drawn at build time: the loss against step, and the Jacobian tensor.
+r"""Figures as inline SVG, drawn at build time: the loss against step, the Jacobian tensor, an output surface.
 
 Each figure function returns one ``<svg>`` element as a string, to be written straight into an HTML page.
 The output depends only on the arguments (same input, byte-identical output): coordinates are written with
@@ -14,16 +14,19 @@ have a contrast of at least 3:1 on both white and ``#1e2129``; a site may overri
 
 - ``--nnla-fg``: axes, grid and outlines (fallback ``currentColor``);
 - ``--nnla-series-1`` to ``--nnla-series-6``: the loss curves (`SERIES_COLOURS`);
-- ``--nnla-positive`` and ``--nnla-negative``: the tensor's cells.
+- ``--nnla-positive`` and ``--nnla-negative``: the tensor's cells, and the surface's above and below its midpoint.
 
 The markup is regular enough to test: one ``<polyline class="nnla-line">`` per series with one vertex
 per loss and a ``data-n`` attribute; one ``<g class="nnla-cell ...">`` per tensor entry, with the class
-``nnla-zero`` or ``nnla-nonzero``, a ``data-value`` and a 1-based ``data-index`` such as ``"1,2,2"``.
+``nnla-zero`` or ``nnla-nonzero``, a ``data-value`` and a 1-based ``data-index`` such as ``"1,2,2"``; one
+``<g class="nnla-cell ...">`` per point of a surface, with the class ``nnla-high`` or ``nnla-low``, a ``data-value``
+and a ``data-index`` such as ``"1,5"``.
 
 What is where:
 
 - `loss`: `loss_plot` and its input `Series`: the curves, axes and legend;
 - `tensor`: `tensor_figure`: a tensor of shape (n, z, z) as n shaded grids;
+- `surface`: `surface_figure`: an output over a grid of the input square, as one shaded grid;
 - `scales`: the y scale (linear or logarithmic), round numbers and the ticks of both axes;
 - `markup`: the ``<svg>`` shell and its shared CSS, lines, text, markers, escaping and coordinates;
 - `describe`: the words of each figure's ``<desc>``, a summary of its data;
@@ -33,6 +36,7 @@ What is where:
 from __future__ import annotations
 
 from nnla_site.svg.loss import SERIES_COLOURS, Series, loss_plot
+from nnla_site.svg.surface import surface_figure
 from nnla_site.svg.tensor import tensor_figure
 
-__all__ = ["SERIES_COLOURS", "Series", "loss_plot", "tensor_figure"]
+__all__ = ["SERIES_COLOURS", "Series", "loss_plot", "surface_figure", "tensor_figure"]

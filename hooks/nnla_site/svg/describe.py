@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from nnla_site import numbers
 
-__all__ = ["join", "loss_summary", "short", "tensor_summary"]
+__all__ = ["join", "loss_summary", "short", "surface_summary", "tensor_summary"]
 
 
 def short(value: float) -> str:
@@ -88,3 +88,19 @@ def tensor_summary(T: NDArray[np.float64], labels: tuple[str, ...]) -> str:
     if low == high:
         return text + f"; every nonzero entry is {short(low)}."
     return text + f"; the nonzero entries range from {short(low)} to {short(high)}."
+
+
+def surface_summary(Z: NDArray[np.float64], grid: NDArray[np.float64]) -> str:
+    """Describe an output over the square in words: its grid, its range and where, and its four corners."""
+    g = grid.size
+
+    def at(index: int) -> str:
+        r, c = divmod(index, g)
+        return f"(x₁, x₂) = ({short(float(grid[r]))}, {short(float(grid[c]))})"
+
+    text = f"A {g}×{g} grid, x₁ from {short(float(grid[0]))} to {short(float(grid[-1]))} down the rows and x₂ across "
+    text += f"the columns, each cell shaded and labelled by the output. It ranges from {short(float(Z.min()))} at "
+    text += f"{at(int(Z.argmin()))} to {short(float(Z.max()))} at {at(int(Z.argmax()))}. At the corners: "
+    corners = [(0, 0), (0, g - 1), (g - 1, 0), (g - 1, g - 1)]
+    text += ", ".join(f"{short(float(Z[r, c]))} at {at(r * g + c).split(' = ')[1]}" for r, c in corners)
+    return text + "."

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
 
-__all__ = ["identifier", "losses", "optional_bool", "reference", "size", "tensor", "text"]
+__all__ = ["identifier", "losses", "optional_bool", "reference", "size", "surface", "tensor", "text"]
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
@@ -91,3 +91,20 @@ def tensor(value: ArrayLike, name: str) -> NDArray[np.float64]:
         raise ValueError(f"{name} must be a 3-D array of shape (n, z, z) with n, z >= 1; got shape {T.shape}")
     _checks.check_finite(T, name)
     return T
+
+
+def surface(value: ArrayLike, grid: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Read `value` as a finite array of shape (g, g) over `grid`, a finite, increasing array of shape (g,)."""
+    axis = _checks.as_array(grid, "grid")
+    if axis.ndim != 1 or axis.size == 0:
+        raise ValueError(f"grid must be a 1-D array of shape (g,) with g >= 1; got shape {axis.shape}")
+    _checks.check_finite(axis, "grid")
+    if (np.diff(axis) <= 0).any():
+        raise ValueError(f"grid must increase; got {axis.tolist()}")
+    Z = _checks.as_array(value, "Z")
+    if Z.shape != (axis.size, axis.size):
+        raise ValueError(
+            f"Z must be of shape (g, g) = {(axis.size, axis.size)} for a grid of {axis.size}; got {Z.shape}"
+        )
+    _checks.check_finite(Z, "Z")
+    return Z, axis
