@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nnla_site.svg import Series, loss, loss_plot, markup, tensor_figure
+from nnla_site.svg import Series, loss, loss_plot, markup, surface, surface_figure, tensor_figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 #: Coordinates are written with two decimals.
@@ -84,9 +84,14 @@ def diagonal_tensor() -> npt.NDArray[np.float64]:
     return np.stack([np.diag([1.5, -2.0]), np.diag([0.25, 3.0]), np.diag([-1.0, 1.0])])
 
 
+#: A 3×3 output over the square: low on the diagonal, high off it, one tiny value written as a power of ten.
+SURFACE = np.array([[0.0, 0.75, 1.0], [0.5, 5.48e-5, 0.8], [1.25, 0.9, -0.2]])
+SURFACE_GRID = np.array([0.0, 0.5, 1.0])
+
 FIGURES: dict[str, Callable[[str], str]] = {
     "loss_plot": lambda prefix: plot([5.65, 0.0], id_prefix=prefix),
     "tensor_figure": lambda prefix: tensor_figure(diagonal_tensor(), title="J", description="", id_prefix=prefix),
+    "surface_figure": lambda prefix: surface_figure(SURFACE, SURFACE_GRID, title="p", description="", id_prefix=prefix),
 }
 
 
@@ -517,3 +522,68 @@ def test_loss_plot_input_errors_name_the_argument(
     args.update(kwargs)
     with pytest.raises(error, match=re.escape(message)):
         loss_plot(**args)
+
+
+# --- the surface figure ----------------------------------------------------------------------------------
+
+
+def surface_cells(root: ET.Element) -> list[ET.Element]:
+    return [g for g in find_class(root, "nnla-cell") if g.tag.endswith("g")]
+
+
+def test_one_cell_per_point_with_its_value_index_and_label() -> None:
+    """A cell per point of the grid, row by row (x1 down, x2 across), holding its value exactly and its label."""
+    root = parse(FIGURES["surface_figure"]("fig"))
+    cells = surface_cells(root)
+    assert [c.get("data-index") for c in cells] == [f"{r},{c}" for r in (1, 2, 3) for c in (1, 2, 3)]
+    assert [float(c.get("data-value", "nan")) for c in cells] == SURFACE.ravel().tolist()
+    labels = ["".join(child(c, "s:text").itertext()) for c in cells]
+    assert labels == ["0", "0.75", "1", "0.5", "5.48×10⁻⁵", "0.8", "1.25", "0.9", "−0.2"]
+    assert [classes(child(c, "s:text")) >= {"nnla-long"} for c in cells] == [False] * 4 + [True] + [False] * 4
+
+
+def test_hue_is_the_side_of_the_midpoint_and_opacity_the_distance() -> None:
+    """Blue below 0.5, vermillion from it; fuller the further from 0.5, full from SPAN away (clamped beyond)."""
+    root = parse(FIGURES["surface_figure"]("fig"))
+    cells = surface_cells(root)
+    sides = ["nnla-high" in classes(c) for c in cells]
+    assert sides == [v >= surface.MIDPOINT for v in SURFACE.ravel()]
+    opacities = [float(child(c, "s:rect").get("fill-opacity", "nan")) for c in cells]
+    base, gain = surface.OPACITY
+    assert opacities[3] == pytest.approx(base)  # 0.5, the midpoint
+    assert opacities[0] == opacities[2] == opacities[6] == pytest.approx(base + gain)  # 0, 1 and 1.25 (clamped)
+    assert opacities[1] == pytest.approx(base + gain / 2)  # 0.75, half of SPAN away
+    assert root.get("data-midpoint") == "0.5"
+    assert root.get("data-opacity") == f"{base!r} {gain!r}"
+
+
+def test_axes_are_labelled_with_the_grid() -> None:
+    root = parse(FIGURES["surface_figure"]("fig"))
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "x₂ (across)" in texts
+    assert "x₁ (down)" in texts
+    assert texts.count("0.5") >= 2  # the middle of each axis (and the colour key's midpoint)
+
+
+def test_surface_description_gives_the_range_and_the_corners() -> None:
+    root = parse(surface_figure(SURFACE, SURFACE_GRID, title="p", description="Before.", id_prefix="fig"))
+    desc = text_at(root, "s:desc")
+    assert desc.startswith("Before. A 3×3 grid, x₁ from 0 to 1 down the rows")
+    assert "ranges from −0.2 at (x₁, x₂) = (1, 1) to 1.25 at (x₁, x₂) = (1, 0)" in desc
+    assert desc.endswith("At the corners: 0 at (0, 0), 1 at (0, 1), 1.25 at (1, 0), −0.2 at (1, 1).")
+
+
+@pytest.mark.parametrize(
+    ("Z", "grid", "message"),
+    [
+        (np.zeros((2, 3)), np.array([0.0, 1.0]), r"Z must be of shape \(g, g\) = \(2, 2\)"),
+        (np.zeros((2, 2)), np.array([1.0, 0.0]), "grid must increase"),
+        (np.zeros((2, 2)), np.zeros((2, 1)), r"grid must be a 1-D array"),
+        (np.array([[0.0, np.nan], [0.0, 0.0]]), np.array([0.0, 1.0]), "Z"),
+    ],
+)
+def test_surface_input_errors_name_the_argument(
+    Z: npt.NDArray[np.float64], grid: npt.NDArray[np.float64], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        surface_figure(Z, grid, title="p", description="", id_prefix="fig")

@@ -6,7 +6,7 @@
  * it the page shows the default setting, and the slider stays hidden. Moving the slider puts the setting's text
  * in the readout (an aria-live region) and shows its figure: the learning-rate explorer swaps in the setting's
  * loss plot from its <template>; the training explorer recolours the cells of its surface with the figure's own
- * scale (data-midpoint, data-span, data-opacity on the <svg>, as hooks/nnla_site/svg/surface.py draws them).
+ * scale (data-midpoint, data-span, data-opacity, data-long-label on the <svg>, as hooks/nnla_site/svg/surface.py draws them).
  */
 (() => {
   "use strict";
@@ -36,6 +36,7 @@
       const [base, gain] = svg.dataset.opacity.split(" ").map(Number);
       const midpoint = Number(svg.dataset.midpoint);
       const span = Number(svg.dataset.span);
+      const long = Number(svg.dataset.longLabel);
       const surface = data.surface[index];
       const labels = JSON.parse(shown[index].cells);
       for (const cell of svg.querySelectorAll("g.nnla-cell")) {
@@ -46,7 +47,9 @@
         cell.dataset.value = String(value);
         const opacity = base + gain * Math.min(1, Math.abs(value - midpoint) / span);
         cell.querySelector("rect").setAttribute("fill-opacity", opacity.toFixed(3));
-        cell.querySelector("text").textContent = labels[r][c];
+        const label = cell.querySelector("text");
+        label.textContent = labels[r][c];
+        label.classList.toggle("nnla-long", labels[r][c].length >= long);
       }
       svg.querySelector("title").textContent = shown[index].title;
       svg.querySelector("desc").textContent = shown[index].desc;

@@ -5,8 +5,9 @@ the matrix the page shows beside it. A cell's hue says on which side of `MIDPOIN
 vermillion above, the tensor figure's colour-blind-safe pair) and its opacity how far from it, up to `SPAN` away;
 the value itself is written in the cell, so the colour is never the only carrier of the number.
 
-The root carries the scale (``data-midpoint``, ``data-span``, ``data-opacity``) so that a script that recolours the
-cells for another surface (the training explorer) uses the figure's own scale rather than a copy of it.
+The root carries the scale (``data-midpoint``, ``data-span``, ``data-opacity``) and the length from which a label is
+written smaller (``data-long-label``), so that a script that recolours the cells for another surface (the training
+explorer) uses the figure's own scale rather than a copy of it.
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ SPAN = 0.5
 OPACITY = (0.06, 0.44)
 #: Decimals of the value written in each cell.
 CELL_DIGITS = 2
+#: A cell's label this long or longer (a power of ten, such as 5.48×10⁻⁵) is written smaller, to fit its cell.
+LONG_LABEL = 6
 
 _SURFACE_CSS = """\
 {p} .nnla-high rect{{fill:var(--nnla-positive,{pos});stroke:var(--nnla-positive,{pos});stroke-width:1}}
 {p} .nnla-low rect{{fill:var(--nnla-negative,{neg});stroke:var(--nnla-negative,{neg});stroke-width:1}}
+{p} .nnla-frame{{fill:none;stroke:var(--nnla-fg,currentColor);stroke-opacity:.35;stroke-width:1}}
 {p} .nnla-axis-title{{font-style:italic}}
+{p} .nnla-long{{font-size:10px}}
 """
 _CELL_W, _CELL_H = 58.0, 40.0
 _LEFT, _TOP, _MARGIN = 58.0, 46.0, 8.0
@@ -86,13 +91,22 @@ def surface_figure(Z: ArrayLike, grid: ArrayLike, *, title: str, description: st
     for m, tick in enumerate(ticks):
         out.append(text(_LEFT + (m + 0.5) * _CELL_W, _TOP - 12, (tick, ""), "middle", "nnla-faint"))
         out.append(text(_LEFT - 8, _TOP + (m + 0.5) * _CELL_H, (tick, ""), "end", "nnla-faint"))
+    out.append(
+        f'<rect class="nnla-frame" x="{num(_LEFT)}" y="{num(_TOP)}" width="{num(g * _CELL_W)}" '
+        f'height="{num(g * _CELL_H)}"/>'
+    )
     for r in range(g):
         for c in range(g):
             out.append(_cell(_LEFT + c * _CELL_W, _TOP + r * _CELL_H, float(S[r, c]), (r + 1, c + 1)))
     out.append(_key(width, height - 22))
     desc = describe.join(description, describe.surface_summary(S, axis))
     colours = {"pos": POSITIVE_COLOUR, "neg": NEGATIVE_COLOUR}
-    scale = {"data-midpoint": repr(MIDPOINT), "data-span": repr(SPAN), "data-opacity": " ".join(map(repr, OPACITY))}
+    scale = {
+        "data-midpoint": repr(MIDPOINT),
+        "data-span": repr(SPAN),
+        "data-opacity": " ".join(map(repr, OPACITY)),
+        "data-long-label": str(LONG_LABEL),
+    }
     return svg(p, width, height, "nnla-surface", title, desc, _SURFACE_CSS, colours, out, scale)
 
 
@@ -104,11 +118,13 @@ def cell_label(value: float) -> str:
 def _cell(x: float, y: float, value: float, index: tuple[int, int]) -> str:
     """One point of the grid: a rectangle shaded by the output, and the output written in it."""
     r, c = index
+    label = cell_label(value)
+    size = "nnla-value nnla-long" if len(label) >= LONG_LABEL else "nnla-value"
     return (
         f'<g class="nnla-cell {cell_side(value)}" data-index="{r},{c}" data-value="{esc(repr(value))}">'
         f'<rect x="{num(x + 1)}" y="{num(y + 1)}" width="{num(_CELL_W - 2)}" height="{num(_CELL_H - 2)}" '
         f'fill-opacity="{cell_opacity(value):.3f}"/>'
-        f"{text(x + _CELL_W / 2, y + _CELL_H / 2, (cell_label(value), ''), 'middle', 'nnla-value')}</g>"
+        f"{text(x + _CELL_W / 2, y + _CELL_H / 2, (label, ''), 'middle', size)}</g>"
     )
 
 

@@ -1,0 +1,263 @@
+"""The explorers in a real browser: each slider moved by keyboard and by pointer, and what it shows checked.
+
+Debian's Chromium, driven by Playwright over 127.0.0.1 (as in ``test_browser.py``), at 1280 and 390 px, in the
+light palette and, after the header's palette toggle, the dark one. After every move the numbers the explorer
+shows (its readout, its figure: the loss plot of the learning rate, or the cells of the training surface) are
+compared with the engine's numbers for the slider's setting, read from the site's ``values.json``: a readout is
+checked at the precision it shows (``doccheck_explorers.shown_number_holds``), a surface cell exactly.
+
+`test_the_explorer_checks_catch_numbers_the_engine_did_not_compute` serves a copy of the site whose pages carry
+altered explorer data (values.json left as the engine wrote it) and asserts that the same checks report it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import doccheck_explorers
+import pytest
+from conftest import BuiltSite, ServedSite, serve
+
+pytestmark = pytest.mark.browser
+
+WIDE, NARROW = 1280, 390
+#: Each explorer, the page it stands on, and the readout's numbers (from doccheck_explorers).
+EXPLORERS = {
+    "explore_lr": ("part-2/", doccheck_explorers.LR_NUMBERS),
+    "explore_training": ("part-3/", doccheck_explorers.TRAINING_NUMBERS),
+}
+#: Where a pointer clicks along the slider's track, as a fraction of its width.
+CLICK_AT = 0.75
+
+#: What an explorer shows now: its slider, its readout, its figure.
+STATE_JS = """(name) => {
+    const explorer = document.querySelector(`.nnla-explorer[data-nnla-name="${name}"]`);
+    const slider = explorer.querySelector('input[type="range"]');
+    const svg = explorer.querySelector('.nnla-explorer-figure svg');
+    const line = svg.querySelector('polyline.nnla-line');
+    const box = slider.getBoundingClientRect();
+    return {
+        index: Number(slider.value),
+        max: Number(slider.max),
+        valuetext: slider.getAttribute('aria-valuetext'),
+        label: slider.closest('label') ? slider.closest('label').textContent.trim() : '',
+        hidden: explorer.querySelector('.nnla-explorer-controls').hidden,
+        live: explorer.querySelector('.nnla-explorer-readout').getAttribute('aria-live'),
+        outputs: Object.fromEntries([...explorer.querySelectorAll('output[data-nnla-show]')]
+            .map(o => [o.dataset.nnlaShow, o.textContent])),
+        figure: svg.id,
+        title: svg.querySelector('title').textContent,
+        desc: svg.querySelector('desc').textContent,
+        points: line ? Number(line.dataset.n) : null,
+        cells: [...svg.querySelectorAll('g.nnla-cell')].map(c => ({
+            value: Number(c.dataset.value), text: c.querySelector('text').textContent,
+            high: c.classList.contains('nnla-high'),
+        })),
+        box: {x: box.x, y: box.y, width: box.width, height: box.height},
+        pageWidth: document.scrollingElement.scrollWidth,
+    };
+}"""
+
+
+def engine(site_dir: Path) -> dict[str, Any]:
+    """The engine's values, as the build wrote them to values.json."""
+    document: dict[str, Any] = json.loads((site_dir / "values.json").read_text(encoding="utf-8"))
+    return {name: entry["value"] for name, entry in document["values"].items()}
+
+
+def problems_of(name: str, state: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """Where what the explorer shows differs from the engine's numbers for its slider's setting."""
+    value = values[name]
+    i = state["index"]
+    where = f"{name} at setting {i}"
+    problems = []
+    for key, number in EXPLORERS[name][1].items():
+        shown = state["outputs"].get(key, "")
+        if not doccheck_explorers.shown_number_holds(shown, number(value, i)):
+            problems.append(f"{where}: shows {key} = {shown!r}; the engine computes {number(value, i)!r}")
+    if name == "explore_lr":
+        regime = value["regime"][i]
+        if doccheck_explorers.REGIME_WORDS[regime] not in state["outputs"].get("regime", ""):
+            problems.append(f"{where}: says {state['outputs'].get('regime')!r}; the engine's regime is {regime}")
+        if state["figure"] != f"nnla-explore-lr-{i}" or state["points"] != len(value["traces"][i]["losses"]):
+            problems.append(f"{where}: shows the figure {state['figure']} of {state['points']} points")
+        if f"η = {state['outputs'].get('lr')}" not in state["desc"]:
+            problems.append(f"{where}: the figure's text alternative is not the setting's: {state['desc'][:80]!r}")
+    else:
+        surface = [v for row in value["surface"][i] for v in row]
+        cells = state["cells"]
+        if [c["value"] for c in cells] != surface:
+            problems.append(f"{where}: its cells hold {[c['value'] for c in cells]}; the engine computes {surface}")
+        for cell, v in zip(cells, surface, strict=False):
+            if not doccheck_explorers.shown_number_holds(cell["text"], v) or cell["high"] != (v >= 0.5):
+                problems.append(f"{where}: a cell shows {cell['text']!r} (high={cell['high']}) for {v!r}")
+        if f"after {value['step'][i]} steps" not in state["title"] + state["desc"]:
+            problems.append(f"{where}: the figure's title and text alternative are not the step's")
+    if state["valuetext"] not in {f"η = {state['outputs'].get('lr')}", f"step {state['outputs'].get('step')}"}:
+        problems.append(f"{where}: the slider announces {state['valuetext']!r}")
+    return problems
+
+
+def _only_local(route: Any, host: str, outside: list[str]) -> None:
+    if urlsplit(route.request.url).netloc == host:
+        route.continue_()
+    else:
+        outside.append(route.request.url)
+        route.abort()
+
+
+def open_page(browser: Any, base_url: str, path: str, width: int, palette: str, javascript: bool = True) -> Any:
+    """A new page at `width` px in `palette`, every request to another host blocked and recorded on it."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    outside: list[str] = []
+    errors: list[str] = []
+    context.route("**/*", lambda route: _only_local(route, urlsplit(base_url).netloc, outside))
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base_url + path, wait_until="load")
+    if palette == "dark":
+        page.locator("form[data-nnla-palette] label:visible").click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+    page.nnla_outside, page.nnla_errors = outside, errors
+    return page
+
+
+def moves(page: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
+    """Move the explorer's slider by keyboard (ArrowRight, End, Home) and by pointer (a click, a drag)."""
+    slider = page.locator(f'.nnla-explorer[data-nnla-name="{name}"] input[type="range"]')
+    slider.scroll_into_view_if_needed()
+    state: Callable[[], dict[str, Any]] = lambda: page.evaluate(STATE_JS, name)  # noqa: E731
+    seen = [("loaded", state())]
+    slider.focus()
+    for key in ("ArrowRight", "End", "Home"):
+        page.keyboard.press(key)
+        seen.append((key, state()))
+    box = seen[-1][1]["box"]
+    y = box["y"] + box["height"] / 2
+    page.mouse.click(box["x"] + CLICK_AT * box["width"], y)
+    seen.append(("click", state()))
+    page.mouse.move(box["x"] + CLICK_AT * box["width"], y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.3 * box["width"], y, steps=8)
+    page.mouse.up()
+    seen.append(("drag", state()))
+    return seen
+
+
+def where_each_move_lands(seen: list[tuple[str, dict[str, Any]]], default: int) -> list[str]:
+    """Each move took the slider where a reader expects: one right, the end, the start, near the click, back."""
+    problems = []
+    states = dict(seen)
+    last = states["loaded"]["max"]
+    expected = {"loaded": default, "ArrowRight": default + 1, "End": last, "Home": 0}
+    for move, index in expected.items():
+        if states[move]["index"] != index:
+            problems.append(f"after {move} the slider is at {states[move]['index']}, not {index}")
+    if abs(states["click"]["index"] - CLICK_AT * last) > 0.08 * last:
+        problems.append(
+            f"a click at {CLICK_AT:.0%} of the track put the slider at {states['click']['index']} of {last}"
+        )
+    if not states["drag"]["index"] < states["click"]["index"]:
+        problems.append(f"a drag to the left left the slider at {states['drag']['index']}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def values(served_site: ServedSite) -> dict[str, Any]:
+    return engine(served_site.site.site_dir)
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_each_move_shows_the_engines_numbers(
+    chromium: Any, served_site: ServedSite, values: dict[str, Any], name: str, width: int, palette: str
+) -> None:
+    """Keyboard and pointer move the slider, and after every move the explorer shows the engine's numbers."""
+    page = open_page(chromium, served_site.base_url, EXPLORERS[name][0], width, palette)
+    try:
+        seen = moves(page, name)
+        problems = where_each_move_lands(seen, values[name]["default"])
+        for move, state in seen:
+            problems += [f"after {move}: {problem}" for problem in problems_of(name, state, values)]
+        first = seen[0][1]
+        if first["hidden"] or first["live"] != "polite" or not first["label"]:
+            problems.append(f"{name}: the slider is hidden or unlabelled, or the readout is not a live region")
+        if first["box"]["width"] < 100 or first["pageWidth"] > width:
+            problems.append(
+                f"{name} at {width} px: a slider {first['box']['width']} px wide, a page {first['pageWidth']}"
+            )
+        problems += [f"requested {url} from another host" for url in page.nnla_outside]
+        problems += [f"the page logged: {error}" for error in page.nnla_errors]
+        assert not problems, "\n".join(problems)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_without_javascript_the_default_setting_is_shown(
+    chromium: Any, served_site: ServedSite, values: dict[str, Any], name: str
+) -> None:
+    """With JavaScript off, the slider is hidden and the page shows the default setting's numbers and figure."""
+    page = open_page(chromium, served_site.base_url, EXPLORERS[name][0], NARROW, "light", javascript=False)
+    try:
+        state = page.evaluate(f"() => ({STATE_JS})({json.dumps(name)})")
+    finally:
+        page.context.close()
+    assert state["hidden"], f"{name}: the slider shows without the script that moves it"
+    assert state["index"] == values[name]["default"]
+    problems = problems_of(name, state, values)
+    assert not problems, "\n".join(problems)
+
+
+def _alter_attribute(page: Path, name: str, attribute: str, change: Callable[[Any], None]) -> None:
+    """Change the JSON of one explorer's attribute on a built page, as a wrong build would have written it."""
+    text = page.read_text(encoding="utf-8")
+    pattern = re.compile(rf'(data-nnla-name="{name}"[^>]*?{attribute}=")([^"]*)(")')
+    match = pattern.search(text)
+    assert match, f"{page} no longer has {attribute} on {name}: update this test"
+    data = json.loads(html.unescape(match.group(2)))
+    change(data)
+    altered = html.escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
+
+
+def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
+    chromium: Any, built_site: BuiltSite, tmp_path: Path
+) -> None:
+    """A copy of the site whose pages carry wrong explorer data: the checks above report each wrong number."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    values = engine(site)
+    lr_next = values["explore_lr"]["default"] + 1  # where ArrowRight takes the slider
+    training_next = values["explore_training"]["default"] + 1
+
+    def wrong_r(shown: list[dict[str, str]]) -> None:
+        shown[lr_next]["r"] = "0.5"
+
+    def wrong_cell(data: dict[str, Any]) -> None:
+        data["surface"][training_next][0][0] += 0.25
+
+    _alter_attribute(site / "part-2" / "index.html", "explore_lr", "data-nnla-shown", wrong_r)
+    _alter_attribute(site / "part-3" / "index.html", "explore_training", "data-nnla-value", wrong_cell)
+    found: dict[str, list[str]] = {}
+    with serve(site) as base_url:
+        for name, (path, _) in EXPLORERS.items():
+            page = open_page(chromium, base_url, path, WIDE, "light")
+            try:
+                found[name] = [p for move, state in moves(page, name) for p in problems_of(name, state, values)]
+            finally:
+                page.context.close()
+    assert any(re.search(rf"explore_lr at setting {lr_next}: shows r = '0\.5'", p) for p in found["explore_lr"]), found
+    assert any(
+        re.search(rf"explore_training at setting {training_next}: its cells hold", p) for p in found["explore_training"]
+    ), found
+    assert all(f"setting {lr_next}:" in p for p in found["explore_lr"]), found["explore_lr"]
