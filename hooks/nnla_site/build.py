@@ -75,8 +75,9 @@ class Build:
         self.renderer = katex.get_renderer(node_modules=self.node_modules, cache_dir=self.cache_dir)
         self.injector = Injector(compute_all(), self._render_tex, draw_figure)
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
-        # other HTML parser in the build do not pay for KaTeX's bulky markup.
-        self.deferral = katex.Deferral()
+        # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
+        # plain text, which is what the search index keeps of it.
+        self.deferral = katex.Deferral(plain_text=True)
         # Named, not an instance: every Markdown object (each page's, mkdocstrings') gets an extension of its own.
         # mkdocs.yml cannot name it, since its module is importable only once the hooks have run.
         if MDEXT in config.markdown_extensions:

@@ -2,8 +2,11 @@
 
 KaTeX's HTML is large (some 2 KB and 150 tags a formula), and everything that parses a page's HTML during the
 build pays for it: Material's search plugin most of all, which indexes every page in `on_page_context`. A page
-built with stand-ins and restored in `on_post_page` costs those parsers no more than its TeX, and the search
-index holds the TeX instead of KaTeX's text soup.
+built with stand-ins and restored in `on_post_page` costs those parsers no more than a line of text a formula.
+
+What a stand-in holds is what the search index, the table of contents and the page's title read for the formula:
+the TeX the caller passes, or with ``plain_text=True`` (the site's build) the formula as a reader reads it,
+numbers and identifiers without TeX commands (`nnla_site.katex.plain_text`), instead of KaTeX's text soup.
 
 A `Deferral` belongs to one build: the hooks make one in `on_config` and hand it to the Markdown extension, so
 what one build deferred never outlives it under `mkdocs serve`.
@@ -16,6 +19,7 @@ import html as html_lib
 import re
 
 from nnla_site.katex.errors import KatexSetupError
+from nnla_site.katex.plain_text import plain_text as formula_text
 
 __all__ = ["DEFERRED_CLASS", "Deferral"]
 
@@ -24,10 +28,17 @@ _DEFERRED_RE = re.compile(f'<span class="{DEFERRED_CLASS}" data-key="([0-9a-f]{{
 
 
 class Deferral:
-    """The rendered math of one build, held back until `restore` puts it in the finished pages."""
+    """The rendered math of one build, held back until `restore` puts it in the finished pages.
 
-    def __init__(self) -> None:
+    Args:
+        plain_text: stand-ins show each formula as plain text read from KaTeX's MathML (``p = x W + b``),
+            instead of the text `defer` is given (the TeX); a rendering without MathML keeps that text.
+    """
+
+    def __init__(self, plain_text: bool = False) -> None:
         self._html: dict[str, str] = {}
+        self._text: dict[str, str] = {}
+        self.plain_text = plain_text
 
     def __len__(self) -> int:
         return len(self._html)
@@ -37,14 +48,18 @@ class Deferral:
 
         Args:
             html: the rendered HTML.
-            text: what the stand-in shows meanwhile, normally the TeX.
+            text: what the stand-in shows meanwhile, normally the TeX (with `plain_text`, only when the HTML
+                holds no MathML).
 
         Returns:
             `<span class="nnla-math-deferred" data-key="...">text</span>`.
         """
         key = hashlib.sha256(html.encode("utf-8")).hexdigest()[:24]
-        self._html[key] = html
-        return f'<span class="{DEFERRED_CLASS}" data-key="{key}">{html_lib.escape(text, quote=False)}</span>'
+        if key not in self._html:
+            self._html[key] = html
+            self._text[key] = (formula_text(html) if self.plain_text else None) or text
+        shown = self._text[key] if self.plain_text else text
+        return f'<span class="{DEFERRED_CLASS}" data-key="{key}">{html_lib.escape(shown, quote=False)}</span>'
 
     def restore(self, text: str) -> str:
         """Put the rendered HTML back in place of every stand-in (call it in `on_post_page`).
