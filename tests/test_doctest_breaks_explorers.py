@@ -1,0 +1,125 @@
+"""Proof that the explorers' doc-test can fail: break a copy of their registry, their rendering or their page.
+
+As in ``test_doctest_breaks_network.py``, a mutated copy of the project must still build (the explorers show what
+the registry computes; finding it wrong is the doc-test's job), and ``doccheck.check_site`` must name the explorer,
+its page and the setting. A wrong page is made more cheaply, by altering a copy of the session's built site.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import doccheck
+import doccheck_explorers
+import pytest
+from conftest import BuiltSite, copy_project
+from test_doctest_breaks import Mutation, built, fresh_copy, mutate, reported
+
+pytestmark = pytest.mark.site
+
+#: The learning-rate explorer's factor loses its 2: r = 1 − η λ_max / 2, so r and the regimes are wrong.
+HALF_FACTOR = Mutation(
+    "hooks/nnla_site/values_explorers.py",
+    "    factors = np.array([1.0 - lr * lam for lr in lrs])\n",
+    "    factors = np.array([1.0 - lr * lam / 2 for lr in lrs])  # mutated\n",
+)
+#: The training explorer's MSE is taken one step late (the last snapshot keeps its own).
+LATE_LOSS = Mutation(
+    "hooks/nnla_site/values_explorers.py",
+    "        losses=run.losses[steps],\n",
+    "        losses=run.losses[np.minimum(steps + 1, steps[-1])],  # mutated\n",
+)
+#: The readout shows r where it says r².
+R_FOR_R2 = Mutation(
+    "hooks/nnla_site/markers/render.py",
+    '                "r2": decimals(float(r * r), digits).text(),\n',
+    '                "r2": decimals(float(r), digits).text(),  # mutated\n',
+)
+#: Part II's explorer on a page, as doccheck_explorers reports it.
+ON_PART_2 = r"explore_lr \(on [^)]*part-2/index\.html\)"
+
+
+@pytest.fixture(scope="module")
+def pristine(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the project, made after the session's build (so that its KaTeX cache is warm)."""
+    return copy_project(tmp_path_factory.mktemp("pristine-explorers") / "project")
+
+
+def problems_of(pristine: Path, tmp_path: Path, *mutations: Mutation) -> list[str]:
+    """Build a mutated copy (it must build) and return what the doc-test reports on it."""
+    copy = fresh_copy(pristine, tmp_path)
+    mutate(copy, *mutations)
+    output, site = built(copy)
+    return doccheck.check_site(site, output)
+
+
+@pytest.mark.parametrize("check", list(doccheck_explorers.CHECKS))
+def test_the_project_passes_each_explorer_check(built_site: BuiltSite, check: str) -> None:
+    """The session's build of the project itself: each of the explorers' checks finds nothing."""
+    site = doccheck.read_site(built_site.site_dir, built_site.output)
+    problems = doccheck_explorers.CHECKS[check](site)
+    assert not problems, f"{check}:\n" + "\n".join(problems)
+
+
+def test_a_wrong_factor_fails_the_doctest_at_each_setting(pristine: Path, tmp_path: Path) -> None:
+    """r without its factor 2: every setting's r is reported, the boundary's regime too, and nothing else."""
+    problems = problems_of(pristine, tmp_path, HALF_FACTOR)
+    wrong_r = reported(problems, rf"^explorers learning_rate_settings_recompute: {ON_PART_2}, setting \d+: r = ")
+    assert len(set(re.findall(r"setting (\d+): r = ", "\n".join(wrong_r)))) > 1, wrong_r
+    reported(problems, rf"^explorers learning_rate_settings_recompute: {ON_PART_2}, setting 49: regime 'stable'")
+    assert all(p.startswith("explorers ") for p in problems), "\n".join(problems)
+
+
+def test_a_late_snapshot_loss_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """The MSE of the next step under each snapshot: the re-run disagrees, and the readout with it."""
+    problems = problems_of(pristine, tmp_path, LATE_LOSS)
+    reported(
+        problems,
+        r"^explorers training_snapshots_recompute: explore_training \(on [^)]*part-3/index\.html\), step 0: its MSE",
+    )
+    assert all(p.startswith("explorers training_snapshots_recompute") for p in problems), "\n".join(problems)
+
+
+def test_a_readout_of_the_wrong_number_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """r shown where the readout says r²: reported at a setting where the two differ."""
+    problems = problems_of(pristine, tmp_path, R_FOR_R2)
+    reported(problems, r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html, setting 0: shows r2")
+    assert all(p.startswith("explorers readouts_show_the_settings") for p in problems), "\n".join(problems)
+
+
+def test_a_page_whose_default_is_not_the_engines_fails_the_doctest(built_site: BuiltSite, tmp_path: Path) -> None:
+    """The static readout (what a reader without JavaScript sees) changed on a copy of the built Part III."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    page = site / "part-3" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r'<output data-nnla-show="loss">([^<]*)</output>', text)
+    assert match, "part-3/index.html no longer has the training explorer's loss readout: update this test"
+    page.write_text(text[: match.start(1)] + "0.5" + text[match.end(1) :], encoding="utf-8")
+    problems = doccheck.check_site(site)
+    reported(
+        problems,
+        r"^explorers readouts_show_the_settings: explore_training on part-3/index\.html: the page shows loss '0\.5'",
+    )
+
+
+def test_readout_text_the_engine_did_not_compute_fails_the_doctest(built_site: BuiltSite, tmp_path: Path) -> None:
+    """One setting's readout text altered in the page's data: the doc-test names the setting."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    page = site / "part-2" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r'(data-nnla-shown=")([^"]*)(")', text)
+    assert match, "part-2/index.html no longer has the explorer's readouts: update this test"
+    shown = json.loads(html.unescape(match.group(2)))
+    shown[7]["loss"] = "1"
+    altered = html.escape(json.dumps(shown, ensure_ascii=False))
+    page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
+    problems = doccheck.check_site(site)
+    reported(
+        problems, r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html, setting 7: shows loss '1'"
+    )
