@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
@@ -56,11 +57,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _state["sources"] = reload.reload_changed(root, _state["sources"])
     build = importlib.import_module("nnla_site.build")
     _state["build"] = build.Build(config, preview=_state["command"] == "serve")
+    importlib.import_module("nnla_site.templates").keep_compiled_docstrings(config)
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return _build().add_katex_assets(files, config)
+
+
+def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    importlib.import_module("nnla_site.templates").keep_compiled(env)
+    return env
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
