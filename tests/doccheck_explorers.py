@@ -233,6 +233,8 @@ def _default_is_on_the_page(name: str, value: dict[str, Any], element: Tag, show
         numbers = sorted(int(doccheck.attribute(t, "data-nnla-setting")) for t in templates)
         if numbers != [i for i in range(count) if i != default]:
             problems.append(f"{where}: a figure for each setting but the default must wait in a template")
+        if not all(t.has_attr("data-search-exclude") for t in templates):
+            problems.append(f"{where}: the search index would hold every setting's figure: mark each template")
         for i, svg in [(default, figure), *((int(doccheck.attribute(t, "data-nnla-setting")), t) for t in templates)]:
             line = svg.select_one("polyline.nnla-line")
             if line is None or doccheck.attribute(line, "data-n") != str(len(value["traces"][i]["losses"])):

@@ -2,8 +2,9 @@
 
 An explorer's figures are every setting's: the default one drawn in place, inside the explorer's ``<figure>``, and
 each other one in an inert ``<template data-nnla-setting="i">`` that the page's script swaps in when the reader
-moves the slider (`explorer_figures`). The training explorer has one figure only: its script recolours the cells
-of the surface, from the data the page carries.
+moves the slider (`explorer_figures`); Material's search leaves the templates out (``data-search-exclude``), so
+that a search finds the page's words, not a hundred figures' tick labels. The training explorer has one figure
+only: its script recolours the cells of the surface, from the data the page carries.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def explorer_figures(value: LearningRateExplorer | TrainingExplorer, prefix: str
         return f'<figure class="nnla-figure nnla-explorer-figure">{inner}</figure>'
     drawn = {i: _loss_plot(run, value.description, f"{prefix}-{i}", None) for i, run in enumerate(value.data)}
     templates = "".join(
-        f'<template data-nnla-setting="{i}">{figure}</template>' for i, figure in drawn.items() if i != value.default
+        f'<template data-nnla-setting="{i}" data-search-exclude>{figure}</template>'
+        for i, figure in drawn.items()
+        if i != value.default
     )
     return f'<figure class="nnla-figure nnla-explorer-figure">{drawn[value.default]}</figure>{templates}'
 
