@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import ROOT, BuiltSite
+from conftest import ROOT, BuiltSite, ServedSite
 from nnla_site.copy_code import add_copy_text, runnable_code
 
 import nnla
@@ -209,3 +209,28 @@ def test_the_tours_copied_code_runs(built_site: BuiltSite) -> None:
                 exec(copied, namespace)
         else:
             exec(copied, namespace)
+
+
+@pytest.mark.browser
+def test_the_copy_button_copies_the_statements(chromium: Any, served_site: ServedSite) -> None:
+    """Material's own copy button, in Chromium: it copies the block's data-copy (Material reads the closest one),
+    so a tour block and a docstring's example paste as code."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    try:
+        page = context.new_page()
+        page.goto(served_site.url("library/"))
+        page.wait_for_load_state("load")
+        blocks = page.locator("div.highlight[data-copy]")
+        assert blocks.count() >= 20
+        for block in (blocks.first, blocks.last):
+            block.scroll_into_view_if_needed()
+            block.hover()
+            block.locator("button[data-md-type=copy], button.md-clipboard").first.click()
+            page.wait_for_timeout(300)
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == block.get_attribute("data-copy")
+            assert ">>>" not in copied
+    finally:
+        context.close()
