@@ -71,8 +71,32 @@ def mathml(body: str, tex: str = "") -> str:
             "</mfrac><mo>=</mo><mo>−</mo><mn>2</mn><msub><mi>e</mi><mi>j</mi></msub>",
             "(∂ L)/(∂ b_j) = −2 e_j",
         ),
-        # a - b: a binary minus keeps its spaces
+        # a - b, and p(0) + p(1): a binary sign keeps its spaces, after a closing bracket too; f(x) has none
         ("<mi>a</mi><mo>−</mo><mi>b</mi>", "a − b"),
+        (
+            '<mi>p</mi><mo stretchy="false">(</mo><mn>0</mn><mo stretchy="false">)</mo><mo>+</mo><mi>p</mi>'
+            '<mo stretchy="false">(</mo><mn>1</mn><mo stretchy="false">)</mo>',
+            "p(0) + p(1)",
+        ),
+        # -2\mathbf{e} \qquad (1\times z): a space the formula asks for is no argument's parenthesis
+        (
+            '<mo>−</mo><mn>2</mn><mi mathvariant="bold">e</mi><mspace width="2em"/><mo stretchy="false">(</mo>'
+            '<mn>1</mn><mo>×</mo><mi>z</mi><mo stretchy="false">)</mo>',
+            "−2 e (1 × z)",
+        ),
+        # w\,(x_1 - x_2): KaTeX writes \, as a space in an mtext
+        (
+            '<mi>w</mi><mtext>\u2009</mtext><mo stretchy="false">(</mo><mi>x</mi><mo stretchy="false">)</mo>',
+            "w (x)",
+        ),
+        # \underbrace{\mathbf{x}}_{1\times n}: the brace is no text, its label is the script
+        (
+            '<munder><munder><mi mathvariant="bold">x</mi><mo stretchy="true">⏟</mo></munder><mrow><mn>1</mn>'
+            "<mo>×</mo><mi>n</mi></mrow></munder>",
+            "x_(1 × n)",
+        ),
+        # \hat{\boldsymbol{\theta}}: an accent follows its letter
+        ('<mover accent="true"><mi mathvariant="bold-italic">θ</mi><mo>^</mo></mover>', "θ^"),
         # W_{\mathrm{lstsq}}
         ('<msub><mi>W</mi><mi mathvariant="normal">lstsq</mi></msub>', "W_lstsq"),
     ],

@@ -51,6 +51,8 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
+            if tag == "mspace" and not self.hidden:  # a space the formula asks for (\, \quad), kept as a gap
+                self.stack[-1].children.append(_Node(tag, dict(attrs)))
             return
         if self.hidden or tag in _HIDDEN:
             self.hidden += 1
@@ -79,24 +81,27 @@ def _script(text: str) -> str:
 
 
 def _row(nodes: list[_Node]) -> str:
-    """Children side by side: a space between tokens, none inside brackets, before a comma, or after a sign
-    that starts a number."""
+    """Children side by side: a space between tokens, but none inside brackets, before a comma, between a name
+    and the parenthesis of its argument, f(x), or after a sign that starts a number, −1.8."""
     out = ""
     previous: _Node | None = None
     glue = True
     for node in nodes:
+        if node.tag == "mspace" or (node.tag == "mtext" and not node.text.strip()):  # \, \quad and the like
+            previous = node
+            continue
         text = _text(node)
         if not text:
             continue
-        if not (glue or text[0] in _CLOSING | {",", ";", "!", "′"}):
+        bracket = node.tag == "mo" and text in _OPENING
+        # The parenthesis right after a name (not after a script, a space or an operator) holds its argument.
+        argument = bracket and node.attrs.get("stretchy") == "false" and previous is not None and previous.tag == "mi"
+        if not (glue or argument or text[0] in _CLOSING | {",", ";", "!", "′"}):
             out += " "
         out += text
-        # No space after an opening bracket, or after a sign that is no binary operator (first in the row, or
-        # after another operator), such as the minus of −1.8.
-        sign = node.tag == "mo" and text in _MINUS and (previous is None or previous.tag == "mo")
-        glue = (node.tag == "mo" and text in _OPENING and node.attrs.get("fence") != "false") or sign
-        if text[-1] in _OPENING and node.tag == "mo":
-            glue = True
+        # A sign is no binary operator first in its row or after another operator (not after a closing bracket).
+        after_operator = previous is None or (previous.tag == "mo" and _text(previous)[-1] not in _CLOSING)
+        glue = bracket or (node.tag == "mo" and text in _MINUS and after_operator)
         previous = node
     return out
 
@@ -110,7 +115,14 @@ def _text(node: _Node) -> str:
     if tag in _TOKENS:
         return _token(node)
     # KaTeX puts an invisible function application after \max in a script, as a third child of its msub.
-    kids = [kid for kid in node.children if kid.tag not in _TOKENS or _token(kid)]
+    kids = [kid for kid in node.children if kid.tag != "mspace" and (kid.tag not in _TOKENS or _token(kid))]
+    if (
+        tag in {"munder", "mover"}
+        and len(kids) == 2
+        and kids[1].tag == "mo"
+        and kids[1].attrs.get("stretchy") == "true"
+    ):
+        return _text(kids[0])  # an underbrace or an overline: its script, if any, is the next msub's or munder's
     if tag in {"msub", "munder"} and len(kids) == 2:
         return f"{_text(kids[0])}_{_script(_text(kids[1]))}"
     if tag in {"msup", "mover"} and len(kids) == 2:
@@ -127,7 +139,7 @@ def _text(node: _Node) -> str:
         return f"root_{_script(_text(kids[1]))}({_text(kids[0])})"
     if tag == "mtable":
         return "; ".join(t for t in (_text(row) for row in kids) if t)
-    return _row(kids)
+    return _row(node.children)
 
 
 @functools.lru_cache(maxsize=4096)  # a pure function of the HTML: `mkdocs serve` reads each formula once
