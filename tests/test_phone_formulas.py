@@ -40,8 +40,8 @@ MAY_SCROLL: dict[str, dict[str, str]] = {
     },
 }
 #: How far (the sum of the three channels' differences, 0 to 765) an edge may be from the page's colour and
-#: still show nothing; and how far it must be to show a shadow. The shadow is 20-22% of black or of the dark
-#: palette's text at its edge: about 150 on white and 120 on the dark page.
+#: still show nothing; and how far it must be to show a shadow. The shadow is 30% of black or 20% of the dark
+#: palette's text at its edge: about 230 from white and 110 from the dark page.
 NOTHING, SHADOW = 6, 30
 #: WCAG 2.1's minimum contrast for text (1.4.3): the glyphs at an edge, over the shadow.
 TEXT_CONTRAST = 4.5
