@@ -10,11 +10,13 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import mkdocs.commands.serve as serve_command
 import pytest
 from conftest import build_copy, copy_project
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from nnla_site.values import compute_all
@@ -49,21 +51,30 @@ def test_on_config_adds_the_math_extension_with_project_paths(config: MkDocsConf
     assert options["deferral"] is hooks(config)._state["build"].deferral
 
 
-class WatchList:
-    """Stands in for `mkdocs serve`'s LiveReloadServer: records what the hooks ask it to watch."""
-
-    def __init__(self) -> None:
-        self.paths: list[Path] = []
-
-    def watch(self, path: str) -> None:
-        self.paths.append(Path(path))
-
-
-def test_on_serve_watches_the_engine_the_hooks_and_the_theme_overrides(config: MkDocsConfig) -> None:
-    """A save under any of these rebuilds the preview (MkDocs itself watches only docs/ and mkdocs.yml)."""
-    server = WatchList()
-    assert hooks(config).on_serve(server, config=config, builder=None) is server
-    assert {ROOT / "nnla", ROOT / "hooks", ROOT / "overrides"} <= set(server.paths)
+def test_on_serve_watches_the_engine_the_hooks_and_the_theme_overrides_often(config: MkDocsConfig) -> None:
+    """A save under any of these rebuilds the preview (MkDocs itself watches only docs/ and mkdocs.yml), and the
+    preview looks for saved files every tenth of a second (MkDocs' own server every half)."""
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=8000, root=str(ROOT / "site"))
+    server.watch(config.docs_dir)
+    server.watch(config.config_file_path)
+    module = hooks(config)
+    try:
+        served = module.on_serve(server, config=config, builder=server.builder)
+        assert vars(serve_command)["build"] is module._rebuild  # the rebuilds go through the preview's
+        emitters = served.observer.emitters
+        assert {Path(e.watch.path) for e in emitters} >= {
+            ROOT / "nnla",
+            ROOT / "hooks",
+            ROOT / "overrides",
+            Path(config.docs_dir),
+            Path(config.config_file_path).parent,  # a file is watched in its folder
+        }
+        assert {e.timeout for e in emitters} == {module.POLLING_INTERVAL_S}
+        assert (served.builder, served.root) == (server.builder, server.root)
+        served.server_close()
+    finally:
+        module.on_shutdown()
+    assert vars(serve_command)["build"] is not module._rebuild
 
 
 def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) -> None:
@@ -130,7 +141,12 @@ RELOAD_SCRIPT = textwrap.dedent(
     hooks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hooks)
     hooks.on_startup(command="serve", dirty=False)
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="demo.md"))
+    page = SimpleNamespace(
+        file=SimpleNamespace(src_uri="demo.md", abs_src_path=str(root / "docs" / "demo.md")),
+        url="demo/",
+        title="Demo",
+        present_anchor_ids=set(),
+    )
 
     import markdown
 

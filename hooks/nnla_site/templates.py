@@ -53,7 +53,11 @@ def keep_compiled_docstrings(config: MkDocsConfig) -> None:
     """
     plugin = config.plugins.get("mkdocstrings")
     get_handler = getattr(plugin, "get_handler", None)
-    if get_handler is not None:
+    if get_handler is None:
+        return
+    try:
         env = getattr(get_handler("python"), "env", None)
-        if isinstance(env, jinja2.Environment):
-            keep_compiled(env)
+    except RuntimeError:  # mkdocstrings has not read this configuration (its on_config did not run)
+        return
+    if isinstance(env, jinja2.Environment):
+        keep_compiled(env)
