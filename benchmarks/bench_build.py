@@ -6,7 +6,9 @@ Run from the project root (after `make setup-dev`), as `make bench` does:
     PYTHONPATH=hooks:. .venv/bin/python -m benchmarks.bench_build --runs 3 --no-write
 
 It builds, each in a temporary folder, a synthetic site (`benchmarks.synthetic_site`) and a copy of the real
-site, and times their builds with math on and off (`benchmarks.build_times`); it times the engine's share
+site, and times their builds with math on and off (`benchmarks.build_times`); it times an author's wait from
+saving a one-line edit to seeing it in the browser under `mkdocs serve` (`benchmarks.save_to_browser`); it
+times the engine's share
 (`benchmarks.engine_share`) and weighs part-2 (`benchmarks.page_weight`). Then it builds the ways to make part-2
 lighter side by side (`benchmarks.page_variants`), weighs each, audits each with Lighthouse in turn
 (`benchmarks.lighthouse_audits`), and takes screenshots of the MathML variants into test-artifacts/
@@ -27,6 +29,7 @@ from benchmarks.engine_share import engine_share
 from benchmarks.lighthouse_audits import LighthouseResult, audit_in_turn
 from benchmarks.page_variants import VARIANTS, build_variants, mathml_only
 from benchmarks.page_weight import Weight, page_weight
+from benchmarks.save_to_browser import SaveTimes, measure_save_to_browser
 from benchmarks.screenshots import screenshots
 from benchmarks.site_copies import ROOT, SiteBuildError, copy_real_site, fresh_build
 from benchmarks.synthetic_site import make_synthetic_site
@@ -78,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     weight: Weight | None = None
     weight_label = ""
     audit: LighthouseResult | None = None
+    saved: SaveTimes | None = None
     variants = ""
     with tempfile.TemporaryDirectory(prefix="nnla-bench-") as tmp:
         print("synthetic site (150 formulas)...", file=sys.stderr)
@@ -101,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             except (SiteBuildError, StopIteration, FileNotFoundError) as err:
                 notes.append(f"The real site was not measured: its build failed ({_failure(err)}).")
             else:
+                print(f"save-to-browser, {args.page}...", file=sys.stderr)
+                try:
+                    saved = measure_save_to_browser(real, args.page, max(args.runs, 5))
+                except SiteBuildError as err:
+                    notes.append(f"Save-to-browser was not measured: {_failure(err)}.")
                 print(f"the ways to make {args.page} lighter...", file=sys.stderr)
                 variants, audit = lighter_pages(real, args.page, args.lighthouse_runs, Path(tmp))
         if weight is None:
@@ -123,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             report.measured_by(info, args.runs),
             report.time_table(sites),
+            report.save_table(saved) if saved is not None else "Save-to-browser: not measured.",
             report.engine_table(engine),
             report.weight_table(weight, weight_label),
             lighthouse,
