@@ -103,6 +103,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     content = _build().page_content(html, page.file.src_uri)
+    # The copy button of a `>>>` session copies its statements only (the library page's docstrings among them).
+    content = str(importlib.import_module("nnla_site.copy_code").add_copy_text(content))
     session = _preview()
     if session is not None:
         shown = _build().injector.shown
