@@ -65,7 +65,6 @@ BOXES_JS = """() => {
             name: owner ? owner.dataset.nnlaName : null,
             tex: annotation ? annotation.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60) : '',
             backgroundImage: getComputedStyle(box).backgroundImage,
-            tabindex: box.getAttribute('tabindex'),
             colour: katex ? getComputedStyle(katex).color : getComputedStyle(box).color,
             page,
         };
@@ -219,7 +218,6 @@ class Box:
     width: tuple[int, int]  # (scroll width, client width)
     label: str
     background_image: str
-    tabindex: str | None
     at_start: tuple[tuple[int, int, int], tuple[int, int, int]] | None = None  # (start edge, end edge)
     at_end: tuple[tuple[int, int, int], tuple[int, int, int]] | None = None
     contrast: float | None = None  # of the glyphs over the shadow at the end edge
@@ -289,7 +287,6 @@ def _measure(page: Any, palette: str, visit: PhoneVisit, shots: Path | None) -> 
                 width=(m["scrollWidth"], m["clientWidth"]),
                 label=m["name"] or m["tex"],
                 background_image=m["backgroundImage"],
-                tabindex=m["tabindex"],
             )
             boxes.append(box)
             if box.index not in photographed:
@@ -412,20 +409,6 @@ def test_every_formula_that_scrolls_shows_a_shadow_where_it_is_hidden(phone: dic
 
 def test_every_formula_that_scrolls_is_reached_and_scrolled_by_the_keyboard(phone: dict[str, PhoneVisit]) -> None:
     each(keyboard_problems(phone.values()))
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the math extension does not yet write tabindex=0 on display boxes: Chromium and Firefox focus a "
-    "scrolling box without one (tested above), Safari and axe's scrollable-region-focusable want it",
-)
-def test_every_formula_that_scrolls_is_focusable_without_the_browsers_help(phone: dict[str, PhoneVisit]) -> None:
-    each(
-        f"{v.name} formula {b.index} ({b.label!r}) scrolls and has no tabindex"
-        for v in phone.values()
-        for b in v.scrolling()
-        if b.tabindex != "0"
-    )
 
 
 def test_on_the_pages_broken_into_lines_only_the_listed_formulas_scroll(phone: dict[str, PhoneVisit]) -> None:
