@@ -434,7 +434,8 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
     settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true}}"
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nstrict: true\ntheme: {name: material, font: false}\nhooks: [hook.py]\n"
-        f"markdown_extensions:\n  - toc: {{permalink: true}}\n  - pymdownx.superfences\n  - nnla_site.mdext: {settings}\n",
+        "markdown_extensions:\n  - toc: {permalink: true}\n  - pymdownx.superfences\n"
+        f"  - nnla_site.mdext: {settings}\n",
         encoding="utf-8",
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
