@@ -124,13 +124,25 @@ def read_site(site_dir: Path, output: str = "") -> Site:
         for element in soup.find_all(None, attrs={"data-nnla-name": True}):
             site.elements.append((page, element))
             name = attribute(element, "data-nnla-name")
-            value = json.loads(attribute(element, "data-nnla-value"))
+            value = _carried(site, element, name)
             if name in site.published and site.published[name] != value:
                 site.conflicts.append(f"{name} differs between two places ({page})")
             site.published[name] = value
             if page not in site.pages_of.setdefault(name, []):
                 site.pages_of[name].append(page)
     return site
+
+
+def _carried(site: Site, element: Tag, name: str) -> Any:
+    """The value an element carries (``data-nnla-value``), or, when it names values.json instead
+    (``data-nnla-published``, a value too large for its page), the value values.json publishes under its name."""
+    if element.get("data-nnla-published") is None:
+        return json.loads(attribute(element, "data-nnla-value"))
+    where = attribute(element, "data-nnla-published")
+    if where != "values.json" or "data-nnla-value" in element.attrs:
+        raise ValueError(f"{name}: an element names {where!r} as where it is published, and must carry no JSON")
+    published: dict[str, Any] = json.loads(site.page("values.json"))["values"]
+    return published[name]["value"]
 
 
 def array(published: Published, name: str) -> np.ndarray:
@@ -454,7 +466,7 @@ def formulas_show_the_values_at_their_precision(site: Site) -> list[str]:
     checked = 0
     for page, element in site.elements:
         name = attribute(element, "data-nnla-name")
-        value = json.loads(attribute(element, "data-nnla-value"))
+        value = site.published[name]
         if "data-nnla-claim" in element.attrs or isinstance(value, dict) or "nnla-table" in element["class"]:
             continue
         if element.name == "figure":

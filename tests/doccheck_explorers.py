@@ -6,7 +6,10 @@ $`|r|`$ here, and its runs are re-run by ``doccheck.descend`` and checked agains
 $`\mathrm{SSE}_t = r^{2t}\,\mathrm{SSE}_0`$; the training explorer's snapshots are re-run by
 ``doccheck_network.descend`` and its surfaces by ``doccheck_network.surface``. Then the page: each setting's readout
 text (``data-nnla-shown``, which the script puts on the page) is the published number at its shown precision, and
-the default setting is what the page shows without JavaScript.
+the default setting is what the page shows without JavaScript. The learning-rate explorer's figure is checked as a
+drawing: each setting's curve (``data-nnla-curves``, which the script puts in the figure) has a vertex for each loss
+of its run where the figure's own axis ticks put that loss, and ends on the axis' edge, with an arrow that way,
+where the run leaves the plot (`curve_problems`, which the browser test runs on what the browser shows).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import doccheck
@@ -47,6 +51,12 @@ TRAINING_NUMBERS: dict[str, Callable[[dict[str, Any], int], float]] = {
     "step": lambda v, i: v["step"][i],
     "loss": lambda v, i: v["loss"][i],
 }
+#: A vertex and the point its loss is at on the figure's axes agree to this, in px: vertices are written to a
+#: tenth of a px and ticks to a hundredth.
+CURVE_TOLERANCE_PX = 0.12
+#: The words of a figure's text alternative that give a run's first and last loss (a run that stays the same
+#: "starts and ends at" one).
+_FROM_TO = re.compile(r"[Ll]oss (?:falls|rises) from (\S+) to (\S+) in|[Ll]oss starts and ends at (\S+) over")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUMBER = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:×10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$")
 
@@ -89,6 +99,124 @@ def _differs(actual: Any, expected: Any, rtol: float, atol: float) -> str | None
 
 def _missing(name: str) -> list[str]:
     return [f"{name} is not on {PAGES[name]}"]
+
+
+@dataclass(frozen=True)
+class Axes:
+    """A log-scale loss plot's axes as drawn: where its labelled ticks are, and the ends of its y-axis.
+
+    Attributes:
+        y_ticks: (k, y) for each tick labelled 10^k.
+        x_ticks: (t, x) for each tick labelled with the step t.
+        top, bottom: the y of the y-axis' ends.
+    """
+
+    y_ticks: list[tuple[int, float]]
+    x_ticks: list[tuple[int, float]]
+    top: float
+    bottom: float
+
+    def y(self, u: float) -> float:
+        """Where the axis puts log10 of a loss, u, by its first and last labelled ticks."""
+        (u0, y0), (u1, y1) = self.y_ticks[0], self.y_ticks[-1]
+        return y0 + (u - u0) * (y1 - y0) / (u1 - u0)
+
+    def u(self, y: float) -> float:
+        """The log10 of the loss at height y."""
+        (u0, y0), (u1, y1) = self.y_ticks[0], self.y_ticks[-1]
+        return u0 + (y - y0) * (u1 - u0) / (y1 - y0)
+
+    def x(self, t: float) -> float:
+        """Where the axis puts step t, by its first and last labelled ticks."""
+        (t0, x0), (t1, x1) = self.x_ticks[0], self.x_ticks[-1]
+        return x0 + (t - t0) * (x1 - x0) / (t1 - t0)
+
+
+def axes_from(y_labels: Sequence[tuple[str, str]], x_labels: Sequence[tuple[str, str]], ends: tuple[str, str]) -> Axes:
+    """Axes from the tick labels' text and position (``("10−5", "120.4")``; ``("4", "300")``) and the y-axis' ends."""
+
+    def exponent(label: str) -> int:
+        if not label.startswith("10"):
+            raise ValueError(f"a log axis' tick is labelled {label!r}, not 10^k")
+        return int(label[2:].translate(_SUPERSCRIPTS).replace("−", "-"))
+
+    return Axes(
+        y_ticks=[(exponent(label), float(y)) for label, y in y_labels],
+        x_ticks=[(int(label), float(x)) for label, x in x_labels],
+        top=float(ends[0]),
+        bottom=float(ends[1]),
+    )
+
+
+def axes_of(svg: Tag) -> Axes:
+    """The axes of a loss plot on a built page."""
+    y_axis, x_axis = svg.select_one("g.nnla-axis-y"), svg.select_one("g.nnla-axis-x")
+    line = y_axis.select_one("line") if y_axis else None
+    if y_axis is None or x_axis is None or line is None:
+        raise ValueError("the figure has no axes")
+    return axes_from(
+        [(t.get_text(), doccheck.attribute(t, "y")) for t in y_axis.select("text.nnla-tick-label")],
+        [(t.get_text(), doccheck.attribute(t, "x")) for t in x_axis.select("text.nnla-tick-label")],
+        (doccheck.attribute(line, "y1"), doccheck.attribute(line, "y2")),
+    )
+
+
+def curve_problems(points: str, line_class: str, losses: Sequence[float], axes: Axes) -> list[str]:
+    """Where a drawn curve is not its run: a vertex per loss at its step and its log10 on `axes`, until the run
+    leaves the plot; then one vertex on the edge it leaves by, between the steps it leaves between, and an arrow
+    (``nnla-exit-top`` or ``nnla-exit-bottom``) that way. Empty when the curve is the run."""
+    vertices = [tuple(float(c) for c in pair.split(",")) for pair in points.split()]
+    low, high = sorted((axes.u(axes.bottom), axes.u(axes.top)))
+    problems: list[str] = []
+    exit_side = ""
+    for t, loss in enumerate(losses):
+        u = math.log10(loss) if loss > 0 else -math.inf
+        inside = low - 1e-9 <= u <= high + 1e-9
+        if t >= len(vertices):
+            problems.append(f"the curve ends at step {t - 1}, but the run goes on to step {len(losses) - 1}")
+            break
+        x, y = vertices[t]
+        if inside:
+            if abs(x - axes.x(t)) > CURVE_TOLERANCE_PX or abs(y - axes.y(u)) > CURVE_TOLERANCE_PX:
+                problems.append(
+                    f"step {t}: the vertex ({x}, {y}) is not the loss {loss!r}, at ({axes.x(t):.2f}, {axes.y(u):.2f})"
+                )
+            continue
+        exit_side = "top" if u > high else "bottom"
+        edge = axes.top if exit_side == "top" else axes.bottom
+        if abs(y - edge) > CURVE_TOLERANCE_PX or not axes.x(t - 1) - CURVE_TOLERANCE_PX <= x <= axes.x(t) + 0.01:
+            problems.append(
+                f"step {t}: the run leaves the plot through its {exit_side}, but the curve goes to ({x}, {y})"
+            )
+        if len(vertices) != t + 1:
+            problems.append(f"the run leaves the plot at step {t}, but the curve goes on for {len(vertices) - t - 1}")
+        break
+    else:
+        if len(vertices) != len(losses):
+            problems.append(f"{len(vertices)} vertices for a run of {len(losses)} losses inside the plot")
+    classes = set(line_class.split())
+    arrows = {side for side in ("top", "bottom") if f"nnla-exit-{side}" in classes}
+    if "nnla-line" not in classes or arrows != ({exit_side} if exit_side else set()):
+        problems.append(
+            f"the curve is marked {line_class!r}, but the run leaves the plot by {exit_side or 'neither edge'}"
+        )
+    return problems
+
+
+def description_problems(desc: str, lr_text: str, losses: Sequence[float], line_class: str) -> list[str]:
+    """Where a setting's text alternative does not say its run: its η as the readout shows it, its first and last
+    loss at their shown precision, and its exit from the plot if it leaves."""
+    problems = []
+    if f"η = {lr_text}" not in desc:
+        problems.append(f"the text alternative does not name η = {lr_text}: {desc[:90]!r}")
+    found = _FROM_TO.search(desc)
+    first, last = (found.group(1), found.group(2)) if found and found.group(1) else (found and found.group(3),) * 2
+    if not (first and shown_number_holds(first, losses[0]) and shown_number_holds(str(last), losses[-1])):
+        problems.append(f"the text alternative does not give the run's first and last loss: {desc!r}")
+    for side in ("top", "bottom"):
+        if (f"nnla-exit-{side}" in line_class.split()) != (f"through its {side}" in desc):
+            problems.append(f"the text alternative and the curve disagree on leaving through the {side}: {desc!r}")
+    return problems
 
 
 # ------------------------------------------------------------------------------------------------ the checks
@@ -229,21 +357,58 @@ def _default_is_on_the_page(name: str, value: dict[str, Any], element: Tag, show
     if figure is None:
         return [*problems, f"{where}: no figure"]
     if name == "explore_lr":
-        templates = element.select("template[data-nnla-setting]")
-        numbers = sorted(int(doccheck.attribute(t, "data-nnla-setting")) for t in templates)
-        if numbers != [i for i in range(count) if i != default]:
-            problems.append(f"{where}: a figure for each setting but the default must wait in a template")
-        if not all(t.has_attr("data-search-exclude") for t in templates):
-            problems.append(f"{where}: the search index would hold every setting's figure: mark each template")
-        for i, svg in [(default, figure), *((int(doccheck.attribute(t, "data-nnla-setting")), t) for t in templates)]:
-            line = svg.select_one("polyline.nnla-line")
-            if line is None or doccheck.attribute(line, "data-n") != str(len(value["traces"][i]["losses"])):
-                problems.append(f"{where}: the figure of setting {i} does not draw its run's losses")
+        holder = element.select_one(".nnla-explorer-figure")
+        curves = json.loads(doccheck.attribute(holder, "data-nnla-curves")) if holder else []
+        line = figure.select_one("polyline.nnla-line")
+        desc = figure.select_one("desc")
+        drawn = {
+            "points": line.get("points") if line else None,
+            "class": " ".join(line.get_attribute_list("class")) if line else None,
+            "desc": desc.get_text() if desc else None,
+        }
+        if len(curves) != count or any(drawn[key] != curves[default][key] for key in drawn):
+            problems.append(
+                f"{where}: the figure does not draw the default setting's curve, or not every setting has one"
+            )
+        if element.select("template"):
+            problems.append(f"{where}: the figure is one plot whose curve the script changes; it needs no templates")
     else:
         cells = figure.select("g.nnla-cell")
-        drawn = [float(doccheck.attribute(c, "data-value")) for c in cells]
-        if drawn != np.ravel(value["surface"][default]).tolist():
+        values = [float(doccheck.attribute(c, "data-value")) for c in cells]
+        if values != np.ravel(value["surface"][default]).tolist():
             problems.append(f"{where}: the figure is not the default snapshot's surface")
+    return problems
+
+
+def learning_rate_curves_draw_the_runs(site: Site) -> list[str]:
+    """Each setting's curve, on the figure's own axes, is its run's losses, and its text alternative says so."""
+    found = _explorer(site, "explore_lr")
+    if found is None:
+        return _missing("explore_lr")
+    value, element = found
+    where = f"explore_lr on {PAGES['explore_lr']}"
+    holder = element.select_one(".nnla-explorer-figure")
+    svg = holder.select_one("svg") if holder else None
+    if holder is None or svg is None or not holder.has_attr("data-nnla-curves"):
+        return [f"{where}: no figure carrying each setting's curve"]
+    if svg.get("data-scale") != "log":
+        return [f"{where}: the figure's y-axis is not logarithmic"]
+    axes = axes_of(svg)
+    curves = json.loads(doccheck.attribute(holder, "data-nnla-curves"))
+    shown = json.loads(doccheck.attribute(element, "data-nnla-shown"))
+    problems = []
+    if len(curves) != len(value["traces"]):
+        return [f"{where}: {len(curves)} curves for {len(value['traces'])} settings"]
+    for i, (curve, trace) in enumerate(zip(curves, value["traces"], strict=True)):
+        losses = trace["losses"]
+        found_here = curve_problems(curve["points"], curve["class"], losses, axes)
+        found_here += description_problems(curve["desc"], shown[i]["lr"], losses, curve["class"])
+        if curve["n"] != str(len(losses)) or curve["label"] != f"η = {shown[i]['lr']}":
+            found_here.append(f"its curve is labelled {curve['label']!r} with {curve['n']} losses")
+        problems += [f"{where}, setting {i}: {problem}" for problem in found_here]
+    exits = {side for curve in curves for side in ("top", "bottom") if f"nnla-exit-{side}" in curve["class"]}
+    if not exits:
+        problems.append(f"{where}: no run leaves the plot, yet the fastest divergent runs grow past its top")
     return problems
 
 
@@ -271,6 +436,7 @@ CHECKS: dict[str, Check] = {
         learning_rate_settings_recompute,
         training_snapshots_recompute,
         readouts_show_the_settings,
+        learning_rate_curves_draw_the_runs,
         scripts_are_ours_and_local,
     )
 }

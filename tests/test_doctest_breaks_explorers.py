@@ -1,4 +1,5 @@
-"""Proof that the explorers' doc-test can fail: break a copy of their registry, their rendering or their page.
+"""Proof that the explorers' doc-test can fail: break a copy of their registry, their rendering, their figure or
+their page.
 
 As in ``test_doctest_breaks_network.py``, a mutated copy of the project must still build (the explorers show what
 the registry computes; finding it wrong is the doc-test's job), and ``doccheck.check_site`` must name the explorer,
@@ -38,6 +39,19 @@ R_FOR_R2 = Mutation(
     "hooks/nnla_site/markers/render.py",
     '                "r2": decimals(float(r * r), digits).text(),\n',
     '                "r2": decimals(float(r), digits).text(),  # mutated\n',
+)
+#: The learning-rate explorer's curves placed by the natural logarithm of each loss, not its log10: the axis' ticks
+#: (log10) and the curve disagree.
+NATURAL_LOG = Mutation(
+    "hooks/nnla_site/svg/explorer.py",
+    "        u = math.log10(value) if value > 0 else -math.inf\n",
+    "        u = math.log(value) if value > 0 else -math.inf  # mutated\n",
+)
+#: Each setting's text alternative is the next setting's (the last wraps round to the first).
+NEXT_DESCRIPTION = Mutation(
+    "hooks/nnla_site/figures.py",
+    " for label in labels],\n",
+    " for label in [*labels[1:], labels[0]]],  # mutated\n",
 )
 #: Part II's explorer on a page, as doccheck_explorers reports it.
 ON_PART_2 = r"explore_lr \(on [^)]*part-2/index\.html\)"
@@ -122,4 +136,45 @@ def test_readout_text_the_engine_did_not_compute_fails_the_doctest(built_site: B
     problems = doccheck.check_site(site)
     reported(
         problems, r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html, setting 7: shows loss '1'"
+    )
+
+
+def test_a_curve_on_the_wrong_scale_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """Curves placed by ln of the loss on an axis ticked in log10: the doc-test names the setting and the step."""
+    problems = problems_of(pristine, tmp_path, NATURAL_LOG)
+    reported(
+        problems,
+        r"^explorers learning_rate_curves_draw_the_runs: explore_lr on part-2/index\.html, "
+        r"setting 0: step 1: the vertex",
+    )
+    assert all(p.startswith("explorers learning_rate_curves_draw_the_runs") for p in problems), "\n".join(problems)
+
+
+def test_a_text_alternative_of_another_setting_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """Each setting's figure described as the next one's: the doc-test names the η the description lacks."""
+    problems = problems_of(pristine, tmp_path, NEXT_DESCRIPTION)
+    reported(
+        problems,
+        r"^explorers learning_rate_curves_draw_the_runs: explore_lr on part-2/index\.html, setting 3: "
+        r"the text alternative does not name η = ",
+    )
+
+
+def test_a_static_figure_that_is_not_the_default_fails_the_doctest(built_site: BuiltSite, tmp_path: Path) -> None:
+    """The figure a reader without JavaScript sees drawn with another setting's curve, on a copy of Part II."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    page = site / "part-2" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    match = re.search(
+        r'(<svg [^>]*id="nnla-explore-lr".*?<polyline class="[^"]*" data-n="\d+" points=")([^"]*)"', text, re.S
+    )
+    assert match, "part-2/index.html no longer draws the explorer's curve as a polyline: update this test"
+    curves = json.loads(html.unescape(re.search(r'data-nnla-curves="([^"]*)"', text).group(1)))  # type: ignore[union-attr]
+    page.write_text(text[: match.start(2)] + curves[0]["points"] + text[match.end(2) :], encoding="utf-8")
+    problems = doccheck.check_site(site)
+    reported(
+        problems,
+        r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html: "
+        r"the figure does not draw the default",
     )

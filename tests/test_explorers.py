@@ -4,7 +4,9 @@ Debian's Chromium, driven by Playwright over 127.0.0.1 (as in ``test_browser.py`
 light palette and, after the header's palette toggle, the dark one. After every move the numbers the explorer
 shows (its readout, its figure: the loss plot of the learning rate, or the cells of the training surface) are
 compared with the engine's numbers for the slider's setting, read from the site's ``values.json``: a readout is
-checked at the precision it shows (``doccheck_explorers.shown_number_holds``), a surface cell exactly.
+checked at the precision it shows (``doccheck_explorers.shown_number_holds``), a surface cell exactly, and the loss
+plot's curve as a drawing: a vertex per loss where the figure's own axis ticks put it
+(``doccheck_explorers.curve_problems``), and its text alternative naming the setting and its run.
 
 `test_the_explorer_checks_catch_numbers_the_engine_did_not_compute` serves a copy of the site whose pages carry
 altered explorer data (values.json left as the engine wrote it) and asserts that the same checks report it.
@@ -56,6 +58,15 @@ STATE_JS = """(name) => {
         title: svg.querySelector('title').textContent,
         desc: svg.querySelector('desc').textContent,
         points: line ? Number(line.dataset.n) : null,
+        vertices: line ? line.getAttribute('points') : null,
+        lineClass: line ? line.getAttribute('class') : null,
+        yTicks: [...svg.querySelectorAll('.nnla-axis-y text.nnla-tick-label')]
+            .map(t => [t.textContent, t.getAttribute('y')]),
+        xTicks: [...svg.querySelectorAll('.nnla-axis-x text.nnla-tick-label')]
+            .map(t => [t.textContent, t.getAttribute('x')]),
+        yEnds: svg.querySelector('.nnla-axis-y line') ?
+            [svg.querySelector('.nnla-axis-y line').getAttribute('y1'),
+             svg.querySelector('.nnla-axis-y line').getAttribute('y2')] : null,
         cells: [...svg.querySelectorAll('g.nnla-cell')].map(c => ({
             value: Number(c.dataset.value), text: c.querySelector('text').textContent,
             high: c.classList.contains('nnla-high'),
@@ -86,10 +97,15 @@ def problems_of(name: str, state: dict[str, Any], values: dict[str, Any]) -> lis
         regime = value["regime"][i]
         if doccheck_explorers.REGIME_WORDS[regime] not in state["outputs"].get("regime", ""):
             problems.append(f"{where}: says {state['outputs'].get('regime')!r}; the engine's regime is {regime}")
-        if state["figure"] != f"nnla-explore-lr-{i}" or state["points"] != len(value["traces"][i]["losses"]):
+        losses = value["traces"][i]["losses"]
+        if state["figure"] != "nnla-explore-lr" or state["points"] != len(losses):
             problems.append(f"{where}: shows the figure {state['figure']} of {state['points']} points")
-        if f"η = {state['outputs'].get('lr')}" not in state["desc"]:
-            problems.append(f"{where}: the figure's text alternative is not the setting's: {state['desc'][:80]!r}")
+        axes = doccheck_explorers.axes_from(state["yTicks"], state["xTicks"], tuple(state["yEnds"]))
+        drawn = doccheck_explorers.curve_problems(state["vertices"], state["lineClass"], losses, axes)
+        drawn += doccheck_explorers.description_problems(
+            state["desc"], state["outputs"].get("lr", ""), losses, state["lineClass"]
+        )
+        problems += [f"{where}: the figure: {problem}" for problem in drawn]
     else:
         surface = [v for row in value["surface"][i] for v in row]
         cells = state["cells"]
@@ -230,10 +246,22 @@ def _alter_attribute(page: Path, name: str, attribute: str, change: Callable[[An
     page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
 
 
+def _alter_figure_curves(page: Path, change: Callable[[Any], None]) -> None:
+    """Change the learning-rate explorer's curves on a built page, as a wrong build would have drawn them."""
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r'(<figure class="nnla-figure nnla-explorer-figure" data-nnla-curves=")([^"]*)(")', text)
+    assert match, f"{page} no longer carries the explorer's curves: update this test"
+    data = json.loads(html.unescape(match.group(2)))
+    change(data)
+    altered = html.escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
+
+
 def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
     chromium: Any, built_site: BuiltSite, tmp_path: Path
 ) -> None:
-    """A copy of the site whose pages carry wrong explorer data: the checks above report each wrong number."""
+    """A copy of the site whose pages carry wrong explorer data (a readout's r, a vertex of a curve, a surface's
+    cell): the checks above report each, at the setting it is wrong at, and nothing else."""
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
     values = engine(site)
@@ -246,7 +274,15 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
     def wrong_cell(data: dict[str, Any]) -> None:
         data["surface"][training_next][0][0] += 0.25
 
-    _alter_attribute(site / "part-2" / "index.html", "explore_lr", "data-nnla-shown", wrong_r)
+    def wrong_curve(curves: list[dict[str, str]]) -> None:  # the setting's third loss drawn 20 px too high
+        vertices = curves[lr_next]["points"].split()
+        x, y = vertices[2].split(",")
+        vertices[2] = f"{x},{float(y) - 20:.1f}"
+        curves[lr_next]["points"] = " ".join(vertices)
+
+    part_2 = site / "part-2" / "index.html"
+    _alter_attribute(part_2, "explore_lr", "data-nnla-shown", wrong_r)
+    _alter_figure_curves(part_2, wrong_curve)
     _alter_attribute(site / "part-3" / "index.html", "explore_training", "data-nnla-value", wrong_cell)
     found: dict[str, list[str]] = {}
     with serve(site) as base_url:
@@ -259,5 +295,8 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
     assert any(re.search(rf"explore_lr at setting {lr_next}: shows r = '0\.5'", p) for p in found["explore_lr"]), found
     assert any(
         re.search(rf"explore_training at setting {training_next}: its cells hold", p) for p in found["explore_training"]
+    ), found
+    assert any(
+        re.search(rf"explore_lr at setting {lr_next}: the figure: step 2: the vertex", p) for p in found["explore_lr"]
     ), found
     assert all(f"setting {lr_next}:" in p for p in found["explore_lr"]), found["explore_lr"]

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nnla_site.svg import Series, loss, loss_plot, markup, surface, surface_figure, tensor_figure
+from nnla_site.svg import Series, explorer, loss, loss_plot, markup, surface, surface_figure, tensor_figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 #: Coordinates are written with two decimals.
@@ -88,8 +88,26 @@ def diagonal_tensor() -> npt.NDArray[np.float64]:
 SURFACE = np.array([[0.0, 0.75, 1.0], [0.5, 5.48e-5, 0.8], [1.25, 0.9, -0.2]])
 SURFACE_GRID = np.array([0.0, 0.5, 1.0])
 
+#: Three runs for the explorer's plot: one that falls, one that grows out of the window, one that falls to 0.
+SETTINGS = [[5.0, 0.5, 0.05, 0.005], [5.0, 500.0, 5.0e4, 5.0e6], [5.0, 0.5, 0.0, 0.0]]
+SETTINGS_WINDOW = (1.0e-4, 1.0e5)
+
+
+def explorer_plot(prefix: str = "fig", default: int = 0) -> tuple[str, list[explorer.Curve]]:
+    """The explorer's plot of `SETTINGS`, drawn with the run `default`."""
+    return explorer.settings_plot(
+        [Series(f"η = {n}", losses) for n, losses in enumerate(SETTINGS)],
+        [f"Run {n}." for n in range(len(SETTINGS))],
+        default=default,
+        window=SETTINGS_WINDOW,
+        title="Loss",
+        id_prefix=prefix,
+    )
+
+
 FIGURES: dict[str, Callable[[str], str]] = {
     "loss_plot": lambda prefix: plot([5.65, 0.0], id_prefix=prefix),
+    "settings_plot": lambda prefix: explorer_plot(prefix)[0],
     "tensor_figure": lambda prefix: tensor_figure(diagonal_tensor(), title="J", description="", id_prefix=prefix),
     "surface_figure": lambda prefix: surface_figure(SURFACE, SURFACE_GRID, title="p", description="", id_prefix=prefix),
 }
@@ -283,11 +301,37 @@ def test_log_ticks_are_powers_of_ten_with_superscript_exponents() -> None:
 
 
 def test_log_ticks_thin_out_over_many_decades() -> None:
-    """From 10^-17 to 10^5 the labels step by several decades, never more than about seven of them."""
+    """From 10^-17 to 10^5 the labels step by a round 5 decades, inside the data's decades, at most seven."""
     labels = tick_labels(parse(plot([1e5, 1e-17])), "y")
-    assert 3 <= len(labels) <= 8
-    assert labels[0] == "10−20"
-    assert labels[-1] == "108"
+    assert labels == [f"10{e}".replace("-", "−") for e in range(-15, 6, 5)]
+
+
+def test_a_log_axis_to_float64s_maximum_has_round_steps_few_faint_lines_and_no_tick_above_it() -> None:
+    """The literal rule's chart (5.65 to 1.6×10^308): labels every 50 decades up to 10^300, at most one faint line
+    between two (the old axis drew one a decade, a grey band), none above float64's largest value, and the axis
+    ends at the data's largest value. The old axis labelled every 52 decades up to 10^312."""
+    root = parse(plot([5.65, 1.5864035918563277e308]))
+    exponents = [int(label[2:].replace("−", "-")) for label in tick_labels(root, "y")]
+    assert exponents == list(range(0, 301, 50))
+    (grid,) = find_class(root, "nnla-grid")
+    faint = [e for e in grid if "nnla-minor" in classes(e)]
+    assert len(faint) < len(exponents)
+    (line,) = [e for e in root.iter("{http://www.w3.org/2000/svg}polyline")]
+    top_of_data = min(y for _, y in vertices(line))
+    (axis,) = find_class(root, "nnla-axis-y")
+    assert float(axis[0].get("y1", "nan")) == pytest.approx(top_of_data, abs=0.01)  # the axis ends at the data
+    assert all(tick_y(root, label) >= top_of_data - 0.01 for label in tick_labels(root, "y"))
+
+
+@pytest.mark.parametrize("losses", [[3.0, 2.0e-7], [1.0e300, 1.0e-300], [0.5, 0.4], [1.0e-5, 2.0e-5, 1.0e-2]])
+def test_log_ticks_stay_inside_the_datas_decades(losses: list[float]) -> None:
+    """No labelled tick below the decade at or below the smallest loss, nor above the decade at or above the
+    largest: the axis does not reach out to a round multiple of its step, empty."""
+    labels = tick_labels(parse(plot(losses, log_scale=True)), "y")
+    exponents = [int(label[2:].replace("−", "-")) for label in labels]
+    assert len(exponents) >= 2
+    assert min(exponents) >= np.floor(np.log10(min(losses)))
+    assert max(exponents) <= np.ceil(np.log10(max(losses)))
 
 
 def test_x_ticks_step_through_the_run() -> None:
@@ -587,3 +631,88 @@ def test_surface_input_errors_name_the_argument(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         surface_figure(Z, grid, title="p", description="", id_prefix="fig")
+
+
+# --- the explorer's plot: one run at a time on fixed axes ------------------------------------------------------
+
+
+def test_the_explorers_plot_draws_its_default_run_with_its_text_alternative() -> None:
+    """The SVG's polyline and <desc> are the default run's curve, for each choice of default."""
+    for default in range(len(SETTINGS)):
+        markup_, curves = explorer_plot(default=default)
+        root = parse(markup_)
+        (line,) = root.iter("{http://www.w3.org/2000/svg}polyline")
+        assert line.get("points") == curves[default].points
+        assert line.get("class") == curves[default].line_class
+        assert text_at(root, "s:desc") == curves[default].desc
+        assert f"Run {default}." in curves[default].desc
+
+
+def test_the_explorers_axes_are_the_same_for_every_default() -> None:
+    """Only the curve and the text alternative change with the run: axes, ticks and grid are drawn once for all."""
+    drawn = [parse(explorer_plot(default=d)[0]) for d in range(len(SETTINGS))]
+    for root in drawn:
+        for element in root.iter():
+            if element.tag.endswith("polyline") or element.tag.endswith("desc"):
+                element.attrib.clear()
+                element.text = ""
+        root.find("{http://www.w3.org/2000/svg}g[@class='nnla-series nnla-series-1']").attrib.clear()  # type: ignore[union-attr]
+    first = ET.tostring(drawn[0])
+    assert all(ET.tostring(root) == first for root in drawn[1:])
+
+
+def test_a_run_inside_the_window_has_a_vertex_per_loss_on_the_log_axis() -> None:
+    """Each loss at its decade, by the figure's own ticks: 5 → 0.005 falls by equal steps of one decade."""
+    markup_, curves = explorer_plot()
+    root = parse(markup_)
+    ys = [y for _, y in (map(float, pair.split(",")) for pair in curves[0].points.split())]
+    assert len(ys) == curves[0].n == 4
+    step = (tick_y(root, "10−2") - tick_y(root, "100")) / 2  # labelled every other decade
+    assert np.diff(ys) == pytest.approx([step] * 3, abs=0.1)
+    assert curves[0].line_class == "nnla-line"
+
+
+def test_a_run_that_leaves_the_window_ends_on_its_edge_with_an_arrow() -> None:
+    """Growing past 10^5 between steps 2 and 3, the curve ends on the top edge between those steps, marked by an
+    arrow up, and its text alternative says so; a loss of 0 leaves through the bottom."""
+    markup_, curves = explorer_plot()
+    root = parse(markup_)
+    (axis,) = find_class(root, "nnla-axis-y")
+    top, bottom = float(axis[0].get("y1", "nan")), float(axis[0].get("y2", "nan"))
+    up = [tuple(map(float, pair.split(","))) for pair in curves[1].points.split()]
+    step_3 = float(curves[0].points.split()[3].split(",")[0])
+    assert len(up) == 4
+    assert up[-1][1] == pytest.approx(top, abs=0.1)
+    assert up[2][0] < up[3][0] < step_3  # between steps 2 and 3
+    assert "nnla-exit-top" in curves[1].line_class
+    assert "leaves the plot through its top" in curves[1].desc
+    down = [tuple(map(float, pair.split(","))) for pair in curves[2].points.split()]
+    assert len(down) == 3
+    assert down[-1][1] == pytest.approx(bottom, abs=0.1)
+    assert "nnla-exit-bottom" in curves[2].line_class
+    assert "through its bottom" in curves[2].desc
+    css = text_at(root, "s:style")
+    assert "#fig .nnla-line.nnla-exit-top{marker-end:url(#fig-up)}" in css
+    assert {m.get("id") for m in root.iter("{http://www.w3.org/2000/svg}marker")} == {"fig-dot", "fig-up", "fig-down"}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"default": 3}, "default must be the index of a series"),
+        ({"window": (0.0, 1.0)}, "window must be two finite losses"),
+        ({"window": (2.0, 1.0)}, "window must be two finite losses"),
+        ({"descriptions": ["one"]}, "descriptions must hold one text per series"),
+    ],
+)
+def test_the_explorers_plot_rejects_what_it_cannot_draw(options: dict[str, Any], message: str) -> None:
+    kwargs: dict[str, Any] = {
+        "default": 0,
+        "window": SETTINGS_WINDOW,
+        "title": "Loss",
+        "id_prefix": "fig",
+    }
+    descriptions = options.pop("descriptions", ["a", "b", "c"])
+    kwargs.update(options)
+    with pytest.raises(ValueError, match=message):
+        explorer.settings_plot([Series(str(n), v) for n, v in enumerate(SETTINGS)], descriptions, **kwargs)

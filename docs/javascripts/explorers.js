@@ -1,38 +1,41 @@
 /*
  * The explorers: a slider over settings the build computed (hooks/nnla_site/markers/render.py writes them).
  *
- * Each .nnla-explorer carries its values (data-nnla-value, the same JSON as values.json) and, for each setting,
- * the readout's text as the build formatted it (data-nnla-shown): this script never formats a number. Without
- * it the page shows the default setting, and the slider stays hidden. Moving the slider puts the setting's text
- * in the readout (an aria-live region) and shows its figure: the learning-rate explorer swaps in the setting's
- * loss plot from its <template>; the training explorer recolours the cells of its surface with the figure's own
- * scale (data-midpoint, data-span, data-opacity, data-long-label on the <svg>, as hooks/nnla_site/svg/surface.py draws them).
+ * Each .nnla-explorer carries, for each setting, the readout's text as the build formatted it (data-nnla-shown):
+ * this script never formats or computes a number. Without it the page shows the default setting, and the slider
+ * stays hidden. Moving the slider puts the setting's text in the readout (an aria-live region) and changes the
+ * figure in place. The learning-rate explorer's figure carries each setting's curve (data-nnla-curves on its
+ * <figure>, as hooks/nnla_site/figures.py writes them): its polyline's points, class and data-n, the series'
+ * label, and the figure's <desc>. The training explorer recolours the cells of its surface from its values
+ * (data-nnla-value) with the figure's own scale (data-midpoint, data-span, data-opacity, data-long-label on the
+ * <svg>, as hooks/nnla_site/svg/surface.py draws them).
  */
 (() => {
   "use strict";
 
   const setUp = (explorer) => {
     const shown = JSON.parse(explorer.dataset.nnlaShown);
-    const data = JSON.parse(explorer.dataset.nnlaValue);
     const controls = explorer.querySelector(".nnla-explorer-controls");
     const slider = controls.querySelector('input[type="range"]');
     const holder = explorer.querySelector(".nnla-explorer-figure");
-    const figures = new Map([[data.default, holder.firstElementChild]]);
-    for (const template of explorer.querySelectorAll("template[data-nnla-setting]")) {
-      figures.set(Number(template.dataset.nnlaSetting), template);
-    }
+    const svg = holder.querySelector("svg");
+    const step = explorer.dataset.nnlaControl === "step";
+    const curves = step ? null : JSON.parse(holder.dataset.nnlaCurves);
+    const data = step ? JSON.parse(explorer.dataset.nnlaValue) : null;
 
-    const swap = (index) => {
-      let figure = figures.get(index);
-      if (figure instanceof HTMLTemplateElement) {
-        figure = figure.content.firstElementChild;
-        figures.set(index, figure);
-      }
-      if (figure && figure !== holder.firstElementChild) holder.replaceChildren(figure);
+    const redraw = (index) => {
+      const curve = curves[index];
+      const line = svg.querySelector("polyline.nnla-line");
+      line.setAttribute("points", curve.points);
+      line.setAttribute("class", curve.class);
+      line.dataset.n = curve.n;
+      const series = line.closest(".nnla-series");
+      series.dataset.n = curve.n;
+      series.dataset.label = curve.label;
+      svg.querySelector("desc").textContent = curve.desc;
     };
 
     const recolour = (index) => {
-      const svg = holder.querySelector("svg");
       const [base, gain] = svg.dataset.opacity.split(" ").map(Number);
       const midpoint = Number(svg.dataset.midpoint);
       const span = Number(svg.dataset.span);
@@ -62,8 +65,8 @@
       }
       slider.setAttribute("aria-valuetext", text.valuetext);
       explorer.dataset.nnlaSetting = String(index);
-      if (data.control === "step") recolour(index);
-      else swap(index);
+      if (step) recolour(index);
+      else redraw(index);
     };
 
     slider.addEventListener("input", () => show(Number(slider.value)));

@@ -64,12 +64,16 @@ class Value(ABC):
         data: the value itself, typed by each subclass. Read through a plain `Value` it is untyped: that is for
             readers that test `kind` instead of narrowing the class (`nnla_site.figures` does).
         kind: the kind values.json publishes.
+        on_page: whether the elements that show it carry its JSON (``data-nnla-value``). A value too large to
+            carry on every reader's page says so instead (``data-nnla-published="values.json"``) and is published
+            at full precision in the site's values.json alone; what its page shows of it is checked against that.
     """
 
     name: str
     description: str
     data: Any
     kind: ClassVar[Kind]
+    on_page: ClassVar[bool] = True
 
     @property
     def reference(self) -> str:
@@ -172,11 +176,14 @@ class TraceValue(Value):
     Attributes:
         inputs: the published names of its X, W, b and T.
         reference: the name of a scalar drawn as a line beside it in its figure, or ``""``.
+        floor: whether the reference is the floor the run levels off at (a least-squares loss): its figure then
+            draws the run's gap above it, on a log axis, instead of the loss beside a line it would hide under.
     """
 
     data: nnla.Trace | nnla.NetworkTrace
     inputs: Mapping[str, str]
     reference: str = ""
+    floor: bool = False
     kind: ClassVar[Kind] = "trace"
 
     @property
@@ -219,6 +226,9 @@ class LearningRateExplorer(Value):
     For one example, each step multiplies the error by $`r = 1 - \eta\,\lambda_{\max}`$; the regime says
     whether $`|r| < 1`$ (``stable``), $`|r| = 1`$ (``boundary``) or $`|r| > 1`$ (``divergent``).
 
+    Its runs (1,313 losses at full precision) are published in values.json only (`Value.on_page`): its page
+    carries what it shows, the readout's text and each run's curve, and the doc-test checks those against it.
+
     Attributes:
         data: one run per learning rate, in increasing order of the rate.
         factors: array of shape (s,): r for each run.
@@ -233,6 +243,7 @@ class LearningRateExplorer(Value):
     inputs: Mapping[str, str]
     default: int
     kind: ClassVar[Kind] = "explorer"
+    on_page: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         count = len(self.data)
@@ -346,10 +357,18 @@ def tensor(name: str, data: ArrayLike, description: str) -> TensorValue:
 
 
 def trace(
-    name: str, run: nnla.Trace | nnla.NetworkTrace, inputs: Mapping[str, str], description: str, reference: str = ""
+    name: str,
+    run: nnla.Trace | nnla.NetworkTrace,
+    inputs: Mapping[str, str],
+    description: str,
+    reference: str = "",
+    floor: bool = False,
 ) -> TraceValue:
-    """A run of gradient descent, with the names of its inputs and, if any, the scalar drawn beside it."""
-    return TraceValue(name=name, data=run, inputs=dict(inputs), description=description, reference=reference)
+    """A run of gradient descent, with the names of its inputs and, if any, the scalar drawn beside it (or, for a
+    `floor`, the level its figure draws the run's gap above)."""
+    return TraceValue(
+        name=name, data=run, inputs=dict(inputs), description=description, reference=reference, floor=floor
+    )
 
 
 def table(name: str, rows: ArrayLike, columns: tuple[str, ...], description: str) -> TableValue:

@@ -176,6 +176,7 @@ def _batch_values() -> list[TypedValue]:
             {"X": "batch_X", "W": "batch_W0", "b": "batch_b0", "T": "batch_T_noisy"},
             "Gradient descent on the batch MSE with a noisy target: it settles on the least-squares residual.",
             reference="batch_lstsq_mse",
+            floor=True,
         ),
     ]
 

@@ -90,6 +90,7 @@ def _linear_values() -> list[TypedValue]:
             {"X": "mlp_X", "W": "mlp_linear_W0", "b": "mlp_linear_b0", "T": "mlp_T"},
             "Part II's gradient descent of a linear layer on XOR: the MSE levels off at the least-squares floor.",
             reference="mlp_linear_mse",
+            floor=True,
         ),
     ]
 

@@ -3,12 +3,14 @@ r"""How each form of a value becomes HTML: the forms a marker's ``as=`` names, a
 An explorer (``as=explorer``, its only form) is a slider with its label, a live readout of the numbers at the
 slider's setting, and the setting's figure, all rendered for the default setting so that the page reads the same
 without JavaScript (the slider is ``hidden`` until ``docs/javascripts/explorers.js`` shows it). Its element also
-carries ``data-nnla-shown``: for each setting, the readout's words and numbers as this module writes them, so that
-the script only puts text where it belongs and never formats a number itself.
+carries ``data-nnla-control`` (``lr`` or ``step``) and ``data-nnla-shown``: for each setting, the readout's words and
+numbers as this module writes them, so that the script only puts text where it belongs and never formats a number
+itself (the learning-rate explorer's figure carries each setting's curve the same way, `nnla_site.figures`).
 
 Every element carries the value's name, its JSON at full float64 precision and its shape
 (``data-nnla-name``, ``data-nnla-value``, ``data-nnla-shape``), so that anyone can check a page against the
-engine. TeX goes through the build's ``render_tex(tex, display)``; every number is written by
+engine; a value too large for its page (`Value.on_page`) names values.json instead of carrying its JSON.
+TeX goes through the build's ``render_tex(tex, display)``; every number is written by
 `nnla_site.latex` or `nnla_site.numbers`.
 """
 
@@ -67,9 +69,15 @@ RenderTex = Callable[[str, bool], str]
 
 
 def attributes(value: Value, extra: str = "") -> str:
-    """The attributes that name a shown value and carry its data: its name, its JSON and its shape."""
-    data = json.dumps(value.to_json(), separators=(",", ":"), allow_nan=False)
+    """The attributes that name a shown value and carry its data: its name, its JSON and its shape.
+
+    A value that is not carried on its page (`Value.on_page`) names values.json, where it is published, instead
+    of carrying its JSON.
+    """
     shape = json.dumps(list(value.shape))
+    if not value.on_page:
+        return f'data-nnla-name="{value.name}" data-nnla-published="values.json" data-nnla-shape="{shape}"{extra}'
+    data = json.dumps(value.to_json(), separators=(",", ":"), allow_nan=False)
     return f'data-nnla-name="{value.name}" data-nnla-value="{html.escape(data)}" data-nnla-shape="{shape}"{extra}'
 
 
@@ -164,7 +172,8 @@ def _explorer(value: LearningRateExplorer | TrainingExplorer, digits: int, figur
         **{key: f'<output data-nnla-show="{key}">{html.escape(text)}</output>' for key, text in default.items()}
     )
     data = html.escape(json.dumps(shown, separators=(",", ":"), ensure_ascii=False))
-    extra = f' data-nnla-shown="{data}"'
+    kind = "lr" if isinstance(value, LearningRateExplorer) else "step"
+    extra = f' data-nnla-control="{kind}" data-nnla-shown="{data}"'
     control = (
         f'<div class="nnla-explorer-controls" hidden><label>{label} '
         f'<input type="range" min="0" max="{len(shown) - 1}" step="1" value="{value.default}" '

@@ -25,6 +25,7 @@ and a ``data-index`` such as ``"1,5"``.
 What is where:
 
 - `loss`: `loss_plot` and its input `Series`: the curves, axes and legend;
+- `explorer`: `settings_plot`: an explorer's loss plot, one run at a time on axes that fit them all;
 - `tensor`: `tensor_figure`: a tensor of shape (n, z, z) as n shaded grids;
 - `surface`: `surface_figure`: an output over a grid of the input square, as one shaded grid;
 - `scales`: the y scale (linear or logarithmic), round numbers and the ticks of both axes;
@@ -35,8 +36,9 @@ What is where:
 
 from __future__ import annotations
 
+from nnla_site.svg.explorer import Curve, settings_plot
 from nnla_site.svg.loss import SERIES_COLOURS, Series, loss_plot
 from nnla_site.svg.surface import surface_figure
 from nnla_site.svg.tensor import tensor_figure
 
-__all__ = ["SERIES_COLOURS", "Series", "loss_plot", "surface_figure", "tensor_figure"]
+__all__ = ["SERIES_COLOURS", "Curve", "Series", "loss_plot", "settings_plot", "surface_figure", "tensor_figure"]

@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from nnla_site import numbers
 
-__all__ = ["join", "loss_summary", "short", "surface_summary", "tensor_summary"]
+__all__ = ["clipped", "join", "loss_summary", "short", "surface_summary", "tensor_summary"]
 
 
 def short(value: float) -> str:
@@ -34,20 +34,21 @@ def loss_summary(
     has_zero: bool,
     reference: tuple[float, str] | None,
     values: NDArray[np.float64],
+    quantity: str = "loss",
 ) -> str:
-    """Describe each curve in words: where it starts and ends, and how the axes are scaled."""
+    """Describe each curve in words: where its `quantity` starts and ends, and how the axes are scaled."""
     longest = max(losses.size for _, losses in curves) - 1
     sentences = []
     for label, losses in curves:
         first, last, steps = float(losses[0]), float(losses[-1]), losses.size - 1
         if steps == 0:
-            text = f"loss is {short(first)} at step 0"
+            text = f"{quantity} is {short(first)} at step 0"
         else:
             verb = "falls" if last < first else "rises" if last > first else "starts and ends at"
             text = (
-                f"loss {verb} from {short(first)} to {short(last)} in {_plural(steps, 'step')}"
+                f"{quantity} {verb} from {short(first)} to {short(last)} in {_plural(steps, 'step')}"
                 if verb != "starts and ends at"
-                else f"loss starts and ends at {short(first)} over {_plural(steps, 'step')}"
+                else f"{quantity} starts and ends at {short(first)} over {_plural(steps, 'step')}"
             )
             low = int(np.argmin(losses))
             if losses[low] < min(first, last):
@@ -70,6 +71,14 @@ def loss_summary(
     if reference is not None:
         summary += f" Dashed line: {reference[1]}, {short(reference[0])}."
     return summary
+
+
+def clipped(side: str, domain: tuple[float, float], step: int) -> str:
+    """Say where a curve leaves a plot's log axis: through its ``top`` or ``bottom``, at which step."""
+    edge = domain[1] if side == "top" else domain[0]
+    where = "above" if side == "top" else "below"
+    power = "10" + numbers.superscript(str(round(edge)))
+    return f"At step {step} it leaves the plot through its {side} ({where} {power}), marked by an arrow."
 
 
 def tensor_summary(T: NDArray[np.float64], labels: tuple[str, ...]) -> str:

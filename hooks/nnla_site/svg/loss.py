@@ -71,10 +71,11 @@ def loss_plot(
     log_scale: bool | None = None,
     reference: tuple[float, str] | None = None,
     y_label: str = "loss (SSE)",
+    quantity: str = "loss",
     width: int = 640,
     height: int = 320,
 ) -> str:
-    r"""Draw the loss against the step for one or more runs.
+    r"""Draw the loss (or another non-negative `quantity` of a run) against the step for one or more runs.
 
     The x-axis is the step $`t = 0, 1, \dots`$ (``losses[t]`` is the loss before step $`t + 1`$), the
     y-axis the loss. A logarithmic y-axis is used when the positive losses span more than
@@ -90,6 +91,7 @@ def loss_plot(
         reference: a ``(value, label)`` drawn as a dashed horizontal line, such as the least-squares loss;
             the legend names it, with its value.
         y_label: the y-axis title.
+        quantity: what the curves are, in the description's words (``"loss"``; ``"gap"`` for a distance to a level).
         width: the width of the viewBox in px, at least 240; also the figure's largest displayed width.
         height: the height of the viewBox in px, at least 160.
 
@@ -104,6 +106,7 @@ def loss_plot(
     title = validate.text(title, "title")
     description = validate.text(description, "description", allow_empty=True)
     y_label = validate.text(y_label, "y_label")
+    quantity = validate.text(quantity, "quantity")
     validate.size(width, "width", 240)
     validate.size(height, "height", 160)
     curves = _curves(series)
@@ -152,7 +155,9 @@ def loss_plot(
             for x, index, label in row
         ]
 
-    desc = describe.join(description, describe.loss_summary(curves, use_log, y_ticks[2], has_zero, ref, values))
+    desc = describe.join(
+        description, describe.loss_summary(curves, use_log, y_ticks[2], has_zero, ref, values, quantity)
+    )
     scale = {"data-scale": "log" if use_log else "linear"}
     return svg(p, width, height, "nnla-loss-plot", title, desc, _PLOT_CSS, _PLOT_CSS_VALUES, out, scale)
 

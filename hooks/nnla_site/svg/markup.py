@@ -115,9 +115,10 @@ def esc(text: str) -> str:
     )
 
 
-def num(value: float) -> str:
-    """A coordinate with two decimals and no trailing zeros (a position in the markup, not a number a reader sees)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+def num(value: float, places: int = 2) -> str:
+    """A coordinate with two decimals (or `places`) and no trailing zeros (a position in the markup, not a number a
+    reader sees)."""
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 

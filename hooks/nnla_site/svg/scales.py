@@ -11,7 +11,24 @@ from numpy.typing import NDArray
 from nnla_site import numbers
 from nnla_site.svg.markup import Label
 
-__all__ = ["Ticks", "YScale", "linear_ticks", "log_ticks", "nice", "step_ticks"]
+__all__ = [
+    "DECADE_STEPS",
+    "FLOAT64_TOP_DECADE",
+    "MAX_LOG_LABELS",
+    "Ticks",
+    "YScale",
+    "linear_ticks",
+    "log_ticks",
+    "nice",
+    "step_ticks",
+]
+
+#: Decades between two labelled ticks of a log axis, from which `log_ticks` takes the first that is enough.
+DECADE_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+#: The most labelled ticks of a log axis.
+MAX_LOG_LABELS = 7
+#: float64's largest decade: 10^308 is below its largest value (about 1.8 × 10^308), 10^309 is not a float64.
+FLOAT64_TOP_DECADE = math.floor(math.log10(sys.float_info.max))
 
 # Ticks in the scale's coordinate u (the loss on a linear axis, its log10 on a log axis):
 # the labelled ticks, the unlabelled minor ticks, and the axis's (lowest, highest) u.
@@ -61,21 +78,42 @@ def linear_ticks(top: float) -> Ticks:
 
 
 def log_ticks(positive: NDArray[np.float64]) -> Ticks:
-    """Whole decades from below the smallest positive value to above the largest, labelled 10^k."""
-    lo = math.floor(math.log10(float(positive.min())) + 1e-12)
-    hi = math.ceil(math.log10(float(positive.max())) - 1e-12)
-    every = max(1, math.ceil((hi - lo) / 6))
-    lo, hi = every * math.floor(lo / every), every * math.ceil(hi / every)
-    if hi == lo:
-        lo, hi = lo - every, hi + every
-    labelled: list[tuple[float, Label]] = [(e, numbers.power_of_ten(e)) for e in range(lo, hi + 1, every)]
-    if every > 1:
-        minor = [float(e) for e in range(lo, hi) if e % every]
-    elif hi - lo <= 4:
+    """A log axis from the decade at or below the smallest positive value to the one at or above the largest.
+
+    Labels 10^k stand at the multiples of a step of decades, the first of `DECADE_STEPS` that puts at most
+    `MAX_LOG_LABELS` of them on the axis; the decades between two labels get a faint line only at a round sub-step
+    (`_minor_step`), never one a decade over many decades (which draws a grey band). No tick stands beyond the
+    data's decades, nor above float64's largest decade: when the data reach past 10^308, the axis ends at their
+    largest value.
+    """
+    low, high = math.log10(float(positive.min())), math.log10(float(positive.max()))
+    lo = math.floor(low + 1e-12)
+    hi = max(math.ceil(high - 1e-12), lo + 1)
+    every = next(
+        (e for e in DECADE_STEPS if math.floor(hi / e) - math.ceil(lo / e) + 1 <= MAX_LOG_LABELS), DECADE_STEPS[-1]
+    )
+    top = float(hi) if hi <= FLOAT64_TOP_DECADE else high
+    first, last = every * math.ceil(lo / every), every * math.floor(min(top, FLOAT64_TOP_DECADE) / every)
+    labelled: list[tuple[float, Label]] = [(e, numbers.power_of_ten(e)) for e in range(first, last + 1, every)]
+    sub = _minor_step(every)
+    if sub:
+        minor = [float(e) for e in range(sub * math.ceil(lo / sub), math.floor(top) + 1, sub) if e % every]
+    elif every == 1 and hi - lo <= 4:
         minor = [e + math.log10(f) for e in range(lo, hi) for f in range(2, 10)]
     else:
         minor = []
-    return labelled, minor, (lo, hi)
+    return labelled, minor, (float(lo), top)
+
+
+def _minor_step(every: int) -> int:
+    """The decades between faint lines when labels stand `every` decades apart (0: none between decades).
+
+    Each decade when labels skip one (2), none when they step by 5, and halfway when they step by 10 or more:
+    at most one faint line between two labels.
+    """
+    if every == 2:
+        return 1
+    return every // 2 if every >= 10 else 0
 
 
 def step_ticks(steps: int, span: float) -> list[int]:
