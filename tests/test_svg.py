@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -483,12 +484,52 @@ def test_tensor_description_summarises_the_entries(J: npt.NDArray[np.float64], s
     assert text_at(root, "s:desc") == f"The Jacobian. {summary}"
 
 
-def test_wide_tensors_wrap_onto_several_rows() -> None:
-    """Six 6×6 slices do not fit side by side in 600 px, so they wrap; the figure stays at most 640 wide."""
-    root = parse(tensor_figure(np.ones((6, 6, 6)), title="J", description="", id_prefix="t"))
-    headings = find_class(root, "nnla-heading")
-    assert len({t.get("y") for t in headings}) > 1
+def test_the_tensor_is_drawn_as_its_n_by_z_by_z_block() -> None:
+    """n floors stacked down the page (i = 1 on top), each a z×z grid of sheared cells whose rows recede up and to
+    the right (row j = 1 at the back), joined by the block's three visible upright edges. The old figure drew the
+    slices flat, side by side: its headings stood on one line and its cells were upright rectangles."""
+    root = parse(tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac"))
+    assert root.get("data-shape") == "3 2 2"
+    heading_y = [float(t.get("y", "nan")) for t in find_class(root, "nnla-heading")]
+    assert heading_y == sorted(heading_y)
+    assert len(set(heading_y)) == 3
+    cells = {c.get("data-index"): c for c in find_class(root, "nnla-cell")}
+    assert all("skewX(" in (child(c, "s:rect").get("transform") or "") for c in cells.values())
+
+    def centre(index: str) -> tuple[float, float]:
+        label = child(cells[index], "s:text")
+        return float(label.get("x", "nan")), float(label.get("y", "nan"))
+
+    assert centre("1,1,1")[1] < centre("1,2,1")[1]  # row j = 1 is behind row j = 2: higher up,
+    assert centre("1,1,1")[0] > centre("1,2,1")[0]  # and further right
+    assert centre("1,1,1")[0] < centre("1,1,2")[0]  # column k = 2 is right of k = 1, on the same row
+    assert centre("1,1,1")[1] == centre("1,1,2")[1]
+    assert centre("1,2,2")[1] < centre("2,1,1")[1]  # every cell of slice 1 above every cell of slice 2
+    (block,) = find_class(root, "nnla-block")
+    uprights = [e for e in block if e.tag.endswith("line") and e.get("x1") == e.get("x2")]
+    assert len(uprights) == 3
+    assert len([e for e in block if e.tag.endswith("path")]) == 3  # one outline a floor
+
+
+def test_a_large_tensor_stays_at_most_640_wide_and_its_zeros_in_view() -> None:
+    """Six 6×6 slices: the block grows down the page, not across it, and no two cells' labels overlap."""
+    root = parse(tensor_figure(np.eye(6)[None].repeat(6, axis=0), title="J", description="", id_prefix="t"))
     assert float(root.get("viewBox", "").split()[2]) <= 640
+    centres = [
+        (float(child(c, "s:text").get("x", "nan")), float(child(c, "s:text").get("y", "nan")))
+        for c in find_class(root, "nnla-cell")
+    ]
+    assert len(set(centres)) == 6 * 6 * 6
+    assert min(abs(a[1] - b[1]) + abs(a[0] - b[0]) for a, b in itertools.pairwise(centres)) > 20
+
+
+def test_the_tensor_figure_is_legible_on_a_phone() -> None:
+    """The running example's size (3×2×2) is drawn at most 400 units wide with 16-unit text, so that on a 390 px
+    phone (a column of about 358 px) its values are still at least 14 px; the old figure's were 13 units at 352."""
+    root = parse(tensor_figure(diagonal_tensor(), title="J", description="", id_prefix="jac"))
+    width = float(root.get("viewBox", "").split()[2])
+    size = float(re.search(r"#jac\{font-size:(\d+)px\}", child(root, "s:style").text or "").group(1))  # type: ignore[union-attr]
+    assert size * min(1.0, 358 / width) >= 14
 
 
 # --- input errors ------------------------------------------------------------------------------------
