@@ -58,7 +58,10 @@ def draw_figure(value: TypedValue, values: Mapping[str, TypedValue], prefix: str
         return svg.tensor_figure(
             np.asarray(value.data),
             title=value.description,
-            description="Each panel is one row i of W: a z×z grid of ∂ℓ_k/∂w_ij, j down and k across.",
+            description=(
+                "The n × z × z block, one z×z slice for each row i of W, stacked from i = 1 at the top: each slice a "
+                "grid of ∂ℓ_k/∂w_ij, its rows j from the back to the front and its columns k from left to right."
+            ),
             id_prefix=prefix,
         )
     if isinstance(value, LearningRateExplorer | TrainingExplorer):
