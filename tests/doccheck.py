@@ -35,10 +35,14 @@ PAGES = ["index.html", "part-1/index.html", "part-2/index.html", "errata/index.h
 RTOL, ATOL = 1e-9, 1e-12
 #: A trace re-run here sums the same floats in another order; its losses agree to this relative tolerance.
 TRACE_RTOL, TRACE_ATOL = 1e-7, 1e-12
-#: The number grammar of nnla_site.latex.format_number, as TeX.
-TEX_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{(-?\d+)\})?")
-#: The same numbers as HTML text in the trace tables: a real minus sign and a superscript exponent.
-HTML_NUMBER = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:×10\^?([−-]?\d+))?$")
+#: The site's numbers as TeX: a whole part grouped in threes by a thin space (``161\,369.65``) or not, decimals,
+#: and a power of ten.
+TEX_NUMBER = re.compile(r"(-?(?:\d{1,3}(?:\\,\d{3})+|\d+)(?:\.\d+)?)(?:\s*\\times\s*10\^\{(-?\d+)\})?")
+#: The same numbers as HTML text in the trace tables: a real minus sign, a narrow no-break space between groups,
+#: and a superscript exponent.
+HTML_NUMBER = re.compile(r"^([−-]?(?:\d{1,3}(?:\u202f\d{3})+|\d+)(?:\.\d+)?)(?:×10\^?([−-]?\d+))?$")
+#: From this many digits on, a whole part is grouped in threes: one style for every number a page shows.
+GROUP_FROM = 5
 #: The traces the essay's corrections rest on.
 REQUIRED_TRACES = {
     "trace_literal",
@@ -433,9 +437,26 @@ def no_marker_or_token_is_left(site: Site) -> list[str]:
 # ------------------------------------------------------------------------------ numbers as the reader sees them
 
 
+def grouped_as_the_site_writes(text: str) -> bool:
+    """Whether a number as displayed groups its whole part in threes exactly when it has five digits or more."""
+    whole = re.sub(r"\\,|\u202f", " ", text.lstrip("−-").split(".")[0])
+    groups = whole.split(" ")
+    if len(groups) == 1:
+        return len(whole) < GROUP_FROM
+    return 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
+
+
+def site_style_tex(number: str) -> str:
+    r"""Digits as the site writes them in a formula: ``161369.65`` is ``161\,369.65``, ``2023`` stays."""
+    whole, point, fraction = number.partition(".")
+    if len(whole) >= GROUP_FROM:
+        whole = re.sub(r"(\d)(?=(\d{3})+$)", r"\1\\,", whole)
+    return whole + point + fraction
+
+
 def shown_precision_holds(text: str, exponent: str | None, value: float) -> bool:
-    """Whether a number as displayed is the value at the displayed precision."""
-    text = text.replace("−", "-")
+    """Whether a number as displayed (its digits perhaps grouped) is the value at the displayed precision."""
+    text = re.sub(r"\\,|\u202f", "", text).replace("−", "-")
     decimals = len(text.split(".")[1]) if "." in text else 0
     scale = 10.0 ** int(exponent.replace("−", "-")) if exponent else 1.0
     shown = float(text) * scale
@@ -489,6 +510,8 @@ def formulas_show_the_values_at_their_precision(site: Site) -> list[str]:
         for (text, exponent), v in zip(numbers, flat, strict=True):
             if not shown_precision_holds(text, exponent or None, float(v)):
                 problems.append(f"{name} on {page}: shows {text} for {v!r}")
+            elif not grouped_as_the_site_writes(text):
+                problems.append(f"{name} on {page}: shows {text}, not grouped in threes as the site writes numbers")
             checked += 1
     if checked < MIN_FORMULA_NUMBERS:
         problems.append(f"only {checked} numbers in formulas were checked")
@@ -522,6 +545,8 @@ def tables_show_the_values_at_their_precision(site: Site) -> list[str]:
                     problems.append(f"{name} on {page}: cannot read {text!r}")
                 elif not shown_precision_holds(match.group(1), match.group(2), v):
                     problems.append(f"{name} on {page}: step {step} shows {text} for {v!r}")
+                elif not grouped_as_the_site_writes(match.group(1)):
+                    problems.append(f"{name} on {page}: step {step} shows {text}, not grouped in threes")
                 checked += 1
     if checked < MIN_TABLE_NUMBERS:
         problems.append(f"only {checked} numbers in tables were checked")
@@ -539,9 +564,12 @@ def claims_hold_at_their_written_precision(site: Site) -> list[str]:
         assert isinstance(claim, str), f"data-nnla-claim on {page} is multi-valued: {claim!r}"
         name = attribute(element, "data-nnla-name")
         value = json.loads(attribute(element, "data-nnla-value"))
-        shown = element.get_text().replace("\u2212", "-").replace("\u202f", "_")
-        if shown != claim:
-            problems.append(f"{page}: the claim {name} = {claim} is shown as {shown!r}")
+        # Typeset as every computed number is: a formula, its whole parts grouped in threes from five digits on.
+        texs = tex_annotations(element)
+        numbers = claim.lstrip("-").replace("_", "").split("/")
+        expected = ("-" if claim.startswith("-") else "") + "/".join(site_style_tex(n) for n in numbers)
+        if texs != [expected]:
+            problems.append(f"{page}: the claim {name} = {claim} is shown as {texs!r}, not as {expected!r}")
         if "/" in claim:
             numerator, denominator = claim.split("/")
             holds = value == pytest.approx(int(numerator) / int(denominator), rel=1e-9)

@@ -58,7 +58,7 @@ CURVE_TOLERANCE_PX = 0.12
 #: "starts and ends at" one).
 _FROM_TO = re.compile(r"[Ll]oss (?:falls|rises) from (\S+) to (\S+) in|[Ll]oss starts and ends at (\S+) over")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_NUMBER = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:×10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$")
+_NUMBER = re.compile(r"^([−-]?(?:\d{1,3}(?:\u202f\d{3})+|\d+)(?:\.\d+)?)(?:×10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$")
 
 Check = Callable[["Site"], list[str]]
 
@@ -76,6 +76,8 @@ def shown_number_holds(text: str, value: float) -> bool:
     if match is None:
         return False
     exponent = match.group(2).translate(_SUPERSCRIPTS) if match.group(2) else None
+    if not doccheck.grouped_as_the_site_writes(match.group(1)):
+        return False
     return doccheck.shown_precision_holds(match.group(1), exponent, float(value))
 
 

@@ -292,3 +292,22 @@ def test_a_jacobian_in_the_other_layout_fails_the_doctest(pristine: Path, tmp_pa
     problems = doccheck.check_site(site, output)
     found = reported(problems, r"^values_match_recomputation: jacobian_weights \(on [^)]*part-2/index\.html")
     assert "shapes (2, 3, 2), (3, 2, 2) mismatch" in found[0], found[0]
+
+
+def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """Digits left ungrouped in tables and formulas, and a claim shown as plain text: the doc-test names each."""
+    copy = fresh_copy(pristine, tmp_path)
+    mutate(
+        copy,
+        Mutation("hooks/nnla_site/numbers.py", "GROUP_FROM = 5\n", "GROUP_FROM = 99\n"),
+        Mutation(
+            "hooks/nnla_site/markers/render.py",
+            "    shown = render_tex(claims.tex(written), False)\n",
+            "    shown = written\n",
+        ),
+    )
+    output, site = built(copy)
+    problems = doccheck.check_site(site, output)
+    ungrouped = r"^tables_show_the_values_at_their_precision: trace_literal on \S+: step 2 shows 161369\.65, not"
+    reported(problems, ungrouped)
+    reported(problems, r"^claims_hold_at_their_written_precision: part-2/index\.html: the claim trace_literal_sse2")

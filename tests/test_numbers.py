@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from nnla_site import latex
-from nnla_site.numbers import Number, decimals, significant
+from nnla_site.markers import claims
+from nnla_site.numbers import Number, decimals, grouped, significant
 
 MINUS, TIMES = "\N{MINUS SIGN}", "\N{MULTIPLICATION SIGN}"
 
@@ -23,7 +24,11 @@ MINUS, TIMES = "\N{MINUS SIGN}", "\N{MULTIPLICATION SIGN}"
         (0.00005, 4, "0.0001"),
         (-0.0, 4, "0"),
         (-0.00001, 2, r"-1 \times 10^{-5}"),
-        (161369.65000000002, 2, "161369.65"),
+        (161369.65000000002, 2, r"161\,369.65"),
+        (2023.0, 4, "2023"),
+        (12345.0, 4, r"12\,345"),
+        (-98765.4, 1, r"-98\,765.4"),
+        (999999.0, 0, r"999\,999"),
         (27271470.85, 2, r"2.73 \times 10^{7}"),
         (1.5e300, 1, r"1.5 \times 10^{300}"),
         (7.999999999111822, 4, "8"),
@@ -39,7 +44,7 @@ def test_decimals_as_tex(value: float, digits: int, tex: str) -> None:
     ("value", "digits", "html"),
     [
         (-1.0, 4, f"{MINUS}1"),
-        (161369.65, 2, "161369.65"),
+        (161369.65, 2, "161\N{NARROW NO-BREAK SPACE}369.65"),
         (1.7e300, 2, f"1.7{TIMES}10<sup>300</sup>"),
         (-2.5e-9, 4, f"{MINUS}2.5{TIMES}10<sup>{MINUS}9</sup>"),
     ],
@@ -98,3 +103,34 @@ def test_matrix_refuses_three_axes() -> None:
 
 def test_shape() -> None:
     assert latex.shape((3, 2)) == r"\mathbb{R}^{3 \times 2}"
+
+
+@pytest.mark.parametrize(
+    ("digits", "shown"),
+    [
+        ("1234", "1234"),
+        ("12345", "12 345"),
+        ("123456", "123 456"),
+        ("1234567.891", "1 234 567.891"),
+        ("0.12345", "0.12345"),
+    ],
+)
+def test_whole_parts_of_five_digits_or_more_are_grouped_in_threes(digits: str, shown: str) -> None:
+    assert grouped(digits, " ") == shown
+
+
+@pytest.mark.parametrize(
+    ("claim", "tex"),
+    [
+        ("161_369.65", r"161\,369.65"),
+        ("161369.65", r"161\,369.65"),
+        ("-13", "-13"),
+        ("1/7", "1/7"),
+        ("954.85", "954.85"),
+    ],
+)
+def test_a_claim_is_typeset_as_a_computed_number_is(claim: str, tex: str) -> None:
+    """However the prose groups its digits, a claim shows as `decimals` writes the same number."""
+    assert claims.tex(claim) == tex
+    if "/" not in claim:
+        assert claims.tex(claim) == decimals(float(claim.replace("_", "")), 2).tex()

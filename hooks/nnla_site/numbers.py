@@ -10,6 +10,10 @@ Two rounding rules make a `Number`:
   $`10^6`$, or one too small to show in `digits` decimals, gets a power of ten. Every value in a formula or a
   table is written this way, so a reader (or a test reading the TeX back) knows the precision shown.
 - `significant(value)`: about three significant digits, for the words and labels of a figure.
+
+Every writer groups the digits of a whole part of five digits or more in threes, by a thin space
+(``161 369.65``; ``2023`` stays as it is), as claims in prose are shown too (`nnla_site.markers.claims`): one
+style for every number a reader sees.
 """
 
 from __future__ import annotations
@@ -19,10 +23,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SCIENTIFIC_ABOVE", "Number", "decimals", "power_of_ten", "scientific", "significant", "superscript"]
+__all__ = [
+    "GROUP_FROM",
+    "SCIENTIFIC_ABOVE",
+    "Number",
+    "decimals",
+    "grouped",
+    "power_of_ten",
+    "scientific",
+    "significant",
+    "superscript",
+]
 
 #: Magnitudes at or above this are written with a power of ten by `decimals`.
 SCIENTIFIC_ABOVE = 1e6
+#: A whole part of this many digits or more is grouped in threes.
+GROUP_FROM = 5
+#: The space between groups of digits in text (no line breaks there); a formula writes TeX's thin space.
+THIN_SPACE = "\N{NARROW NO-BREAK SPACE}"
 MINUS = "\N{MINUS SIGN}"
 TIMES = "\N{MULTIPLICATION SIGN}"
 _SUPERSCRIPT = str.maketrans("0123456789" + MINUS, "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -43,17 +61,19 @@ class Number:
     exponent: int | None = None
 
     def tex(self) -> str:
-        r"""The number in a formula: ``-1.69 \times 10^{5}`` (TeX's own minus)."""
+        r"""The number in a formula: ``-1.69 \times 10^{5}`` (TeX's own minus), ``161\,369.65``."""
         sign = "-" if self.negative else ""
+        mantissa = grouped(self.mantissa, r"\,")
         if self.exponent is None:
-            return sign + self.mantissa
-        return rf"{sign}{self.mantissa} \times 10^{{{self.exponent}}}"
+            return sign + mantissa
+        return rf"{sign}{mantissa} \times 10^{{{self.exponent}}}"
 
     def _signed(self) -> tuple[str, str | None]:
         sign = MINUS if self.negative else ""
+        mantissa = grouped(self.mantissa, THIN_SPACE)
         if self.exponent is None:
-            return sign + self.mantissa, None
-        return sign + self.mantissa, str(self.exponent).replace("-", MINUS)
+            return sign + mantissa, None
+        return sign + mantissa, str(self.exponent).replace("-", MINUS)
 
     def html(self) -> str:
         """The number in HTML text: a real minus sign, and the exponent in ``<sup>``."""
@@ -69,6 +89,16 @@ class Number:
         """The number as an SVG label: ``(text, superscript)``, the superscript drawn raised (or ``""``)."""
         mantissa, exponent = self._signed()
         return (mantissa, "") if exponent is None else (f"{mantissa}{TIMES}10", exponent)
+
+
+def grouped(digits: str, space: str) -> str:
+    """`digits` (``161369.65``) with a whole part of `GROUP_FROM` digits or more grouped in threes by `space`."""
+    whole, point, fraction = digits.partition(".")
+    if len(whole) < GROUP_FROM:
+        return digits
+    head = len(whole) % 3 or 3
+    groups = [whole[:head], *(whole[i : i + 3] for i in range(head, len(whole), 3))]
+    return space.join(groups) + point + fraction
 
 
 def _finite(value: float) -> float:

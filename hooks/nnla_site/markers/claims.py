@@ -6,7 +6,9 @@ import math
 import re
 from fractions import Fraction
 
-__all__ = ["MAX_SIGNIFICANT", "check_claim", "problem", "well_formed"]
+from nnla_site.numbers import grouped
+
+__all__ = ["MAX_SIGNIFICANT", "check_claim", "problem", "tex", "well_formed"]
 
 #: The most significant digits a claim may write. float64 holds about 16, and the engine's arithmetic spends a
 #: few on rounding: a finer claim would be checking rounding noise, a precision the engine does not have.
@@ -40,6 +42,15 @@ def problem(claim: str) -> str | None:
 def well_formed(claim: str) -> bool:
     """Whether `claim` is written as a claim may be (see `problem`)."""
     return problem(claim) is None
+
+
+def tex(claim: str) -> str:
+    r"""A well-formed claim as a formula shows it, in the style of every computed number (`nnla_site.numbers`):
+    TeX's minus, and a whole part of five digits or more grouped in threes by a thin space, however the prose
+    groups it: ``161_369.65`` and ``161369.65`` are both ``161\,369.65``; ``1/7`` is ``1/7``."""
+    sign = "-" if claim.startswith("-") else ""
+    parts = claim.lstrip("-").replace("_", "").split("/")
+    return sign + "/".join(grouped(part, r"\,") for part in parts)
 
 
 def check_claim(claim: str, value: float) -> str | None:

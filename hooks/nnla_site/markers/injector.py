@@ -228,4 +228,4 @@ class Injector:
                 marker.line,
                 f"the prose claims {marker.name} = {claim}, but {problem}; correct the prose or the example",
             )
-        return render.claim(value, claim)
+        return render.claim(value, claim, self.render_tex)

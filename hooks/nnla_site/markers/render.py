@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnla_site import latex
+from nnla_site.markers import claims
 from nnla_site.numbers import decimals
 from nnla_site.svg import describe
 from nnla_site.svg.surface import surface_values
@@ -107,10 +108,11 @@ def shown_as(value: TypedValue, form: str, digits: int, render_tex: RenderTex, f
     return _table(value, digits, render_tex)
 
 
-def claim(value: ScalarValue, written: str) -> str:
-    """The HTML of a claim: the number as the prose writes it, with a real minus sign and thin-space groups."""
-    shown = written.replace("-", "\N{MINUS SIGN}").replace("_", "\N{NARROW NO-BREAK SPACE}")
+def claim(value: ScalarValue, written: str, render_tex: RenderTex) -> str:
+    """The HTML of a claim: the number as the prose writes it, typeset as every computed number is (a formula;
+    `nnla_site.markers.claims.tex`)."""
     extra = f' data-nnla-claim="{html.escape(written)}"'
+    shown = render_tex(claims.tex(written), False)
     return f'<span class="nnla-value nnla-claim" {attributes(value, extra)}>{shown}</span>'
 
 
