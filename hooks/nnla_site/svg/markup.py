@@ -116,8 +116,7 @@ def esc(text: str) -> str:
 
 
 def num(value: float, places: int = 2) -> str:
-    """A coordinate with two decimals (or `places`) and no trailing zeros (a position in the markup, not a number a
-    reader sees)."""
+    """A coordinate with `places` decimals, no trailing zeros: a position in the markup, not a number a reader sees."""
     text = f"{value:.{places}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
