@@ -56,7 +56,8 @@ TRAINING_NUMBERS: dict[str, Callable[[dict[str, Any], int], float]] = {
 CURVE_TOLERANCE_PX = 0.12
 #: The words of a figure's text alternative that give a run's first and last loss (a run that stays the same
 #: "starts and ends at" one).
-_FROM_TO = re.compile(r"[Ll]oss (?:falls|rises) from (\S+) to (\S+) in|[Ll]oss starts and ends at (\S+) over")
+_SHOWN = "([−\\d.\u202f×⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"  # a number as shown: digits grouped by a narrow space, an exponent raised
+_FROM_TO = re.compile(rf"[Ll]oss (?:falls|rises) from {_SHOWN} to {_SHOWN} in|[Ll]oss starts and ends at {_SHOWN} over")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUMBER = re.compile(r"^([−-]?(?:\d{1,3}(?:\u202f\d{3})+|\d+)(?:\.\d+)?)(?:×10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$")
 
