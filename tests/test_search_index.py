@@ -255,6 +255,28 @@ def test_the_index_holds_each_pages_text(built_site: BuiltSite) -> None:
 
 
 @pytest.mark.site
+def test_figures_are_found_by_their_description_not_their_labels(built_site: BuiltSite) -> None:
+    """An axis's labels, and a table's cells, would run together into nonsense words ("steploss (MSE)03.67"):
+    the index holds each figure's title and description, and the prose around a table, instead."""
+    document = index(built_site)
+    text = " ".join(doc["text"] for doc in document["docs"])
+    figures = 0
+    for page in {doc["location"].split("#")[0] for doc in document["docs"]}:
+        soup = BeautifulSoup(built_site.page(f"{page}index.html"), "html.parser")
+        for svg in soup.select("article svg.nnla-figure"):
+            labels = [label.get_text() for label in svg.select("text")]
+            desc = svg.select_one("desc")
+            assert desc is not None
+            assert html.escape(desc.get_text(), quote=False)[:60] in text, (page, desc.get_text()[:60])
+            assert "".join(labels[:3]) not in text, (page, labels[:3])
+            figures += 1
+        for table in soup.select("article .nnla-table table"):
+            cells = "".join(cell.get_text() for cell in table.select("tr")[:2])
+            assert cells not in text, (page, cells)
+    assert figures >= 10
+
+
+@pytest.mark.site
 def test_the_text_check_sees_tex_in_place_of_a_formula(built_site: BuiltSite) -> None:
     """An index that held the TeX of the convention's formula differs from the page it indexes."""
     separator = index(built_site)["config"]["separator"]

@@ -159,7 +159,8 @@ def _table(value: TraceValue | TableValue, digits: int, render_tex: RenderTex) -
         step, *cells = rows[index]
         numbers = "".join(f"<td>{decimals(cell, digits).html()}</td>" for cell in cells)
         body.append(f"<tr><td>{int(step)}</td>{numbers}</tr>")
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # Cells run together in the search index ("steploss (MSE)03.67..."): the prose says what a table shows.
+    table = f'<table data-search-exclude=""><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     return f'<div class="nnla-value nnla-table" {attributes(value)}>{table}</div>'
 
 

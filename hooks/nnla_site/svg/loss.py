@@ -192,7 +192,7 @@ def _y_axis(ticks: list[tuple[float, Label]], ys: YScale, x0: float, title: str,
         parts += [line(x0 - 6, gap + dy + 3, x0 + 6, gap + dy - 3, "nnla-break") for dy in (-3, 3)]
     mid = num((ys.top + ys.zero) / 2)
     parts.append(
-        f'<text class="nnla-axis-title" x="12" y="{mid}" dy=".35em" text-anchor="middle" '
+        f'<text data-search-exclude="" class="nnla-axis-title" x="12" y="{mid}" dy=".35em" text-anchor="middle" '
         f'transform="rotate(-90 12 {mid})">{esc(title)}</text>'
     )
     return f'<g class="nnla-axis nnla-axis-y">{"".join(parts)}</g>'

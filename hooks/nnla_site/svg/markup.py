@@ -85,8 +85,10 @@ def line(x1: float, y1: float, x2: float, y2: float, cls: str = "") -> str:
 def text(x: float, y: float, label: Label, anchor: str, cls: str) -> str:
     """A one-line text centred vertically on y; a superscript, if any, is raised in a smaller tspan."""
     sup = f'<tspan class="nnla-sup" dy="-0.6em">{esc(label[1])}</tspan>' if label[1] else ""
+    # Labels run together in the search index ("100101102103"): a figure is found by its title and description.
     return (
-        f'<text class="{cls}" x="{num(x)}" y="{num(y)}" dy=".35em" text-anchor="{anchor}">{esc(label[0])}{sup}</text>'
+        f'<text data-search-exclude="" class="{cls}" x="{num(x)}" y="{num(y)}" dy=".35em" '
+        f'text-anchor="{anchor}">{esc(label[0])}{sup}</text>'
     )
 
 

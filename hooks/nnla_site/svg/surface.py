@@ -85,7 +85,8 @@ def surface_figure(Z: ArrayLike, grid: ArrayLike, *, title: str, description: st
 
     out = [
         text(_LEFT + g * _CELL_W / 2, 12, ("x₂ (across)", ""), "middle", "nnla-axis-title"),
-        f'<text class="nnla-axis-title" x="14" y="{num(_TOP + g * _CELL_H / 2)}" dy=".35em" text-anchor="middle" '
+        f'<text data-search-exclude="" class="nnla-axis-title" x="14" y="{num(_TOP + g * _CELL_H / 2)}" '
+        f'dy=".35em" text-anchor="middle" '
         f'transform="rotate(-90 14 {num(_TOP + g * _CELL_H / 2)})">x₁ (down)</text>',
     ]
     for m, tick in enumerate(ticks):
