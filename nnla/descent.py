@@ -107,10 +107,12 @@ def gradient_descent(
     r"""Run gradient descent from `(W, b)` for `steps` steps, recording the loss and the parameters.
 
     Each step is `update`: $`W \leftarrow W - \eta\, \partial L / \partial W`$ and
-    $`b \leftarrow b - \eta\, \partial L / \partial b`$, with $`L`$ the SSE or the MSE. It converges for
-    $`0 < \eta <`$ `max_stable_lr(X, z, reduction)` and not otherwise. The run stops at the first step whose
-    loss or parameters are not finite (an overflow) and sets `diverged`; that step is left out, so the trace
-    never holds NaN or infinity.
+    $`b \leftarrow b - \eta\, \partial L / \partial b`$, with $`L`$ the SSE or the MSE. It converges from
+    every start exactly when $`0 < \eta <`$ `max_stable_lr(X, z, reduction)`; at or above that bound, a start
+    whose distance to the minimum has a component along the top eigen-direction of the loss's Hessian does not
+    converge (a start already at the minimum stays there). The run stops at the first step whose loss or
+    parameters are not finite (an overflow) and sets `diverged`; that step is left out, so the trace never
+    holds NaN or infinity.
 
     Work and memory are bounded: at most `nnla.MAX_STEPS` ($`10^6`$) steps, each about $`3 m n z`$
     multiply-adds, and a trace of at most `nnla.MAX_ENTRIES` ($`2^{27}`$) numbers, $`1 + n z + z`$ a point.
