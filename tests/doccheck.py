@@ -693,19 +693,28 @@ CHECKS: dict[str, Check] = {
 }
 
 
+def run_checks(checks: dict[str, Check], site: Site, prefix: str = "") -> list[str]:
+    """Run each check on a read site; each problem is prefixed with `prefix` and the check's name.
+
+    A check that crashes on a broken site has found a problem: it is reported as one, and the others run.
+    """
+    problems: list[str] = []
+    for name, check in checks.items():
+        try:
+            found = check(site)
+        except Exception as error:
+            found = [f"could not run: {type(error).__name__}: {error}"]
+        problems.extend(f"{prefix}{name}: {problem}" for problem in found)
+    return problems
+
+
 def check_site(site_dir: Path, output: str = "") -> list[str]:
     """Run every check on a built site; each problem is prefixed with the check that found it.
 
     A check that cannot run at all (say, a value it needs is missing) is itself a problem.
     """
     site = read_site(site_dir, output)
-    problems: list[str] = []
-    for name, check in CHECKS.items():
-        try:
-            found = check(site)
-        except Exception as error:  # a check that crashes on a broken site has found a problem
-            found = [f"could not run: {type(error).__name__}: {error}"]
-        problems.extend(f"{name}: {problem}" for problem in found)
+    problems = run_checks(CHECKS, site)
     problems.extend(doccheck_network.check(site))
     problems.extend(doccheck_derivations.check(site))
     problems.extend(doccheck_explorers.check(site))

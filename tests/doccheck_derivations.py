@@ -286,11 +286,4 @@ CHECKS: dict[str, Check] = {
 
 def check(site: Site) -> list[str]:
     """Run every check of the derivations page; each problem is prefixed with ``derivations`` and the check's name."""
-    problems: list[str] = []
-    for name, run in CHECKS.items():
-        try:
-            found = run(site)
-        except Exception as error:  # a check that crashes on a broken site has found a problem
-            found = [f"could not run: {type(error).__name__}: {error}"]
-        problems.extend(f"derivations {name}: {problem}" for problem in found)
-    return problems
+    return doccheck.run_checks(CHECKS, site, "derivations ")

@@ -134,6 +134,14 @@ def built(copy: Path) -> tuple[str, Path]:
     return output, site
 
 
+def problems_of(pristine: Path, tmp_path: Path, *mutations: Mutation) -> list[str]:
+    """Build a mutated copy (it must build) and return what the doc-test reports on it."""
+    copy = fresh_copy(pristine, tmp_path)
+    mutate(copy, *mutations)
+    output, site = built(copy)
+    return doccheck.check_site(site, output)
+
+
 def unit_tests_fail(copy: Path) -> str:
     """Run the engine's Jacobian and gradient unit tests against the copy's nnla; return their failure."""
     process = subprocess.run(
@@ -202,10 +210,7 @@ def test_a_perturbed_example_fails_the_build_at_the_claim(pristine: Path, tmp_pa
 
 def test_a_perturbed_example_fails_the_doctest_at_the_claim(pristine: Path, tmp_path: Path) -> None:
     """The same, with the build's claim check switched off: the doc-test's own claim check reports the page."""
-    copy = fresh_copy(pristine, tmp_path)
-    mutate(copy, PERTURBED_EXAMPLE, BUILD_SKIPS_CLAIMS)
-    output, site = built(copy)
-    problems = doccheck.check_site(site, output)
+    problems = problems_of(pristine, tmp_path, PERTURBED_EXAMPLE, BUILD_SKIPS_CLAIMS)
     reported(problems, r"^claims_hold_at_their_written_precision: \S+/index\.html: the prose claims lr_max = 1/7")
 
 
@@ -282,23 +287,21 @@ def test_a_jacobian_in_the_other_layout_fails_the_build_at_its_figure(pristine: 
 
 def test_a_jacobian_in_the_other_layout_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
     """Where no figure guards its shape (shown as slices only), the doc-test catches the layout, by page."""
-    copy = fresh_copy(pristine, tmp_path)
-    mutate(
-        copy,
+    problems = problems_of(
+        pristine,
+        tmp_path,
         OTHER_LAYOUT,
         Mutation("docs/part-2.md", "<!-- nnla:jacobian_weights as=figure -->\n", "\n"),
     )
-    output, site = built(copy)
-    problems = doccheck.check_site(site, output)
     found = reported(problems, r"^values_match_recomputation: jacobian_weights \(on [^)]*part-2/index\.html")
     assert "shapes (2, 3, 2), (3, 2, 2) mismatch" in found[0], found[0]
 
 
 def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path) -> None:
     """Digits left ungrouped in tables and formulas, and a claim shown as plain text: the doc-test names each."""
-    copy = fresh_copy(pristine, tmp_path)
-    mutate(
-        copy,
+    problems = problems_of(
+        pristine,
+        tmp_path,
         Mutation("hooks/nnla_site/numbers.py", "GROUP_FROM = 5\n", "GROUP_FROM = 99\n"),
         Mutation(
             "hooks/nnla_site/markers/render.py",
@@ -306,8 +309,6 @@ def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path) 
             "    shown = written\n",
         ),
     )
-    output, site = built(copy)
-    problems = doccheck.check_site(site, output)
     ungrouped = r"^tables_show_the_values_at_their_precision: trace_literal on \S+: step 2 shows 161369\.65, not"
     reported(problems, ungrouped)
     reported(problems, r"^claims_hold_at_their_written_precision: part-2/index\.html: the claim trace_literal_sse2")

@@ -15,7 +15,7 @@ import doccheck
 import doccheck_network
 import pytest
 from conftest import BuiltSite, copy_project
-from test_doctest_breaks import Mutation, built, fresh_copy, insert_paragraph, mutate, reported
+from test_doctest_breaks import Mutation, built, fresh_copy, insert_paragraph, problems_of, reported
 
 pytestmark = pytest.mark.site
 
@@ -39,14 +39,6 @@ ON_PART_3 = r"\(on [^)]*part-3/index\.html"
 def pristine(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the project, made after the session's build (so that its KaTeX cache is warm)."""
     return copy_project(tmp_path_factory.mktemp("pristine-network") / "project")
-
-
-def problems_of(pristine: Path, tmp_path: Path, *mutations: Mutation) -> list[str]:
-    """Build a mutated copy (it must build) and return what the doc-test reports on it."""
-    copy = fresh_copy(pristine, tmp_path)
-    mutate(copy, *mutations)
-    output, site = built(copy)
-    return doccheck.check_site(site, output)
 
 
 def not_reported(problems: list[str], pattern: str) -> None:
