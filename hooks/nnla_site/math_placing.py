@@ -82,7 +82,7 @@ class MathPostprocessor(Postprocessor):  # type: ignore[misc]
         self.ext = ext
 
     def run(self, text: str) -> str:
-        if "NNLA" not in text or not (self.ext.formulas or self.ext.fences):
+        if not (self.ext.formulas or self.ext.fences) or not ("NNLAM" in text or "NNLAF" in text):
             return text
         pieces, last = [], 0
         for place in places.find(text, self.ext.any_token_re):

@@ -142,6 +142,7 @@ class Session:
     _snapshot: dict[str, int] | None = None
     _search_index: dict[str, Any] | None = None
     _inventory: bytes | None = None
+    _api_urls: frozenset[str] = frozenset()
     _full_next: bool = False
 
     @classmethod
@@ -166,8 +167,7 @@ class Session:
             return False
         changed = {path for path in now.keys() | previous.keys() if now.get(path) != previous.get(path)}
         pages = {record.path: record for record in self.pages.values()}
-        api = _inventory_urls(self._inventory) if self._inventory else frozenset()
-        return all(path in pages and path in now and pages[path].url not in api for path in changed)
+        return all(path in pages and path in now and pages[path].url not in self._api_urls for path in changed)
 
     def build(self, build: Callable[..., None], config: MkDocsConfig, serve_url: str | None) -> None:
         """Run one rebuild of `mkdocs serve` with MkDocs' `build`: dirty when `plan` allows it (then see
@@ -229,6 +229,7 @@ class Session:
             self._search_index = json.loads(index_path.read_text(encoding="utf-8"))
         if inventory_path.is_file():
             self._inventory = inventory_path.read_bytes()
+            self._api_urls = _inventory_urls(self._inventory)
         if not self.dirty:
             self._full_next = False
         self.ok = True
