@@ -11,7 +11,7 @@ SITE_STAMP := $(VENV)/.installed-site
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_SITE_STAMP := node_modules/.installed-site
 NODE_DEV_STAMP := node_modules/.installed-dev
-# The site's machinery (hooks/nnla_site) and the dev tools (tools/) are imported from the checkout, not installed:
+# The site's machinery (hooks/proven_numbers) and the dev tools (tools/) are imported from the checkout, not installed:
 # the hooks and pytest put them on the path themselves; the benchmarks get this.
 CHECKOUT_PATH := PYTHONPATH=$(CURDIR)/hooks:$(CURDIR)
 # Pages record this as their build date (sitemap), so that two builds of one commit are identical.

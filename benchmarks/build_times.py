@@ -1,6 +1,6 @@
 r"""How long the site takes to build: cold, warm, and rebuilt in one process as `mkdocs serve` does.
 
-Each build is timed with math on and with `NNLA_MATH=off`, alternating run by run so that both meet the same
+Each build is timed with math on and with `PROVEN_NUMBERS_MATH=off`, alternating run by run so that both meet the same
 machine load. Run as a module, this is the serving process itself (see `_serve_driver`).
 """
 

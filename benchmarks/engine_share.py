@@ -19,17 +19,17 @@ start = time.perf_counter()
 import nnla
 imported = time.perf_counter()
 try:
-    from nnla_site import values
+    from proven_numbers import values
 except ImportError:
-    print(json.dumps({"skip": "nnla_site.values is missing"})); raise SystemExit
+    print(json.dumps({"skip": "nnla_essay.registry is missing"})); raise SystemExit
 if not hasattr(values, "compute_all"):
-    print(json.dumps({"skip": "nnla_site.values has no compute_all()"})); raise SystemExit
+    print(json.dumps({"skip": "nnla_essay.registry has no compute_all()"})); raise SystemExit
 computed_start = time.perf_counter()
 computed = values.compute_all()
 computed_end = time.perf_counter()
 figures = None
 try:
-    from nnla_site.figures import draw_figure
+    from nnla_essay.figures import draw_figure
 except ImportError:
     pass
 else:
@@ -46,7 +46,7 @@ print(json.dumps({"import": imported - start, "compute": computed_end - computed
 def engine_share(runs: int, project: Path) -> dict[str, Any]:
     """Median time to import nnla (with NumPy), compute every value and draw the figures, in a fresh process.
 
-    It runs in `project` (the site measured), whose own `nnla` and `nnla_site` it imports.
+    It runs in `project` (the site measured), whose own `nnla` and `proven_numbers` it imports.
     """
     samples = []
     for _ in range(runs):

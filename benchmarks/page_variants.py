@@ -50,17 +50,17 @@ def materials_palette(copy: Path) -> None:
 
 
 #: The KaTeX option `output`, as the copy's renderer fixes it.
-RENDERER = Path("hooks", "nnla_site", "katex", "renderer.py")
+RENDERER = Path("hooks", "proven_numbers", "katex", "renderer.py")
 
 
 def mathml_only(copy: Path) -> None:
-    """KaTeX writes MathML alone; the build then serves the math font (`nnla_site.mathfont`)."""
+    """KaTeX writes MathML alone; the build then serves the math font (`proven_numbers.mathfont`)."""
     _replace_once(copy / RENDERER, '"output": "htmlAndMathml"', '"output": "mathml"')
 
 
 def whole_math_font(copy: Path) -> None:
     """Serve the whole math font, not only the glyphs the pages use."""
-    _replace_once(copy / "hooks" / "nnla_site" / "mathfont.py", "\nSUBSET = True\n", "\nSUBSET = False\n")
+    _replace_once(copy / "hooks" / "proven_numbers" / "mathfont.py", "\nSUBSET = True\n", "\nSUBSET = False\n")
 
 
 @dataclass(frozen=True)

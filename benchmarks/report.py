@@ -115,7 +115,7 @@ def save_table(result: SaveTimes) -> str:
 def engine_table(engine: dict[str, Any]) -> str:
     if "skip" in engine:
         return f"Engine's share: not measured ({engine['skip']})."
-    figures = "not measured (nnla_site.figures.draw_figure missing)"
+    figures = "not measured (nnla_essay.figures.draw_figure missing)"
     if engine["figures"] is not None:
         figures = _s(engine["figures"])
     return "\n".join(
@@ -123,7 +123,7 @@ def engine_table(engine: dict[str, Any]) -> str:
             "| engine's share (fresh process) | time |",
             "|---|---|",
             f"| `import nnla` (with NumPy) | {_s(engine['import'])} |",
-            f"| compute every value ({engine['values']} values, `nnla_site.values.compute_all()`) "
+            f"| compute every value ({engine['values']} values, `nnla_essay.registry.compute_all()`) "
             f"| {_s(engine['compute'])} |",
             f"| draw the figures (SVG) | {figures} |",
             f"| total | {_s(engine['total'])} (goal ≤ {_s(ENGINE_GOAL_S)}: "
@@ -249,7 +249,7 @@ def machine() -> dict[str, str]:
     import markdown  # type: ignore[import-untyped]  # no stubs; only its version is read
     import material
     import mkdocs
-    from nnla_site.katex import katex_version
+    from proven_numbers.katex import katex_version
 
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),

@@ -24,11 +24,11 @@ class SiteBuildError(RuntimeError):
 def environment(math: bool, site: Path | None = None) -> dict[str, str]:
     """The environment of a benchmark build: math on or off, and `nnla` imported from `site`'s folder if it has one.
 
-    The project's `nnla_site` and `nnla` come next (the synthetic site's hook imports them), then the benchmark's.
+    The project's `proven_numbers` and `nnla` come next (the synthetic site's hook imports them), then the benchmark's.
     """
     first = [str(site)] if site is not None and (site / "nnla").is_dir() else []
     path = os.pathsep.join([*first, str(ROOT / "hooks"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NNLA_MATH="on" if math else "off", PYTHONPATH=path)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PROVEN_NUMBERS_MATH="on" if math else "off", PYTHONPATH=path)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 

@@ -14,7 +14,7 @@ __all__ = ["make_synthetic_site"]
 
 SYNTHETIC_EXTENSIONS = """\
 markdown_extensions:
-  - nnla_site.mdext:
+  - proven_numbers.mdext:
       node_modules: {node_modules}
       cache_dir: {cache_dir}
   - admonition
@@ -33,13 +33,13 @@ SYNTHETIC_HOOK = '''\
 """Serve KaTeX's stylesheet and fonts, and defer the math and restore it, as the real site's hooks do."""
 from mkdocs.structure.files import File
 
-from nnla_site.katex import Deferral, katex_assets
+from proven_numbers.katex import Deferral, katex_assets
 
 _build = {{}}
 
 
 def on_config(config):
-    _build["deferral"] = config.mdx_configs["nnla_site.mdext"]["deferral"] = Deferral()
+    _build["deferral"] = config.mdx_configs["proven_numbers.mdext"]["deferral"] = Deferral()
     return config
 
 

@@ -43,7 +43,7 @@ class Mutation:
 
 #: The build stops checking claims, so that what it would have caught must be caught by the doc-test instead.
 BUILD_SKIPS_CLAIMS = Mutation(
-    "hooks/nnla_site/markers/claims.py",
+    "proven-numbers/src/proven_numbers/markers/claims.py",
     "    if _CLAIM_FRACTION.match(claim):\n        exact = Fraction(claim)\n",
     "    return None  # mutated: the build checks no claim\n"
     "    if _CLAIM_FRACTION.match(claim):\n        exact = Fraction(claim)\n",
@@ -302,9 +302,9 @@ def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path) 
     problems = problems_of(
         pristine,
         tmp_path,
-        Mutation("hooks/nnla_site/numbers.py", "GROUP_FROM = 5\n", "GROUP_FROM = 99\n"),
+        Mutation("proven-numbers/src/proven_numbers/numbers.py", "GROUP_FROM = 5\n", "GROUP_FROM = 99\n"),
         Mutation(
-            "hooks/nnla_site/markers/render.py",
+            "proven-numbers/src/proven_numbers/markers/render.py",
             "    shown = render_tex(claims.tex(written), False)\n",
             "    shown = written\n",
         ),

@@ -1,6 +1,6 @@
 """The figures the pages draw from the registry: a run drawn as its gap above the floor it levels off at.
 
-`nnla_site.figures.draw_figure` on the registry's own values: the noisy batch's descent (Part II) and the linear
+`nnla_essay.figures.draw_figure` on the registry's own values: the noisy batch's descent (Part II) and the linear
 layer on XOR (Part III) level off at a least-squares loss, and their figures must show that they close in on it
 and never go below it, which a plot of the loss beside a line at the level hid (the curve lay on the line).
 """
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pytest
-from nnla_site import figures, values
-from nnla_site.value import TraceValue, TypedValue
+from proven_numbers import figures, values
+from proven_numbers.value import TraceValue, TypedValue
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: The curve must stand at least this far above where it ends halfway through the run, in px.

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from nnla_site.values import compute_all
+from nnla_essay.registry import compute_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,9 +43,9 @@ def page(src_uri: str, config: MkDocsConfig) -> Page:
 
 def test_on_config_adds_the_math_extension_with_project_paths(config: MkDocsConfig) -> None:
     """The hooks put the math extension first, with paths from mkdocs.yml's folder and this build's deferral."""
-    assert config.markdown_extensions[0] == "nnla_site.mdext"
-    assert config.markdown_extensions.count("nnla_site.mdext") == 1
-    options = config.mdx_configs["nnla_site.mdext"]
+    assert config.markdown_extensions[0] == "proven_numbers.mdext"
+    assert config.markdown_extensions.count("proven_numbers.mdext") == 1
+    options = config.mdx_configs["proven_numbers.mdext"]
     assert Path(options["node_modules"]) == ROOT / "node_modules"
     assert Path(options["cache_dir"]) == ROOT / ".cache" / "katex"
     assert options["deferral"] is hooks(config)._state["build"].deferral
@@ -114,7 +114,7 @@ def test_the_preview_shows_a_bad_marker_in_its_page(tmp_path: Path) -> None:
         )
     finally:
         hook.on_startup(command="build", dirty=False)
-    assert re.search(r"The SSE <span class=\"nnla-preview-error\"[^>]*>nnla build error .*d\.md:3: unknown value", html)
+    assert re.search(r"The SSE <span class=\"pn-preview-error\"[^>]*>proven-numbers build error .*d\.md:3: unknown value", html)
     assert 'data-nnla-name="sse"' in html
 
 
@@ -163,7 +163,7 @@ RELOAD_SCRIPT = textwrap.dedent(
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
 
     def renderer():
-        return sys.modules["nnla_site.katex.renderer"]._renderers
+        return sys.modules["proven_numbers.katex.renderer"]._renderers
 
     import nnla
     assert Path(nnla.__file__).resolve().is_relative_to(root), nnla.__file__
@@ -171,14 +171,14 @@ RELOAD_SCRIPT = textwrap.dedent(
     renderers = dict(renderer())
     edit(root / "nnla" / "examples.py", "T=_frozen([[1.0, 2.0]])", "T=_frozen([[1.0, 3.0]])")
     second = sse_on_page()  # the preview shows the failed claim in the page
-    print("second", "nnla-preview-error" in second, second.split(">nnla build error (mkdocs build fails here): ")[-1])
+    print("second", "pn-preview-error" in second, second.split(">proven-numbers build error (mkdocs build fails here): ")[-1])
     kept = renderer() == renderers and all(a is b for a, b in zip(renderer().values(), renderers.values()))
     print("renderer kept", kept)
-    edit(root / "hooks" / "nnla_site" / "values.py", '"The sum of squared errors', '"The SSE (edited)')
+    edit(root / "hooks" / "proven_numbers" / "values.py", '"The sum of squared errors', '"The SSE (edited)')
     config = hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
     print("registry", hooks._state["build"].injector.values["sse"].description)
-    renderer_py = root / "hooks" / "nnla_site" / "katex" / "renderer.py"
-    edit(renderer_py, 'MATH_ENV_VAR = "NNLA_MATH"', 'MATH_ENV_VAR = "NNLA_MATH"  # edited')
+    renderer_py = root / "hooks" / "proven_numbers" / "katex" / "renderer.py"
+    edit(renderer_py, 'MATH_ENV_VAR = "PROVEN_NUMBERS_MATH"', 'MATH_ENV_VAR = "PROVEN_NUMBERS_MATH"  # edited')
     hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
     print("renderer replaced", not set(map(id, renderer().values())) & set(map(id, renderers.values())))
     """

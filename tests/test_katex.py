@@ -1,4 +1,4 @@
-"""Server-side KaTeX: the persistent renderer (nnla_site.katex) and the Markdown extension (mdext)."""
+"""Server-side KaTeX: the persistent renderer (proven_numbers.katex) and the Markdown extension (mdext)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is no
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from nnla_site import katex
-from nnla_site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
-from nnla_site.math_syntax import iter_inline_math as _iter_inline_math
-from nnla_site.mdext import MathError
+from proven_numbers import katex
+from proven_numbers.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
+from proven_numbers.math_syntax import iter_inline_math as _iter_inline_math
+from proven_numbers.mdext import MathError
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -30,7 +30,7 @@ EXTENSIONS = [
     "tables",
     "toc",
     "footnotes",
-    "nnla_site.mdext",
+    "proven_numbers.mdext",
 ]
 
 ANNOTATION_RE = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
@@ -59,7 +59,7 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 def convert(text: str, cache_dir: Path, **config: Any) -> tuple[str, markdown.Markdown]:
     """Convert Markdown with the site's extensions; returns the HTML and the Markdown instance."""
     settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla_site.mdext": settings})
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"proven_numbers.mdext": settings})
     return md.convert(text), md
 
 
@@ -172,10 +172,10 @@ def test_missing_katex_asks_for_make_setup(tmp_path: Path) -> None:
 
 
 def test_math_off_renders_code_without_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """NNLA_MATH=off gives <code class="nnla-math-off"> and needs neither node nor KaTeX."""
-    monkeypatch.setenv("NNLA_MATH", "off")
+    """PROVEN_NUMBERS_MATH=off gives <code class="pn-math-off"> and needs neither node nor KaTeX."""
+    monkeypatch.setenv("PROVEN_NUMBERS_MATH", "off")
     r = KatexRenderer(tmp_path / "no-node-modules", tmp_path, node="nnla-no-such-node")
-    assert r.render("a < b_1", display=True) == '<code class="nnla-math-off">a &lt; b_1</code>'
+    assert r.render("a < b_1", display=True) == '<code class="pn-math-off">a &lt; b_1</code>'
     assert (r.running, r.stats.requests) == (False, 0)
 
 
@@ -362,10 +362,10 @@ def test_math_off_in_markdown(tmp_path: Path) -> None:
         "node_modules": str(tmp_path),
         "cache_dir": str(tmp_path),
     }
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"nnla_site.mdext": settings})
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"proven_numbers.mdext": settings})
     html = md.convert("A $`x_1 < y`$.\n\n```math\nz\n```\n")
-    assert '<p>A <code class="nnla-math-off">x_1 &lt; y</code>.</p>' in html
-    assert '<div class="nnla-math-display"><code class="nnla-math-off">z</code></div>' in html
+    assert '<p>A <code class="pn-math-off">x_1 &lt; y</code>.</p>' in html
+    assert '<div class="nnla-math-display"><code class="pn-math-off">z</code></div>' in html
 
 
 # --- the inline scanner, property-based ------------------------------------------------------------
@@ -396,12 +396,12 @@ def test_deferred_math_is_light_until_restored(cache_dir: Path) -> None:
     deferral = katex.Deferral()
     html, _ = convert("A $`x_1`$.\n\n```math\ny_2\n```\n", cache_dir, deferral=deferral)
     assert 'class="katex' not in html
-    assert re.findall(r'<span class="nnla-math-deferred" data-key="[0-9a-f]{24}">([^<]*)</span>', html) == [
+    assert re.findall(r'<span class="pn-math-deferred" data-key="[0-9a-f]{24}">([^<]*)</span>', html) == [
         "x_1",
         "y_2",
     ]
     restored = deferral.restore(html)
-    assert "nnla-math-deferred" not in restored
+    assert "pn-math-deferred" not in restored
     assert tex_of(restored) == ["x_1", "y_2"]
     assert '<div class="nnla-math-display"><span class="katex-display">' in restored
 
@@ -425,8 +425,8 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "hook.py").write_text(
-        "from nnla_site.katex import Deferral\n\nstate = {}\n\n\ndef on_config(config):\n"
-        "    state['deferral'] = config.mdx_configs['nnla_site.mdext']['deferral'] = Deferral()\n\n\n"
+        "from proven_numbers.katex import Deferral\n\nstate = {}\n\n\ndef on_config(config):\n"
+        "    state['deferral'] = config.mdx_configs['proven_numbers.mdext']['deferral'] = Deferral()\n\n\n"
         "def on_post_page(output, page, config):\n"
         "    return state['deferral'].restore(output)\n",
         encoding="utf-8",
@@ -435,13 +435,13 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nstrict: true\ntheme: {name: material, font: false}\nhooks: [hook.py]\n"
         "markdown_extensions:\n  - toc: {permalink: true}\n  - pymdownx.superfences\n"
-        f"  - nnla_site.mdext: {settings}\n",
+        f"  - proven_numbers.mdext: {settings}\n",
         encoding="utf-8",
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     page = (tmp_path / "site" / "loss" / "index.html").read_text(encoding="utf-8")
     assert tex_of(page) == ["L_{ij}", "a * b_1", "\\eta", "\\sum_i e_i^2"]
-    assert "nnla-math-deferred" not in page
+    assert "pn-math-deferred" not in page
     assert 'id="step-eta"' in page
     assert "<title>Loss L_{ij} - T</title>" in page
     search = (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
-from nnla_site import katex
-from nnla_site.katex import KatexError, KatexRenderer, KatexSetupError, cache_key
-from nnla_site.katex.renderer import MAX_TEX_CHARS, SAFE_OPTIONS
-from nnla_site.mdext import MathError
+from proven_numbers import katex
+from proven_numbers.katex import KatexError, KatexRenderer, KatexSetupError, cache_key
+from proven_numbers.katex.renderer import MAX_TEX_CHARS, SAFE_OPTIONS
+from proven_numbers.mdext import MathError
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -31,7 +31,7 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 def convert(text: str, cache_dir: Path, **config: object) -> str:
     settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
     md = markdown.Markdown(
-        extensions=["pymdownx.superfences", "nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings}
+        extensions=["pymdownx.superfences", "proven_numbers.mdext"], extension_configs={"proven_numbers.mdext": settings}
     )
     rendered: str = md.convert(text)
     return rendered

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import ROOT, BuiltSite, ServedSite
-from nnla_site.copy_code import add_copy_text, runnable_code
+from proven_numbers.copy_code import add_copy_text, runnable_code
 
 import nnla
 

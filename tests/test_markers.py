@@ -13,10 +13,10 @@ import re
 import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import numpy as np
 import pytest
-from nnla_site.markers import Injector, MarkerError, check_claim, scan
-from nnla_site.markers.render import TABLE_HEAD, TABLE_TAIL
-from nnla_site.markers.syntax import candidates
-from nnla_site.values import Value, compute_all
+from proven_numbers.markers import Injector, MarkerError, check_claim, scan
+from proven_numbers.markers.render import TABLE_HEAD, TABLE_TAIL
+from proven_numbers.markers.syntax import candidates
+from nnla_essay.registry import Value, compute_all
 
 PAGE = "part-9.md"
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nnla_site.markers import Injector, MarkerError
-from nnla_site.values import compute_all
+from proven_numbers.markers import Injector, MarkerError
+from nnla_essay.registry import compute_all
 from test_markers import convert, fake_figure, fake_tex
 
 PAGE = "generated.md"

@@ -17,8 +17,8 @@ import markdown  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nnla_site import katex
-from nnla_site.mdext import MathError
+from proven_numbers import katex
+from proven_numbers.mdext import MathError
 from test_markers import EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ def page_of(blocks: list[Block]) -> tuple[str, list[int]]:
 def convert(text: str, cache_dir: Path) -> str:
     settings_ = {"node_modules": str(ROOT / "node_modules"), "cache_dir": str(cache_dir), "enabled": True}
     md = markdown.Markdown(
-        extensions=[*EXTENSIONS, "nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings_}
+        extensions=[*EXTENSIONS, "proven_numbers.mdext"], extension_configs={"proven_numbers.mdext": settings_}
     )
     return str(md.convert(text))
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no stubs
-from nnla_site import mathfont
-from nnla_site.katex.errors import KatexSetupError
-from nnla_site.katex.mathvariant import VARIANTS, unicode_variants
+from proven_numbers import mathfont
+from proven_numbers.katex.errors import KatexSetupError
+from proven_numbers.katex.mathvariant import VARIANTS, unicode_variants
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 
@@ -88,7 +88,7 @@ def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize("output", ["mathml", "htmlAndMathml"])
 def test_only_mathml_alone_gets_unicode_letters(tmp_path: Path, output: str) -> None:
     """With MathML alone the bold b is 𝐛; with KaTeX's HTML beside it, the MathML is KaTeX's own."""
-    from nnla_site.katex import KatexRenderer
+    from proven_numbers.katex import KatexRenderer
 
     renderer = KatexRenderer(NODE_MODULES, tmp_path / "cache", enabled=True)
     renderer.options["output"] = output  # what the site fixes in SAFE_OPTIONS, and the benchmark's variants edit

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from nnla_site import latex
-from nnla_site.markers import claims
-from nnla_site.numbers import Number, decimals, grouped, significant
+from proven_numbers import latex
+from proven_numbers.markers import claims
+from proven_numbers.numbers import Number, decimals, grouped, significant
 
 MINUS, TIMES = "\N{MINUS SIGN}", "\N{MULTIPLICATION SIGN}"
 

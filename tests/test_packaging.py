@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the site's machinery needs and the library must never import.
-SITE_ONLY = ("mkdocs", "markdown", "material", "pymdownx", "nnla_site", "tools", "bs4", "playwright")
+SITE_ONLY = ("mkdocs", "markdown", "material", "pymdownx", "proven_numbers", "tools", "bs4", "playwright")
 
 #: Imports the library under a finder that refuses every module of SITE_ONLY, then uses it.
 IMPORT_SCRIPT = """

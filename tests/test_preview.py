@@ -7,8 +7,8 @@ from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
-from nnla_site.mdext import MathError
-from nnla_site.preview import ERROR_CLASS
+from proven_numbers.mdext import MathError
+from proven_numbers.preview import ERROR_CLASS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (
@@ -24,7 +24,7 @@ def convert(text: str, tmp_path: Path, preview: bool) -> str:
         "preview_errors": preview,
     }
     md = markdown.Markdown(
-        extensions=["pymdownx.superfences", "nnla_site.mdext"], extension_configs={"nnla_site.mdext": settings}
+        extensions=["pymdownx.superfences", "proven_numbers.mdext"], extension_configs={"proven_numbers.mdext": settings}
     )
     rendered: str = md.convert(text)
     return rendered
@@ -39,12 +39,12 @@ def test_the_build_fails_on_a_bad_formula_at_its_line(tmp_path: Path) -> None:
 def test_the_preview_shows_every_error_in_place_and_renders_the_rest(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="mkdocs.plugins.nnla.preview")
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.proven_numbers.preview")
     html = convert(PAGE, tmp_path, preview=True)
     boxes = html.count(f'class="{ERROR_CLASS}"')
     assert boxes == 3
     assert html.index("line 3: KaTeX cannot render") < html.index("lines 5-7: KaTeX cannot render")
     assert html.index("lines 5-7") < html.index("line 9: a formula may set only")
     assert html.index("line 9") < html.index('<annotation encoding="application/x-tex">y</annotation>')
-    assert '<span class="nnla-preview-error"' in html  # the inline one stays inline
+    assert '<span class="pn-preview-error"' in html  # the inline one stays inline
     assert [r.levelname for r in caplog.records if r.name.endswith("nnla.preview")] == ["INFO"] * 3

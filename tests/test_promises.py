@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from nnla_site.mdext import MathExtension
-from nnla_site.promises import broken
+from proven_numbers.mdext import MathExtension
+from proven_numbers.promises import broken
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_a_token_on_the_page_is_named() -> None:
 
 def test_a_math_token_on_the_page_is_named() -> None:
     """Each Markdown object has its own nonce, which the build does not know: the tokens' shape is checked."""
-    md = markdown.Markdown(extensions=["pymdownx.superfences", "nnla_site.mdext"])
+    md = markdown.Markdown(extensions=["pymdownx.superfences", "proven_numbers.mdext"])
     md.preprocessors["nnla_math"].run(["A $`x`$ here.", "```math", "y", "```"])
     math = next(extension for extension in md.registeredExtensions if isinstance(extension, MathExtension))
     assert len(math.formulas) == len(math.fences) == 1

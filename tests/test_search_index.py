@@ -18,8 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, TemplateString
 from conftest import BuiltSite, ServedSite
-from nnla_site.katex import Deferral
-from nnla_site.katex.plain_text import plain_text
+from proven_numbers.katex import Deferral
+from proven_numbers.katex.plain_text import plain_text
 
 #: MkDocs' default separator, under which `np.linalg.lstsq` is one word.
 DEFAULT_SEPARATOR = r"[\s\-]+"
@@ -114,7 +114,7 @@ def test_plain_text_reads_no_tex_and_needs_mathml() -> None:
 def test_a_plain_text_deferral_shows_the_formula_as_text() -> None:
     """The site's Deferral shows the formula's plain text meanwhile; the default one shows the TeX it is given."""
     rendered = mathml('<mi mathvariant="bold">x</mi><mo>=</mo><mn>1</mn>', r"\mathbf{x} = 1")
-    shown = re.compile(r'<span class="nnla-math-deferred" data-key="[0-9a-f]{24}">([^<]*)</span>')
+    shown = re.compile(r'<span class="pn-math-deferred" data-key="[0-9a-f]{24}">([^<]*)</span>')
     plain, tex = Deferral(plain_text=True), Deferral()
     assert shown.fullmatch(plain.defer(rendered, r"\mathbf{x} = 1"))[1] == "x = 1"  # type: ignore[index]
     assert shown.fullmatch(tex.defer(rendered, r"\mathbf{x} = 1"))[1] == r"\mathbf{x} = 1"  # type: ignore[index]

@@ -1,4 +1,4 @@
-"""Tests of nnla_site.svg: the markup is well-formed, accessible, deterministic and shows exactly the data."""
+"""Tests of proven_numbers.svg: the markup is well-formed, accessible, deterministic and shows exactly the data."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nnla_site.svg import Series, explorer, loss, loss_plot, markup, surface, surface_figure, tensor_figure
+from proven_numbers.svg import Series, explorer, loss, loss_plot, markup, surface, surface_figure, tensor_figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 #: Coordinates are written with two decimals.

@@ -1,4 +1,4 @@
-"""Templates compiled once per process (`nnla_site.templates`): never again on a rebuild, never served stale."""
+"""Templates compiled once per process (`proven_numbers.templates`): never again on a rebuild, never served stale."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from conftest import ROOT, SOURCE_DATE_EPOCH
-from nnla_site import templates
+from proven_numbers import templates
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
 /*
- * The explorers: a slider over settings the build computed (hooks/nnla_site/markers/render.py writes them).
+ * The explorers: a slider over settings the build computed (hooks/nnla_essay/explorer_html.py writes them).
  *
  * Each .nnla-explorer carries, for each setting, the readout's text as the build formatted it (data-nnla-shown):
  * this script never formats or computes a number. Without it the page shows the default setting, and the slider
  * stays hidden. Moving the slider puts the setting's text in the readout (an aria-live region) and changes the
  * figure in place. The learning-rate explorer's figure carries each setting's curve (data-nnla-curves on its
- * <figure>, as hooks/nnla_site/figures.py writes them): its polyline's points, class and data-n, the series'
+ * <figure>, as hooks/nnla_essay/figures.py writes them): its polyline's points, class and data-n, the series'
  * label, and the figure's <desc>. The training explorer recolours the cells of its surface from its values
  * (data-nnla-value) with the figure's own scale (data-midpoint, data-span, data-opacity, data-long-label on the
- * <svg>, as hooks/nnla_site/svg/surface.py draws them).
+ * <svg>, as proven-numbers/src/proven_numbers/svg/surface.py draws them).
  */
 (() => {
   "use strict";
