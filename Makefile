@@ -11,7 +11,7 @@ SITE_STAMP := $(VENV)/.installed-site
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_SITE_STAMP := node_modules/.installed-site
 NODE_DEV_STAMP := node_modules/.installed-dev
-# The site's machinery (hooks/proven_numbers) and the dev tools (tools/) are imported from the checkout, not installed:
+# The essay's registry (hooks/nnla_essay) and the dev tools (tools/) are imported from the checkout, not installed:
 # the hooks and pytest put them on the path themselves; the benchmarks get this.
 CHECKOUT_PATH := PYTHONPATH=$(CURDIR)/hooks:$(CURDIR)
 # Pages record this as their build date (sitemap), so that two builds of one commit are identical.
@@ -27,9 +27,9 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(SITE_STAMP): requirements-site.txt pyproject.toml | $(VENV)/bin/python
+$(SITE_STAMP): requirements-site.txt pyproject.toml proven-numbers/pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-site.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e ./proven-numbers
 	touch $@
 
 $(DEV_STAMP): requirements-dev.txt $(SITE_STAMP)

@@ -249,6 +249,7 @@ def machine() -> dict[str, str]:
     import markdown  # type: ignore[import-untyped]  # no stubs; only its version is read
     import material
     import mkdocs
+
     from proven_numbers.katex import katex_version
 
     return {

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pytest
-from proven_numbers import figures, values
-from proven_numbers.value import TraceValue, TypedValue
+
+from nnla_essay import figures, registry as values
+from nnla_essay.kinds import TraceValue
+from proven_numbers.value import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: The curve must stand at least this far above where it ends halfway through the run, in px.
@@ -24,11 +26,11 @@ FLOORS = {"trace_batch_noisy": "batch_lstsq_mse", "trace_mlp_linear": "mlp_linea
 
 
 @pytest.fixture(scope="module")
-def registry() -> Mapping[str, TypedValue]:
+def registry() -> Mapping[str, Value]:
     return values.compute_all()
 
 
-def drawn(registry: Mapping[str, TypedValue], name: str) -> ET.Element:
+def drawn(registry: Mapping[str, Value], name: str) -> ET.Element:
     return ET.fromstring(figures.draw_figure(registry[name], registry, "fig"))
 
 
@@ -46,7 +48,7 @@ def zero_baseline(root: ET.Element) -> float:
 
 @pytest.mark.parametrize("name", list(FLOORS))
 def test_a_run_that_levels_off_at_its_floor_is_drawn_as_its_gap_above_it(
-    registry: Mapping[str, TypedValue], name: str
+    registry: Mapping[str, Value], name: str
 ) -> None:
     """A log axis of the gap: halfway through the run the curve still stands well above where it ends (the old
     figure drew the loss on a line at the floor: there the two were the same pixel), it ends on the baseline 0
@@ -65,14 +67,14 @@ def test_a_run_that_levels_off_at_its_floor_is_drawn_as_its_gap_above_it(
 
 
 def test_a_run_whose_reference_is_no_floor_keeps_the_loss_and_a_dashed_line(
-    registry: Mapping[str, TypedValue],
+    registry: Mapping[str, Value],
 ) -> None:
     """The network's MSE goes far below the linear layer's floor: its figure is the loss beside the floor's line."""
     root = drawn(registry, "mlp_trace")
     assert [e for e in root.iter(f"{SVG}line") if "nnla-reference" in (e.get("class") or "")]
 
 
-def test_a_run_below_its_floor_cannot_be_drawn_as_a_gap(registry: Mapping[str, TypedValue]) -> None:
+def test_a_run_below_its_floor_cannot_be_drawn_as_a_gap(registry: Mapping[str, Value]) -> None:
     """A run that went below the least-squares loss by more than rounding would contradict the page: an error."""
     value = registry["trace_batch_noisy"]
     assert isinstance(value, TraceValue)

@@ -11,6 +11,7 @@ import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is no
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from proven_numbers import katex
 from proven_numbers.katex import KatexError, KatexRenderer, KatexSetupError, cache_key, katex_assets
 from proven_numbers.math_syntax import iter_inline_math as _iter_inline_math

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
+
 from proven_numbers import katex
 from proven_numbers.katex import KatexError, KatexRenderer, KatexSetupError, cache_key
 from proven_numbers.katex.renderer import MAX_TEX_CHARS, SAFE_OPTIONS
@@ -31,7 +32,8 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 def convert(text: str, cache_dir: Path, **config: object) -> str:
     settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
     md = markdown.Markdown(
-        extensions=["pymdownx.superfences", "proven_numbers.mdext"], extension_configs={"proven_numbers.mdext": settings}
+        extensions=["pymdownx.superfences", "proven_numbers.mdext"],
+        extension_configs={"proven_numbers.mdext": settings},
     )
     rendered: str = md.convert(text)
     return rendered

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import ROOT, BuiltSite, ServedSite
-from proven_numbers.copy_code import add_copy_text, runnable_code
 
 import nnla
+from proven_numbers.copy_code import add_copy_text, runnable_code
 
 PAGE = ROOT / "docs" / "library.md"
 BUILT = "library/index.html"

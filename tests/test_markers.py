@@ -13,10 +13,13 @@ import re
 import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import numpy as np
 import pytest
-from proven_numbers.markers import Injector, MarkerError, check_claim, scan
+
+from nnla_essay.registry import compute_all
+from proven_numbers.markers import Injector, MarkerError, Syntax, check_claim
 from proven_numbers.markers.render import TABLE_HEAD, TABLE_TAIL
-from proven_numbers.markers.syntax import candidates
-from nnla_essay.registry import Value, compute_all
+
+#: The essay's markers: <!-- nnla:NAME -->, four decimals unless they say.
+SYNTAX = Syntax("nnla")
 
 PAGE = "part-9.md"
 
@@ -26,13 +29,9 @@ def fake_tex(tex: str, display: bool) -> str:
     return f'<span class="tex" data-display="{display}">{html.escape(tex)}</span>'
 
 
-def fake_figure(value: Value, values: object, prefix: str) -> str:
-    return f'<svg data-figure="{value.name}" id="{prefix}"></svg>'
-
-
 @pytest.fixture
 def injector() -> Injector:
-    return Injector(compute_all(), fake_tex, fake_figure)
+    return Injector(compute_all(), fake_tex, SYNTAX)
 
 
 def values_in(page_html: str) -> dict[str, object]:
@@ -69,13 +68,13 @@ def render(injector: Injector, text: str) -> str:
 
 def test_scan_finds_markers_with_lines_and_options() -> None:
     text = "intro\n\n<!-- nnla:W -->\n\nThe SSE is <!-- nnla:sse digits=2 --> here.\n"
-    found = scan(text, PAGE)
+    found = SYNTAX.scan(text, PAGE)
     assert [(m.name, m.line, dict(m.options)) for m in found] == [("W", 3, {}), ("sse", 5, {"digits": "2"})]
 
 
 def test_candidates_include_near_misses() -> None:
     text = "<!--- nnla:sse --->\n<!-- nnla_sse -->\n<!-- NNLA:x -->\n<!-- nnla:W\n<!-- other -->\n"
-    assert [(c.line, c.text) for c in candidates(text)] == [
+    assert [(c.line, c.text) for c in SYNTAX.candidates(text)] == [
         (1, "<!--- nnla:sse --->"),
         (2, "<!-- nnla_sse -->"),
         (3, "<!-- NNLA:x -->"),
@@ -100,7 +99,7 @@ def test_candidates_include_near_misses() -> None:
 def test_markers_in_code_are_shown_as_written(injector: Injector, text: str) -> None:
     """Authors document the marker syntax in code: wherever Markdown says code, the marker stays as written."""
     page = render(injector, text)
-    (written,) = (c.text for c in candidates(text))
+    (written,) = (c.text for c in SYNTAX.candidates(text))
     assert html.escape(written) in page
     assert "data-nnla-name" not in page
     assert "NNLA" not in page
@@ -156,7 +155,11 @@ def test_the_word_nnla_in_prose_is_no_token(injector: Injector) -> None:
 
 def test_the_same_figure_twice_keeps_its_ids_unique(injector: Injector) -> None:
     page = render(injector, "<!-- nnla:trace_batch as=figure -->\n\nText.\n\n<!-- nnla:trace_batch as=figure -->\n")
-    assert re.findall(r'id="([^"]+)"', page) == ["nnla-trace-batch", "nnla-trace-batch-2"]
+    ids = re.findall(r'id="([^"]+)"', page)
+    first, second = ids[: len(ids) // 2], ids[len(ids) // 2 :]
+    assert first
+    assert all(i.startswith("nnla-trace-batch") for i in first)
+    assert second == [i.replace("nnla-trace-batch", "nnla-trace-batch-2", 1) for i in first]
 
 
 @pytest.mark.parametrize(
@@ -320,6 +323,7 @@ def test_trace_table_elides_long_traces_and_formats_numbers(injector: Injector) 
 
 def test_figures_and_slices(injector: Injector) -> None:
     page = render(injector, "<!-- nnla:trace_batch as=figure -->\n\n<!-- nnla:jacobian_weights -->\n")
-    assert '<svg data-figure="trace_batch" id="nnla-trace-batch">' in page
+    assert '<figure class="nnla-figure" data-nnla-name="trace_batch"' in page
+    assert 'id="nnla-trace-batch-' in page
     slices = re.findall(r'data-display="True">([^<]*)<', page)
     assert len(slices) == 3

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from proven_numbers.markers import Injector, MarkerError
+from test_markers import SYNTAX, convert, fake_tex
+
 from nnla_essay.registry import compute_all
-from test_markers import convert, fake_figure, fake_tex
+from proven_numbers.markers import Injector, MarkerError
 
 PAGE = "generated.md"
 #: Pages each property tries.
@@ -131,7 +132,7 @@ def page_of(blocks: list[Block]) -> tuple[str, list[int]]:
 
 
 def build(text: str) -> tuple[str, Injector]:
-    injector = Injector(compute_all(), fake_tex, fake_figure)
+    injector = Injector(compute_all(), fake_tex, SYNTAX)
     replaced = injector.replace_markers(text, PAGE)
     return injector.inject(convert(replaced), PAGE), injector
 

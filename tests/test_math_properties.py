@@ -17,9 +17,10 @@ import markdown  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_markers import EXTENSIONS
+
 from proven_numbers import katex
 from proven_numbers.mdext import MathError
-from test_markers import EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Pages each property tries.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no stubs
+
 from proven_numbers import mathfont
 from proven_numbers.katex.errors import KatexSetupError
 from proven_numbers.katex.mathvariant import VARIANTS, unicode_variants

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from proven_numbers import latex
 from proven_numbers.markers import claims
 from proven_numbers.numbers import Number, decimals, grouped, significant

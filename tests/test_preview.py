@@ -7,6 +7,7 @@ from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
+
 from proven_numbers.mdext import MathError
 from proven_numbers.preview import ERROR_CLASS
 
@@ -24,7 +25,8 @@ def convert(text: str, tmp_path: Path, preview: bool) -> str:
         "preview_errors": preview,
     }
     md = markdown.Markdown(
-        extensions=["pymdownx.superfences", "proven_numbers.mdext"], extension_configs={"proven_numbers.mdext": settings}
+        extensions=["pymdownx.superfences", "proven_numbers.mdext"],
+        extension_configs={"proven_numbers.mdext": settings},
     )
     rendered: str = md.convert(text)
     return rendered

@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+
 from proven_numbers.mdext import MathExtension
 from proven_numbers.promises import broken
 

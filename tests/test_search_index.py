@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, TemplateString
 from conftest import BuiltSite, ServedSite
+
 from proven_numbers.katex import Deferral
 from proven_numbers.katex.plain_text import plain_text
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from proven_numbers.svg import Series, explorer, loss, loss_plot, markup, surface, surface_figure, tensor_figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from conftest import ROOT, SOURCE_DATE_EPOCH
+
 from proven_numbers import templates
 
 

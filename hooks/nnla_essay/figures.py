@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import nnla
+
+# The kinds draw themselves with this module, and it reads their classes: the cycle is closed at call time.
+import nnla_essay.kinds as kinds
 from proven_numbers import svg
 from proven_numbers.numbers import decimals
 from proven_numbers.svg import describe
 from proven_numbers.value import ScalarValue, Value
 
-# The kinds draw themselves with this module, and it reads their classes: the cycle is closed at call time.
-import nnla_essay.kinds as kinds  # noqa: E402
-
 if TYPE_CHECKING:
-    from nnla_essay.kinds import LearningRateExplorer, TrainingExplorer, TraceValue
+    from nnla_essay.kinds import LearningRateExplorer, TraceValue, TrainingExplorer
 
 __all__ = ["LR_WINDOW_DECADES", "ROUNDING_ULPS", "draw_figure", "explorer_figures"]
 

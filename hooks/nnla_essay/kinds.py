@@ -269,5 +269,3 @@ def trace(
     return TraceValue(
         name=name, data=run, inputs=dict(inputs), description=description, reference=reference, floor=floor
     )
-
-

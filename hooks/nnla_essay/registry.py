@@ -20,10 +20,10 @@ from numpy.typing import NDArray
 import nnla
 from nnla import examples
 from nnla_essay.kinds import tensor, trace
-from proven_numbers.value import TableValue, Value, array, scalar, table
 from nnla_essay.values_derivations import derivation_values
 from nnla_essay.values_explorers import explorer_values
 from nnla_essay.values_network import network_values
+from proven_numbers.value import TableValue, Value, array, scalar, table
 
 __all__ = ["Value", "about", "compute_all"]
 

@@ -14,8 +14,8 @@ import numpy as np
 import nnla
 from nnla import examples
 from nnla_essay.kinds import LearningRateExplorer, TrainingExplorer
-from proven_numbers.value import Value
 from nnla_essay.values_network import SURFACE_POINTS, output_surface, xor_inputs
+from proven_numbers.value import Value
 
 __all__ = ["explorer_values", "regime"]
 

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from proven_numbers import katex, mathfont, preview, promises
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.markers import Injector, MarkerError, Syntax
-from proven_numbers.registry import load_callable, load_values
+from proven_numbers.registry import load_about, load_values
 from proven_numbers.report import ErrorReport
 from proven_numbers.value import Value
 
@@ -82,10 +82,13 @@ class Build:
         math = {"macros": self._macros(), "output": katex_options.output}
         self.renderer = katex.get_renderer(self.node_modules, self.cache_dir, math, node=katex_options.node)
         self.report = ErrorReport()
-        self.syntax = Syntax(options.prefix, options.digits)
+        try:
+            self.syntax = Syntax(options.prefix, options.digits)
+        except ValueError as error:
+            raise PluginError(f"proven-numbers: {error}") from None
         paths = [self.root / folder for folder in options.python_path]
         values = load_values(options.values, paths)
-        self.about = dict(load_callable(options.about, paths)()) if options.about else default_about()
+        self.about = load_about(options.about, paths) if options.about else default_about()
         self.injector = Injector(values, self._render_tex, self.syntax)
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
@@ -217,4 +220,3 @@ class Build:
             path.write_text(text + "\n", encoding="utf-8")
         if self.renderer.mathml_only:
             mathfont.write_math_font(self.node_modules, site_dir, subset=self.options.katex.subset_font)
-

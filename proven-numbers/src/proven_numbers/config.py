@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 __all__ = ["KatexConfig", "PreviewConfig", "ProvenNumbersConfig"]
 
 
-class KatexConfig(base.Config):
+class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
     """Server-side KaTeX (``katex:``)."""
 
     #: The folder holding the npm package ``katex`` (and, for ``output: mathml``, the math font), relative to
@@ -38,7 +38,7 @@ class KatexConfig(base.Config):
     subset_font = c.Type(bool, default=True)
 
 
-class PreviewConfig(base.Config):
+class PreviewConfig(base.Config):  # type: ignore[no-untyped-call]
     """The live preview (``mkdocs serve``; ``preview:``)."""
 
     #: Show a bad marker or formula in its page, where the author is looking, instead of stopping the preview.
@@ -52,12 +52,13 @@ class PreviewConfig(base.Config):
     reload = c.ListOfItems(c.Type(str), default=[])
 
 
-class ProvenNumbersConfig(base.Config):
+class ProvenNumbersConfig(base.Config):  # type: ignore[no-untyped-call]
     """The plugin's options."""
 
     #: ``"module:callable"``: the callable returns a mapping from names to values (numbers, NumPy arrays of one or
     #: two axes, or values of a kind of the site's own). Required.
-    values = c.Type(str)
+    # The name is the option's; it hides the Mapping method of the same name, which nothing calls on this config.
+    values = c.Type(str)  # type: ignore[assignment]
     #: Folders put on ``sys.path`` (relative to ``mkdocs.yml``) while the values' module is imported.
     python_path = c.ListOfItems(c.Type(str), default=["."])
     #: ``"module:callable"`` returning what values.json says about the build before its values (versions, seeds);

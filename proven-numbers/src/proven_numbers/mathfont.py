@@ -84,18 +84,18 @@ def write_math_font(
     if not subset:
         target.write_bytes(source.read_bytes())
         return target
-    from fontTools import subset  # type: ignore[import-untyped]  # no stubs
+    from fontTools import subset as subsetting  # type: ignore[import-untyped]  # no stubs
 
     text: set[str] = set()
     for page in sorted(Path(site_dir).rglob("*.html")):
         text |= math_text(page.read_text(encoding="utf-8"))
-    options = subset.Options()
+    options = subsetting.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]  # every OpenType feature: the MATH table's variants come with them
     options.name_IDs = ["*"]  # the font's names and its licence
-    with subset.load_font(str(source), options) as font:
-        subsetter = subset.Subsetter(options)
+    with subsetting.load_font(str(source), options) as font:
+        subsetter = subsetting.Subsetter(options)
         subsetter.populate(text="".join(sorted(text)))
         subsetter.subset(font)
-        subset.save_font(font, str(target), options)
+        subsetting.save_font(font, str(target), options)
     return target

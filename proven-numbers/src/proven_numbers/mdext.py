@@ -184,8 +184,8 @@ class MathExtension(Extension):  # type: ignore[misc]
             ],
             "deferral": [
                 "",  # not None: Python-Markdown would read the object as a bool
-                "A proven_numbers.katex.Deferral: put light stand-ins in the page, and the HTML only when the hook calls "
-                "its restore() in on_post_page, so that the search plugin parses TeX, not KaTeX's HTML.",
+                "A proven_numbers.katex.Deferral: put light stand-ins in the page, and the HTML only when the plugin "
+                "calls its restore() in on_post_page, so that the search plugin parses TeX, not KaTeX's HTML.",
             ],
         }
         super().__init__(**kwargs)

@@ -61,7 +61,7 @@ def _source(page: Page) -> str | None:
         return None
 
 
-class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):
+class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-untyped-call]
     """Every number on a page from the site's values, or a claim checked at its written precision."""
 
     def __init__(self) -> None:

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 
 from proven_numbers.value import RegistryError, Value, coerce
 
-__all__ = ["load_callable", "load_values", "on_path"]
+__all__ = ["load_about", "load_callable", "load_values", "on_path"]
 
 
 @contextmanager
@@ -82,3 +82,15 @@ def load_values(spec: str, paths: Sequence[Path]) -> Mapping[str, Value]:
     if problems:
         raise PluginError(f"proven-numbers: the values of {spec!r} are wrong:\n  " + "\n  ".join(problems))
     return types.MappingProxyType(values)
+
+
+def load_about(spec: str, paths: Sequence[Path]) -> dict[str, object]:
+    """What the site's ``about`` callable says of the build, for values.json.
+
+    Raises:
+        PluginError: it returns no mapping with names for keys.
+    """
+    about = load_callable(spec, paths)()
+    if not isinstance(about, Mapping) or not all(isinstance(key, str) for key in about):
+        raise PluginError(f"proven-numbers: {spec!r} must return a mapping from names to JSON data")
+    return dict(about)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from mkdocs.exceptions import PluginError
 
-__all__ = ["AuthorError", "BuildFailed", "ErrorReport"]
+__all__ = ["AuthorError", "AuthorErrors", "ErrorReport"]
 
 
-class BuildFailed(PluginError):
+class AuthorErrors(PluginError):  # noqa: N818 (it is the errors, plural)
     """The build's author errors, every one of them."""
 
 
@@ -64,7 +64,7 @@ class ErrorReport:
         """Fail the build with every error, if there is one.
 
         Raises:
-            BuildFailed: listing them all.
+            AuthorErrors: listing them all.
         """
         if self.errors:
-            raise BuildFailed(self.text())
+            raise AuthorErrors(self.text())

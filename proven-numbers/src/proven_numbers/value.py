@@ -30,10 +30,10 @@ __all__ = [
     "BLOCK_FORMS",
     "ArrayValue",
     "Json",
+    "RegistryError",
     "ScalarValue",
     "TableValue",
     "Value",
-    "RegistryError",
     "array",
     "coerce",
     "scalar",
@@ -241,7 +241,7 @@ def coerce(name: str, value: object) -> Value:
         if value.name != name:
             raise RegistryError(f"the registry's entry {name!r} holds a value named {value.name!r}")
         return value
-    if isinstance(value, bool) or isinstance(value, np.bool_):
+    if isinstance(value, bool | np.bool_):
         raise RegistryError(f"value {name!r} is a bool; a value is a number, an array or a kind of the site's")
     if isinstance(value, abstract_numbers.Real) or (isinstance(value, np.generic) and np.isrealobj(value)):
         return scalar(name, value)  # type: ignore[arg-type]

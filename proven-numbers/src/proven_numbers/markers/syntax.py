@@ -4,11 +4,12 @@ r"""What a marker is on the page: an HTML comment on one line, data and never co
     <!-- PREFIX:NAME as=inline digits=2 -->
     <!-- PREFIX:NAME claim=5.65 -->
 
-The prefix is the site's (the plugin's ``prefix`` option; this site's is ``nnla``), and so is the number of decimals
-shown when a marker does not say (``digits``): a `Syntax` holds both. `Syntax.candidates` finds every place on a page that looks like a marker, wherever it stands: whether it is a marker,
-or an example of one in code, is for the Markdown parser to say (`proven_numbers.places`), not for a guess
-about lines. `Syntax.parse` reads one candidate that turned out to stand in the text, and rejects a malformed one, or
-one with an unknown or ill-formed option, with the page and line.
+The prefix is the site's (the plugin's ``prefix`` option; this site's is ``nnla``), and so is the number of
+decimals shown when a marker does not say (``digits``): a `Syntax` holds both. `Syntax.candidates` finds every
+place on a page that looks like a marker, wherever it stands: whether it is a marker, or an example of one in
+code, is for the Markdown parser to say (`proven_numbers.places`), not for a guess about lines. `Syntax.parse`
+reads one candidate that turned out to stand in the text, and rejects a malformed one, or one with an unknown or
+ill-formed option, with the page and line.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ class Syntax:
     def __post_init__(self) -> None:
         if not isinstance(self.prefix, str) or not PREFIX.match(self.prefix):
             raise ValueError(
-                f"prefix must be a lowercase letter followed by lowercase letters, digits and hyphens; got {self.prefix!r}"
+                "prefix must be a lowercase letter followed by lowercase letters, digits and hyphens; "
+                f"got {self.prefix!r}"
             )
         if isinstance(self.digits, bool) or not isinstance(self.digits, int) or not 0 <= self.digits <= 12:
             raise ValueError(f"digits must be a whole number from 0 to 12; got {self.digits!r}")
@@ -128,7 +130,9 @@ class Syntax:
     @functools.cached_property
     def _marker(self) -> re.Pattern[str]:
         options = r"(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)"
-        return re.compile(rf"<!--\s*{re.escape(self.prefix)}:(?P<name>[A-Za-z_][A-Za-z0-9_]*){options}\s*-->\Z", re.ASCII)
+        return re.compile(
+            rf"<!--\s*{re.escape(self.prefix)}:(?P<name>[A-Za-z_][A-Za-z0-9_]*){options}\s*-->\Z", re.ASCII
+        )
 
     def candidates(self, markdown: str) -> list[Candidate]:
         """Every place of a page that looks like a marker, in page order, code or not."""

@@ -31,7 +31,7 @@ What is where:
 - `scales`: the y scale (linear or logarithmic), round numbers and the ticks of both axes;
 - `markup`: the ``<svg>`` shell and its shared CSS, lines, text, markers, escaping and coordinates;
 - `describe`: the words of each figure's ``<desc>``, a summary of its data;
-- `validate`: the checks of the figures' arguments (arrays are read by the library's `nnla._checks`).
+- `validate`: the checks of the figures' arguments, each naming the argument.
 """
 
 from __future__ import annotations

@@ -10,7 +10,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from proven_numbers.svg import describe, validate
-from proven_numbers.svg.markup import MARKERS, SMALL_SCREEN_FONT_PX, Label, esc, line, marker, num, svg, text, text_width
+from proven_numbers.svg.markup import (
+    MARKERS,
+    SMALL_SCREEN_FONT_PX,
+    Label,
+    esc,
+    line,
+    marker,
+    num,
+    svg,
+    text,
+    text_width,
+)
 from proven_numbers.svg.scales import YScale, linear_ticks, log_ticks, step_ticks
 
 __all__ = ["LOG_ABOVE_DECADES", "MARK_EVERY_POINT_UP_TO", "SERIES_COLOURS", "Series", "loss_plot"]

@@ -1,7 +1,7 @@
 """The checks of the figures' arguments: each raises a `ValueError` or `TypeError` whose message names the argument.
 
-Arrays are read and checked for NaN and infinity by the library's own `nnla._checks`, so a figure rejects what
-the library rejects, in the same words.
+Arrays are read by `_array`, which refuses what is not real numbers, and checked by `_finite`, which names the
+first NaN or infinite entry.
 """
 
 from __future__ import annotations
@@ -12,12 +12,29 @@ import re
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnla import _checks
-
 __all__ = ["identifier", "losses", "optional_bool", "reference", "size", "surface", "tensor", "text"]
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
+
+
+def _array(value: ArrayLike, name: str) -> NDArray[np.float64]:
+    """`value` as a float64 array, or a `TypeError` naming `name` when it holds anything but real numbers."""
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise TypeError(f"{name} must be an array of real numbers; got {type(value).__name__}") from exc
+    if raw.dtype.kind not in "biuf" or isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be an array of real numbers; got an array of {raw.dtype}")
+    with np.errstate(over="ignore"):
+        return raw.astype(np.float64, copy=False)
+
+
+def _finite(a: NDArray[np.float64], name: str) -> None:
+    """A `ValueError` naming the first NaN or infinite entry of `a`, if there is one."""
+    if not np.isfinite(a).all():
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+        raise ValueError(f"{name} must contain only finite numbers; got {a[index]} at index {index}")
 
 
 def identifier(id_prefix: object) -> str:
@@ -59,10 +76,10 @@ def optional_bool(value: object, name: str) -> None:
 
 def losses(value: ArrayLike, name: str) -> NDArray[np.float64]:
     """Read `value` as the losses of one run: a non-empty array of shape (k,), finite and non-negative."""
-    a = _checks.as_array(value, name)
+    a = _array(value, name)
     if a.ndim != 1 or a.size == 0:
         raise ValueError(f"{name} must be a 1-D array of shape (k,) with k >= 1; got shape {a.shape}")
-    _checks.check_finite(a, name)
+    _finite(a, name)
     if (a < 0).any():
         at = int(np.argmax(a < 0))
         raise ValueError(f"{name} must be non-negative (a loss); got {a[at]} at index {at}")
@@ -86,25 +103,25 @@ def reference(value: object) -> tuple[float, str] | None:
 
 def tensor(value: ArrayLike, name: str) -> NDArray[np.float64]:
     """Read `value` as a finite array of shape (n, z, z) with n and z at least 1."""
-    T = _checks.as_array(value, name)
+    T = _array(value, name)
     if T.ndim != 3 or T.shape[1] != T.shape[2] or T.size == 0:
         raise ValueError(f"{name} must be a 3-D array of shape (n, z, z) with n, z >= 1; got shape {T.shape}")
-    _checks.check_finite(T, name)
+    _finite(T, name)
     return T
 
 
 def surface(value: ArrayLike, grid: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Read `value` as a finite array of shape (g, g) over `grid`, a finite, increasing array of shape (g,)."""
-    axis = _checks.as_array(grid, "grid")
+    axis = _array(grid, "grid")
     if axis.ndim != 1 or axis.size == 0:
         raise ValueError(f"grid must be a 1-D array of shape (g,) with g >= 1; got shape {axis.shape}")
-    _checks.check_finite(axis, "grid")
+    _finite(axis, "grid")
     if (np.diff(axis) <= 0).any():
         raise ValueError(f"grid must increase; got {axis.tolist()}")
-    Z = _checks.as_array(value, "Z")
+    Z = _array(value, "Z")
     if Z.shape != (axis.size, axis.size):
         raise ValueError(
             f"Z must be of shape (g, g) = {(axis.size, axis.size)} for a grid of {axis.size}; got {Z.shape}"
         )
-    _checks.check_finite(Z, "Z")
+    _finite(Z, "Z")
     return Z, axis

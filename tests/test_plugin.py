@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
 from nnla_essay.registry import compute_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +33,8 @@ def config() -> MkDocsConfig:
 
 
 def hooks(config: MkDocsConfig) -> Any:
-    """The hook module as MkDocs loaded it from mkdocs.yml."""
-    return config.plugins["hooks/nnla_hooks.py"]
+    """The proven-numbers plugin as MkDocs loaded it from mkdocs.yml (one instance per process: it has on_startup)."""
+    return config.plugins["proven-numbers"]
 
 
 def page(src_uri: str, config: MkDocsConfig) -> Page:
@@ -48,7 +49,9 @@ def test_on_config_adds_the_math_extension_with_project_paths(config: MkDocsConf
     options = config.mdx_configs["proven_numbers.mdext"]
     assert Path(options["node_modules"]) == ROOT / "node_modules"
     assert Path(options["cache_dir"]) == ROOT / ".cache" / "katex"
-    assert options["deferral"] is hooks(config)._state["build"].deferral
+    assert options["deferral"] is hooks(config).build.deferral
+    assert options["report"] is hooks(config).build.report
+    assert options["prefix"] == "nnla"
 
 
 def test_on_serve_watches_the_engine_the_hooks_and_the_theme_overrides_often(config: MkDocsConfig) -> None:
@@ -60,21 +63,21 @@ def test_on_serve_watches_the_engine_the_hooks_and_the_theme_overrides_often(con
     module = hooks(config)
     try:
         served = module.on_serve(server, config=config, builder=server.builder)
-        assert vars(serve_command)["build"] is module._rebuild  # the rebuilds go through the preview's
+        assert vars(serve_command)["build"] == module._rebuild  # the rebuilds go through the preview's
         emitters = served.observer.emitters
         assert {Path(e.watch.path) for e in emitters} >= {
             ROOT / "nnla",
-            ROOT / "hooks",
+            ROOT / "hooks" / "nnla_essay",
             ROOT / "overrides",
             Path(config.docs_dir),
             Path(config.config_file_path).parent,  # a file is watched in its folder
         }
-        assert {e.timeout for e in emitters} == {module.POLLING_INTERVAL_S}
+        assert {e.timeout for e in emitters} == {0.1}
         assert (served.builder, served.root) == (server.builder, server.root)
         served.server_close()
     finally:
         module.on_shutdown()
-    assert vars(serve_command)["build"] is not module._rebuild
+    assert vars(serve_command)["build"] != module._rebuild
 
 
 def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) -> None:
@@ -87,6 +90,7 @@ def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) 
     )
     assert 'data-nnla-name="sse"' in html
     output = hooks(config).on_post_page(html, page=page("demo.md", config), config=config)
+    assert hooks(config).build.report.errors == []
     assert 'class="katex"' in output
 
 
@@ -98,9 +102,19 @@ def through_the_hooks(config: MkDocsConfig, markdown: str, demo: Page) -> str:
     return str(hook.on_page_content(demo.content or "", page=demo, config=config, files=Files([])))
 
 
-def test_a_bad_marker_fails_with_page_and_line(config: MkDocsConfig) -> None:
-    with pytest.raises(PluginError, match=r"nnla marker error in demo\.md:3: unknown value 'ssee'.*'sse'"):
-        through_the_hooks(config, "a\n\n<!-- nnla:ssee -->\n", page("demo.md", config))
+def test_every_bad_marker_of_a_build_is_reported_at_once_with_page_and_line() -> None:
+    """The build goes on past a bad marker, and fails at its end with every one, each at its page and line; an
+    unknown name gets the closest names, whatever their case."""
+    config = fresh_config()
+    through_the_hooks(config, "a\n\n<!-- nnla:ssee -->\n", page("demo.md", config))
+    through_the_hooks(config, "<!-- nnla:SSE -->\n\n<!-- nnla:sse claim=5.7 -->\n", page("other.md", config))
+    with pytest.raises(PluginError) as failed:
+        hooks(config).build.report.raise_if_any()
+    report = str(failed.value)
+    assert report.startswith("3 errors in the pages and their values:")
+    assert "demo.md:3: unknown value 'ssee' in <!-- nnla:ssee -->: did you mean 'sse'" in report
+    assert "other.md:1: unknown value 'SSE' in <!-- nnla:SSE -->: did you mean 'sse'" in report
+    assert "other.md:3: the prose claims sse = 5.7" in report
 
 
 def test_the_preview_shows_a_bad_marker_in_its_page(tmp_path: Path) -> None:
@@ -114,7 +128,10 @@ def test_the_preview_shows_a_bad_marker_in_its_page(tmp_path: Path) -> None:
         )
     finally:
         hook.on_startup(command="build", dirty=False)
-    assert re.search(r"The SSE <span class=\"pn-preview-error\"[^>]*>proven-numbers build error .*d\.md:3: unknown value", html)
+    assert re.search(
+        r"The SSE <span class=\"pn-preview-error\"[^>]*>proven-numbers build error .*d\.md:3: unknown value", html
+    )
+    assert "d.md:3: unknown value 'ssee'" in str(config.plugins["proven-numbers"].build.report.text())
     assert 'data-nnla-name="sse"' in html
 
 
@@ -131,16 +148,14 @@ def test_on_files_adds_katex_css_and_every_font(config: MkDocsConfig) -> None:
 
 RELOAD_SCRIPT = textwrap.dedent(
     """
-    import importlib.util, os, sys
+    import os, sys
     from pathlib import Path
     from types import SimpleNamespace
     from mkdocs.config import load_config
 
     root = Path(sys.argv[1])
-    spec = importlib.util.spec_from_file_location("hooks_copy", root / "hooks" / "nnla_hooks.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
-    hooks.on_startup(command="serve", dirty=False)
+    plugin = load_config(config_file=str(root / "mkdocs.yml")).plugins["proven-numbers"]
+    plugin.on_startup(command="serve", dirty=False)
     page = SimpleNamespace(
         file=SimpleNamespace(src_uri="demo.md", abs_src_path=str(root / "docs" / "demo.md")),
         url="demo/",
@@ -150,10 +165,15 @@ RELOAD_SCRIPT = textwrap.dedent(
 
     import markdown
 
+    def configured():
+        loaded = load_config(config_file=str(root / "mkdocs.yml"))
+        assert loaded.plugins["proven-numbers"] is plugin  # MkDocs keeps a plugin that has on_startup
+        return plugin.on_config(loaded)
+
     def sse_on_page():
-        config = hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
-        out = hooks.on_page_markdown("<!-- nnla:sse claim=5.65 -->\\n", page=page, config=config, files=None)
-        return hooks.on_page_content(markdown.markdown(out), page=page, config=config, files=None)
+        config = configured()
+        out = plugin.on_page_markdown("<!-- nnla:sse claim=5.65 -->\\n", page=page, config=config, files=None)
+        return plugin.on_page_content(markdown.markdown(out), page=page, config=config, files=None)
 
     def edit(path, old, new):
         text = path.read_text()
@@ -171,16 +191,12 @@ RELOAD_SCRIPT = textwrap.dedent(
     renderers = dict(renderer())
     edit(root / "nnla" / "examples.py", "T=_frozen([[1.0, 2.0]])", "T=_frozen([[1.0, 3.0]])")
     second = sse_on_page()  # the preview shows the failed claim in the page
-    print("second", "pn-preview-error" in second, second.split(">proven-numbers build error (mkdocs build fails here): ")[-1])
+    print("second", "pn-preview-error" in second, second.split("build error (mkdocs build fails here): ")[-1])
     kept = renderer() == renderers and all(a is b for a, b in zip(renderer().values(), renderers.values()))
     print("renderer kept", kept)
-    edit(root / "hooks" / "proven_numbers" / "values.py", '"The sum of squared errors', '"The SSE (edited)')
-    config = hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
-    print("registry", hooks._state["build"].injector.values["sse"].description)
-    renderer_py = root / "hooks" / "proven_numbers" / "katex" / "renderer.py"
-    edit(renderer_py, 'MATH_ENV_VAR = "PROVEN_NUMBERS_MATH"', 'MATH_ENV_VAR = "PROVEN_NUMBERS_MATH"  # edited')
-    hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
-    print("renderer replaced", not set(map(id, renderer().values())) & set(map(id, renderers.values())))
+    edit(root / "hooks" / "nnla_essay" / "registry.py", '"The sum of squared errors', '"The SSE (edited)')
+    configured()
+    print("registry", plugin.build.injector.values["sse"].description)
     """
 )
 
@@ -207,8 +223,6 @@ def test_serve_rebuild_sees_an_edited_engine_and_registry(tmp_path: Path) -> Non
     assert lines[2] == "renderer kept True", result.stdout
     # An edit of the registry reaches the next build too.
     assert lines[3].startswith("registry The SSE (edited)"), result.stdout
-    # An edit of the renderer's own code replaces it.
-    assert lines[4] == "renderer replaced True", result.stdout
 
 
 def test_a_value_no_page_shows_fails_the_build(tmp_path: Path) -> None:
@@ -219,7 +233,7 @@ def test_a_value_no_page_shows_fails_the_build(tmp_path: Path) -> None:
     shown = "".join(f"<!-- nnla:{name} -->\n\n" for name in compute_all() if name != "jw_nonzeros")
     through_the_hooks(config, shown, page("all.md", config))
     with pytest.raises(
-        PluginError, match=r"shown on no page: jw_nonzeros\. Add a marker such as <!-- nnla:jw_nonzeros -->"
+        PluginError, match=r"the value 'jw_nonzeros' is shown on no page: show it with <!-- nnla:jw_nonzeros -->"
     ):
         hook.on_post_build(config=config)
     assert not (tmp_path / "values.json").exists()
@@ -241,8 +255,9 @@ def test_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: Path) -> 
     demo.read_source(config)
     assert demo.markdown is not None
     assert demo.markdown.startswith("Text.")
+    through_the_hooks(config, demo.markdown, demo)
     with pytest.raises(PluginError, match=r"demo\.md:8: the prose claims sse = 5\.66"):
-        through_the_hooks(config, demo.markdown, demo)
+        hooks(config).build.report.raise_if_any()
 
 
 def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: Path) -> None:
@@ -254,17 +269,19 @@ def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: P
     demo.read_source(config)
     assert demo.markdown is not None
     demo.markdown = hooks(config).on_page_markdown(demo.markdown, page=demo, config=config, files=Files([]))
-    with pytest.raises(PluginError, match=r"^line 6: KaTeX cannot render the inline formula"):
-        demo.render(config, Files([]))
+    demo.render(config, Files([]))
+    with pytest.raises(PluginError, match=r"demo\.md:6: KaTeX cannot render the inline formula"):
+        hooks(config).build.report.raise_if_any()
 
 
-def test_a_toolchain_that_skips_the_hooks_fails_loudly(tmp_path: Path) -> None:
-    """Without the hooks every marker would stay an invisible comment: the theme refuses to render such a page."""
+def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
+    """Without the plugin every marker would stay an invisible comment: the theme refuses to render such a page."""
     copy = copy_project(tmp_path / "copy")
     config = copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "hooks:\n  - hooks/nnla_hooks.py\n" in text
-    config.write_text(text.replace("hooks:\n  - hooks/nnla_hooks.py\n", ""), encoding="utf-8")
+    without = re.sub(r"\n  - proven-numbers:\n(?:(?:      .*)?\n)+", "\n", text)
+    assert "proven-numbers" not in without.replace("# ", "")
+    config.write_text(without, encoding="utf-8")
     returncode, output = build_copy(copy, tmp_path / "site")
     assert returncode != 0
-    assert "nnla_hooks_did_not_run__this_build_would_publish_pages_without_their_computed_numbers" in output
+    assert "proven_numbers_plugin_did_not_run__this_build_would_publish_pages_without_their_computed_numbers" in output
