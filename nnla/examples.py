@@ -2,7 +2,7 @@ r"""The worked examples the pages use: named, immutable, and seeded.
 
 - `running`: the essay's single example, small enough to check by hand.
 - `batch_consistent`: a batch of 8 examples whose targets a linear layer fits exactly.
-- `batch_noisy`: the same inputs with noise added to the targets, so no layer fits them exactly.
+- `batch_noisy`: the same inputs with noise added to the targets, so no linear layer fits them exactly.
 - `toy_descent`: the essay's warm-up, gradient descent on $`Z = w^2 + y^2`$, with its rule as printed or
   corrected.
 - `xor`: XOR of two bits, which no linear layer fits, and a seeded start for a network with one hidden layer.
