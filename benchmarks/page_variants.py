@@ -49,18 +49,20 @@ def materials_palette(copy: Path) -> None:
         path.unlink()
 
 
-#: The KaTeX option `output`, as the copy's renderer fixes it.
-RENDERER = Path("hooks", "proven_numbers", "katex", "renderer.py")
+#: The plugin's options in the copy's mkdocs.yml, which the variants add to.
+PLUGIN_OPTIONS = "      prefix: nnla\n"
 
 
 def mathml_only(copy: Path) -> None:
-    """KaTeX writes MathML alone; the build then serves the math font (`proven_numbers.mathfont`)."""
-    _replace_once(copy / RENDERER, '"output": "htmlAndMathml"', '"output": "mathml"')
+    """KaTeX writes MathML alone (the plugin's katex.output); the build then serves the math font."""
+    _replace_once(copy / "mkdocs.yml", PLUGIN_OPTIONS, PLUGIN_OPTIONS + "      katex:\n        output: mathml\n")
 
 
 def whole_math_font(copy: Path) -> None:
-    """Serve the whole math font, not only the glyphs the pages use."""
-    _replace_once(copy / "hooks" / "proven_numbers" / "mathfont.py", "\nSUBSET = True\n", "\nSUBSET = False\n")
+    """Serve the whole math font, not only the glyphs the pages use (katex.subset_font: false; with `mathml_only`)."""
+    _replace_once(
+        copy / "mkdocs.yml", "        output: mathml\n", "        output: mathml\n        subset_font: false\n"
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pytest
 
-from nnla_essay import figures, registry as values
+from nnla_essay import figures
+from nnla_essay import registry as values
 from nnla_essay.kinds import TraceValue
 from proven_numbers.value import Value
 

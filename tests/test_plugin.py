@@ -131,7 +131,7 @@ def test_the_preview_shows_a_bad_marker_in_its_page(tmp_path: Path) -> None:
     assert re.search(
         r"The SSE <span class=\"pn-preview-error\"[^>]*>proven-numbers build error .*d\.md:3: unknown value", html
     )
-    assert "d.md:3: unknown value 'ssee'" in str(config.plugins["proven-numbers"].build.report.text())
+    assert "d.md:3: unknown value 'ssee'" in hook.build.report.text()
     assert 'data-nnla-name="sse"' in html
 
 

@@ -47,17 +47,17 @@ PREVIEW = textwrap.dedent(
     builder(first)
     server = LiveReloadServer(builder=builder, host="127.0.0.1", port=8000, root=site_dir)
     first.plugins.on_serve(server, config=first, builder=builder)
-    hooks = first.plugins["hooks/nnla_hooks.py"]
+    plugin = first.plugins["proven-numbers"]
     for n, (path, old, new) in enumerate(edits):
         file = Path(path)
         text = file.read_text(encoding="utf-8")
         assert old in text, (path, old)
         file.write_text(text.replace(old, new, 1), encoding="utf-8")
-        before = hooks._state["preview"]
+        before = plugin.session
         known = len(before.kinds)
         builder()
-        # An edit of the engine or the hooks reloads their modules, and the session starts anew.
-        session = hooks._state["preview"]
+        # The plugin keeps its session across the rebuilds of one mkdocs serve.
+        session = plugin.session
         kinds = before.kinds[known:] + (session.kinds if session is not before else [])
         shutil.copytree(site_dir, out / str(n))
         print(json.dumps({"kinds": kinds, "rebuilt": sorted(session.rebuilt)}), flush=True)

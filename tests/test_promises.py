@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import types
 
 import markdown  # type: ignore[import-untyped]
 import pytest
@@ -12,6 +11,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from proven_numbers.mdext import MathExtension
+from proven_numbers.plugin import ProvenNumbersPlugin
 from proven_numbers.promises import broken
 
 
@@ -60,7 +60,7 @@ def test_a_token_on_the_page_is_named() -> None:
 def test_a_math_token_on_the_page_is_named() -> None:
     """Each Markdown object has its own nonce, which the build does not know: the tokens' shape is checked."""
     md = markdown.Markdown(extensions=["pymdownx.superfences", "proven_numbers.mdext"])
-    md.preprocessors["nnla_math"].run(["A $`x`$ here.", "```math", "y", "```"])
+    md.preprocessors["pn_math"].run(["A $`x`$ here.", "```math", "y", "```"])
     math = next(extension for extension in md.registeredExtensions if isinstance(extension, MathExtension))
     assert len(math.formulas) == len(math.fences) == 1
     for token in [*math.formulas, *math.fences]:
@@ -70,8 +70,15 @@ def test_a_math_token_on_the_page_is_named() -> None:
 def test_the_build_fails_on_a_page_that_breaks_one() -> None:
     loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
     config = loaded.plugins.on_config(loaded)
-    hooks = config.plugins["hooks/nnla_hooks.py"]
-    assert isinstance(hooks, types.ModuleType)  # MkDocs lists a hooks file among its plugins as the module itself
+    plugin = config.plugins["proven-numbers"]
+    assert isinstance(plugin, ProvenNumbersPlugin)
+    assert plugin.build is not None
+    build = plugin.build
     page = '<html><body><img src="https://example.org/x.png"></body></html>'
-    with pytest.raises(PluginError, match=r"the page demo\.md breaks the site's promises: <img src> requests"):
-        hooks._build().page_output(page, "demo.md")
+    build.page_output(page, "demo.md")
+    build.page_output(page.replace("example.org", "example.net"), "other.md")
+    with pytest.raises(
+        PluginError, match=r"demo\.md: the page breaks the site's promises: <img src> requests"
+    ) as failed:
+        build.finish(config.site_dir)
+    assert "other.md: the page breaks the site's promises: <img src> requests" in str(failed.value)

@@ -17,9 +17,10 @@ def compute() -> dict[str, float | npt.NDArray[np.float64]]:
 
     - ``faces``: array of shape (6,), the faces 1 to 6;
     - ``joint``: array of shape (6, 6), $P(A = i, B = j) = 1/36$ for two independent fair dice;
-    - ``sum_pmf``: array of shape (11,), $P(A + B = s)$ for $s = 2, \dots, 12$, the joint summed along its anti-diagonals;
+    - ``sum_pmf``: array of shape (11,), $P(A + B = s)$ for $s = 2, \dots, 12$: the joint summed along its
+      anti-diagonals;
     - ``mean``, ``variance``: $E[A + B]$ and $\operatorname{Var}[A + B]$ from ``sum_pmf``;
-    - ``p_seven``: $P(A + B = 7)$.
+    - ``mode``: the most likely sum, and ``p_seven``: $P(A + B = 7)$.
     """
     p = np.full(6, 1 / 6)
     joint = np.outer(p, p)
@@ -34,5 +35,6 @@ def compute() -> dict[str, float | npt.NDArray[np.float64]]:
         "sum_pmf": sum_pmf,
         "mean": mean,
         "variance": variance,
+        "mode": float(totals[np.argmax(sum_pmf)]),
         "p_seven": float(sum_pmf[5]),
     }

@@ -89,7 +89,7 @@ class Build:
         paths = [self.root / folder for folder in options.python_path]
         values = load_values(options.values, paths)
         self.about = load_about(options.about, paths) if options.about else default_about()
-        self.injector = Injector(values, self._render_tex, self.syntax)
+        self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
         # plain text, which is what the search index keeps of it.
@@ -97,6 +97,8 @@ class Build:
         self.config = config
         # A theme may refuse to render a page without it: proof that this plugin ran.
         config.extra["proven_numbers"] = True
+        if katex.KATEX_CSS not in config.extra_css:  # the formulas need KaTeX's stylesheet, which the site serves
+            config.extra_css.insert(0, katex.KATEX_CSS)
         if self.renderer.mathml_only:  # the browser lays out the MathML: serve the math font it needs
             config.extra_css.append(mathfont.MATH_FONT_CSS)
             config.extra["math_font"] = mathfont.MATH_FONT_URI
@@ -180,15 +182,11 @@ class Build:
         """Check that the finished page keeps the site's promises (`proven_numbers.promises`), then put KaTeX's HTML
         back in place of the stand-ins, once nothing else parses the page.
 
-        Raises:
-            PluginError: naming the page and each promise it breaks.
+        A broken promise is recorded for the build's report, with the page.
         """
         if self.options.promises:
-            problems = promises.broken(output, self.injector.token_pattern)
-            if problems:
-                raise PluginError(
-                    f"proven-numbers: the page {page or '?'} breaks the site's promises: " + "; ".join(problems)
-                )
+            for problem in promises.broken(output, self.injector.token_pattern):
+                self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
         return self.deferral.restore(output)
 
     def finish(self, site_dir: str) -> None:
@@ -219,4 +217,10 @@ class Build:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text + "\n", encoding="utf-8")
         if self.renderer.mathml_only:
-            mathfont.write_math_font(self.node_modules, site_dir, subset=self.options.katex.subset_font)
+            try:
+                mathfont.write_math_font(self.node_modules, site_dir, subset=self.options.katex.subset_font)
+            except ImportError as error:
+                raise PluginError(
+                    f"proven-numbers: katex.subset_font needs fontTools and brotli ({error}): install "
+                    "proven-numbers[mathml], or set katex.subset_font: false"
+                ) from None

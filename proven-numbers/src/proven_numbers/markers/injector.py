@@ -66,6 +66,7 @@ class Injector:
         values: the site's registry, every entry a `proven_numbers.value.Value`.
         render_tex: renders TeX to KaTeX HTML: ``render_tex(tex, display)``.
         syntax: the markers' syntax (their prefix, the digits shown by default).
+        published: where the site publishes its values, which a value too large for its page names.
         shown: for each value's name, the pages that show it.
         nonce: what makes this build's tokens its own (random): no page can write one by chance.
     """
@@ -73,6 +74,7 @@ class Injector:
     values: Mapping[str, Value]
     render_tex: render.RenderTex
     syntax: Syntax
+    published: str = "values.json"
     shown: dict[str, set[str]] = field(default_factory=dict)
     nonce: str = field(default_factory=lambda: secrets.token_hex(6).upper())
     _pending: dict[str, list[_Pending]] = field(default_factory=dict)
@@ -212,7 +214,7 @@ class Injector:
         digits = int(marker.options.get("digits", self.syntax.digits))
         prefix = self.syntax.prefix
         id_prefix = f"{prefix}-{marker.name.replace('_', '-')}" + (f"-{occurrence}" if occurrence > 1 else "")
-        return render.Showing(digits, self.render_tex, self.values, id_prefix, prefix)
+        return render.Showing(digits, self.render_tex, self.values, id_prefix, prefix, self.published)
 
     def _render_claim(self, marker: Marker, value: Value, page: str) -> str:
         claim = marker.options["claim"]

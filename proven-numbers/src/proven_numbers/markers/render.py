@@ -44,6 +44,7 @@ class Showing:
         values: the registry, for a figure that draws another value beside its own.
         id_prefix: the prefix of every id the value's HTML holds, unique on its page.
         prefix: the site's prefix of classes and data attributes (``nnla`` gives ``nnla-value``, ``data-nnla-name``).
+        published: where the site publishes its values (values.json), named by a value too large for its page.
     """
 
     digits: int
@@ -51,13 +52,15 @@ class Showing:
     values: Mapping[str, Value]
     id_prefix: str
     prefix: str
+    published: str = "values.json"
 
     def attributes(self, value: Value, extra: str = "") -> str:
         """The attributes that name a shown value and carry its data: its name, its JSON and its shape."""
         p = self.prefix
         shape = json.dumps(list(value.shape))
         if not value.on_page:
-            return f'data-{p}-name="{value.name}" data-{p}-published="values.json" data-{p}-shape="{shape}"{extra}'
+            published = html.escape(self.published)
+            return f'data-{p}-name="{value.name}" data-{p}-published="{published}" data-{p}-shape="{shape}"{extra}'
         data = json.dumps(value.to_json(), separators=(",", ":"), allow_nan=False)
         return f'data-{p}-name="{value.name}" data-{p}-value="{html.escape(data)}" data-{p}-shape="{shape}"{extra}'
 
