@@ -1,7 +1,7 @@
 r"""A synthetic site for the build benchmark: three pages of 50 unique formulas each, with the real site's extensions.
 
 150 formulas in all: 60 display, 60 inline and 30 matrices. Its hook serves KaTeX's stylesheet and fonts and
-defers the math and restores it at the end of each page, as the real site's hooks do.
+defers the math and restores it at the end of each page, as the proven-numbers plugin does.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ markdown_extensions:
 """
 
 SYNTHETIC_HOOK = '''\
-"""Serve KaTeX's stylesheet and fonts, and defer the math and restore it, as the real site's hooks do."""
+"""Serve KaTeX's stylesheet and fonts, and defer the math and restore it, as the proven-numbers plugin does."""
 from mkdocs.structure.files import File
 
 from proven_numbers.katex import Deferral, katex_assets

@@ -337,11 +337,6 @@ def test_katex_stylesheet_and_fonts_are_served_by_the_site(built: Built) -> None
     assert missing == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="proven-numbers serves KaTeX's stylesheet but links it only for output: mathml (build.py, Build.__init__); "
-    "the essay lists it in its own extra_css",
-)
 def test_the_page_links_katex_stylesheet(built: Built) -> None:
     """The page loads the KaTeX stylesheet, without which KaTeX's HTML and its MathML both show."""
     reader = RequestReader()

@@ -1,10 +1,11 @@
 r"""The registry of named values the pages show, all computed by `nnla` from `nnla.examples`.
 
-A page names a value in a marker (`<!-- nnla:W -->`); the hooks look the name up here. Nothing on a page is
-typed in by hand: what the reader sees is one of these values, or a claim the build checks against one.
+A page names a value in a marker (`<!-- nnla:W -->`); the proven-numbers plugin calls `compute_all` (mkdocs.yml's
+``values``) and looks the name up in what it returns. Nothing on a page is typed in by hand: what the reader sees
+is one of these values, or a claim the build checks against one.
 
-Each value is made by one of `proven_numbers.value`'s `scalar`, `array`, `tensor`, `trace` and `table`, which say
-what shape of data it is and so how a page can show it.
+Each value is made by `proven_numbers.value`'s `scalar`, `array` and `table`, or by the essay's own kinds'
+`tensor` and `trace` (`nnla_essay.kinds`), which say what shape of data it is and so how a page can show it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,226 @@
+r"""One build of a site: its values computed once, the markers of each page replaced, KaTeX's files served,
+every error reported, and at the end every value checked as shown and ``values.json`` written.
+
+The plugin (`proven_numbers.plugin`) makes one `Build` in ``on_config`` and hands it each page; this module holds
+the work, so that it can be tested without MkDocs' event loop.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from proven_numbers import katex, mathfont, preview, promises
+from proven_numbers.config import ProvenNumbersConfig
+from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.registry import load_about, load_values
+from proven_numbers.report import ErrorReport
+from proven_numbers.value import Value
+
+__all__ = ["MDEXT", "Build", "front_matter_lines", "values_document"]
+
+#: The Markdown extension that renders the pages' math; the plugin adds it to the configuration.
+MDEXT = "proven_numbers.mdext"
+
+
+def values_document(
+    values: Mapping[str, Value], shown: Mapping[str, set[str]], about: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What ``values.json`` holds: what the site says `about` its build, then every value at full precision, its
+    kind, its shape, the pages that show it and its description."""
+    return {
+        **about,
+        "values": {
+            name: {
+                "kind": value.kind,
+                "shape": list(value.shape),
+                "value": value.to_json(),
+                "pages": sorted(shown.get(name, ())),
+                "description": value.description,
+            }
+            for name, value in values.items()
+        },
+    }
+
+
+def default_about() -> dict[str, Any]:
+    """What values.json says about a build when the site does not say: the versions of NumPy and Python."""
+    return {"numpy": np.__version__, "python": platform.python_version()}
+
+
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines of the page's file come before the Markdown MkDocs hands over (its YAML front matter)."""
+    if not source.endswith(markdown):
+        return 0
+    return source[: len(source) - len(markdown)].count("\n")
+
+
+class Build:
+    """One build of the site.
+
+    Args:
+        config: the MkDocs configuration; paths are taken from its file's folder.
+        options: the plugin's options.
+        preview: a build of the live preview (`mkdocs serve`): a bad marker or formula is also shown in its page.
+    """
+
+    def __init__(self, config: MkDocsConfig, options: ProvenNumbersConfig, preview: bool = False) -> None:
+        self.preview = preview
+        self.options = options
+        self.root = Path(config.config_file_path).resolve().parent
+        katex_options = options.katex
+        self.node_modules = self.root / katex_options.node_modules
+        self.cache_dir = self.root / katex_options.cache_dir
+        math = {"macros": self._macros(), "output": katex_options.output}
+        self.renderer = katex.get_renderer(self.node_modules, self.cache_dir, math, node=katex_options.node)
+        self.report = ErrorReport()
+        try:
+            self.syntax = Syntax(options.prefix, options.digits)
+        except ValueError as error:
+            raise PluginError(f"proven-numbers: {error}") from None
+        paths = [self.root / folder for folder in options.python_path]
+        values = load_values(options.values, paths)
+        self.about = load_about(options.about, paths) if options.about else default_about()
+        self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
+        # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
+        # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
+        # plain text, which is what the search index keeps of it.
+        self.deferral = katex.Deferral(plain_text=True)
+        self.config = config
+        # A theme may refuse to render a page without it: proof that this plugin ran.
+        config.extra["proven_numbers"] = True
+        if katex.KATEX_CSS not in config.extra_css:  # the formulas need KaTeX's stylesheet, which the site serves
+            config.extra_css.insert(0, katex.KATEX_CSS)
+        if self.renderer.mathml_only:  # the browser lays out the MathML: serve the math font it needs
+            config.extra_css.append(mathfont.MATH_FONT_CSS)
+            config.extra["math_font"] = mathfont.MATH_FONT_URI
+        # Named, not an instance: every Markdown object (each page's, mkdocstrings') gets an extension of its own.
+        config.markdown_extensions.insert(0, MDEXT)
+        config.mdx_configs[MDEXT] = {
+            **config.mdx_configs.get(MDEXT, {}),
+            "node_modules": str(self.node_modules),
+            "cache_dir": str(self.cache_dir),
+            "macros": math["macros"],
+            "options": {"output": katex_options.output},
+            "node": katex_options.node,
+            "prefix": options.prefix,
+            "deferral": self.deferral,
+            "report": self.report,
+            "preview_errors": preview,
+        }
+
+    def _macros(self) -> dict[str, str]:
+        """The KaTeX macros: markdown-katex's ``macro-file`` (one ``\\name:expansion`` a line), then ``macros``."""
+        macros: dict[str, str] = {}
+        macro_file = self.options.katex.macro_file
+        if macro_file:
+            path = self.root / macro_file
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                raise PluginError(f"proven-numbers: katex.macro_file {macro_file!r} cannot be read: {error}") from None
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                name, colon, expansion = line.partition(":")
+                if not colon or not name.startswith("\\") or not name[1:].strip():
+                    raise PluginError(
+                        f"proven-numbers: {macro_file}:{number}: a macro is written \\name:expansion; got {line!r}"
+                    )
+                macros[name.strip()] = expansion.strip()
+        return {**macros, **self.options.katex.macros}
+
+    def _render_tex(self, tex: str, display: bool) -> str:
+        return self.deferral.defer(self.renderer.render(tex, display), tex)
+
+    def add_katex_assets(self, files: Files, config: MkDocsConfig) -> Files:
+        """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules."""
+        for asset in katex.katex_assets(self.node_modules):
+            files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        if self.renderer.mathml_only:
+            files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css()))
+        return files
+
+    def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:
+        """Swap the page's markers for tokens, before Markdown makes the page.
+
+        Args:
+            markdown: the page's Markdown, as MkDocs hands it over: without its YAML front matter.
+            page: the page's path in docs/, for messages.
+            source: the page's file as written, front matter and all, so that lines are the file's own.
+        """
+        offset = front_matter_lines(source, markdown) if source is not None else 0
+        self.config.mdx_configs[MDEXT]["line_offset"] = offset
+        self.report.page = page
+        return self.injector.replace_markers(markdown, page)
+
+    def page_content(self, content: str, page: str) -> str:
+        """Put the rendered values into the page's HTML; a bad marker is recorded with the page and the line of its
+        file, for the report at the end of the build (in the live preview it also stands in the page)."""
+        offset = self.config.mdx_configs[MDEXT].get("line_offset", 0)
+
+        def record(error: MarkerError) -> str:
+            line = error.line + offset if error.line else 0
+            self.report.add(error.page, line, error.message)
+            if not self.preview:
+                return ""
+            message = f"{error.page}:{line}: {error.message}"
+            preview.report(message)
+            return preview.error_box(message, inline=True)
+
+        return self.injector.inject(content, page, on_error=record)
+
+    def page_output(self, output: str, page: str = "") -> str:
+        """Check that the finished page keeps the site's promises (`proven_numbers.promises`), then put KaTeX's HTML
+        back in place of the stand-ins, once nothing else parses the page.
+
+        A broken promise is recorded for the build's report, with the page.
+        """
+        if self.options.promises:
+            for problem in promises.broken(output, self.injector.token_pattern):
+                self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
+        return self.deferral.restore(output)
+
+    def finish(self, site_dir: str) -> None:
+        """Report every author error, check that every value was shown, write ``values.json``, and the math font.
+
+        Raises:
+            PluginError: the build's author errors, or a value no page shows.
+        """
+        unshown = self.injector.unshown()
+        if unshown and self.options.require_shown:
+            p = self.options.prefix
+            for name in unshown:
+                self.report.add(
+                    "",
+                    0,
+                    f"the value {name!r} is shown on no page: show it with <!-- {p}:{name} --> where the text "
+                    "discusses it, or remove it from the values",
+                )
+        if self.preview:  # the preview goes on: the author may be halfway through a page
+            for error in self.report.errors:
+                preview.report(str(error))
+        else:
+            self.report.raise_if_any()
+        if self.options.values_json:
+            document = values_document(self.injector.values, self.injector.shown, self.about)
+            text = json.dumps(document, indent=1, sort_keys=False, allow_nan=False, ensure_ascii=False)
+            path = Path(site_dir, self.options.values_json)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", encoding="utf-8")
+        if self.renderer.mathml_only:
+            try:
+                mathfont.write_math_font(self.node_modules, site_dir, subset=self.options.katex.subset_font)
+            except ImportError as error:
+                raise PluginError(
+                    f"proven-numbers: katex.subset_font needs fontTools and brotli ({error}): install "
+                    "proven-numbers[mathml], or set katex.subset_font: false"
+                ) from None

@@ -1,0 +1,79 @@
+"""The plugin's settings: every one an option under the plugin in ``mkdocs.yml``, with its default.
+
+    plugins:
+      - proven-numbers:
+          values: "calc_values:compute"
+          prefix: calc
+
+`docs/configuration.md` of this repository describes each option with an example.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+__all__ = ["KatexConfig", "PreviewConfig", "ProvenNumbersConfig"]
+
+
+class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Server-side KaTeX (``katex:``)."""
+
+    #: The folder holding the npm package ``katex`` (and, for ``output: mathml``, the math font), relative to
+    #: ``mkdocs.yml``.
+    node_modules = c.Type(str, default="node_modules")
+    #: ``htmlAndMathml`` (KaTeX's HTML for the eye, MathML for assistive technology) or ``mathml`` (MathML alone,
+    #: laid out by the browser with the math font the site serves, a fraction of the page's weight).
+    output = c.Choice(("htmlAndMathml", "mathml"), default="htmlAndMathml")
+    #: KaTeX macros for every formula, such as ``{"\\RR": "\\mathbb{R}"}``.
+    macros = c.DictOfItems(c.Type(str), default={})
+    #: A file of macros, one ``\\name:expansion`` a line (markdown-katex's ``macro-file``), relative to ``mkdocs.yml``;
+    #: ``macros`` adds to it and wins.
+    macro_file = c.Optional(c.Type(str))
+    #: Where renderings are kept between builds, relative to ``mkdocs.yml``.
+    cache_dir = c.Type(str, default=".cache/katex")
+    #: The Node.js executable.
+    node = c.Type(str, default="node")
+    #: Cut the math font served for ``output: mathml`` down to the glyphs the pages use.
+    subset_font = c.Type(bool, default=True)
+
+
+class PreviewConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The live preview (``mkdocs serve``; ``preview:``)."""
+
+    #: Show a bad marker or formula in its page, where the author is looking, instead of stopping the preview.
+    errors_in_page = c.Type(bool, default=True)
+    #: Rebuild only the pages an author changed, when that gives the same site as a whole build.
+    partial_rebuilds = c.Type(bool, default=True)
+    #: How often ``mkdocs serve`` looks for changed files, in seconds (MkDocs' own default is 0.5).
+    polling_interval = c.Type(float, default=0.1)
+    #: Modules whose change rebuilds the values: they (and the modules that import them) are imported afresh, and
+    #: their folders are watched. The values' own module is always among them.
+    reload = c.ListOfItems(c.Type(str), default=[])
+
+
+class ProvenNumbersConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin's options."""
+
+    #: ``"module:callable"``: the callable returns a mapping from names to values (numbers, NumPy arrays of one or
+    #: two axes, or values of a kind of the site's own). Required.
+    # The name is the option's; it hides the Mapping method of the same name, which nothing calls on this config.
+    values = c.Type(str)  # type: ignore[assignment]
+    #: Folders put on ``sys.path`` (relative to ``mkdocs.yml``) while the values' module is imported.
+    python_path = c.ListOfItems(c.Type(str), default=["."])
+    #: ``"module:callable"`` returning what values.json says about the build before its values (versions, seeds);
+    #: by default NumPy's and Python's versions.
+    about = c.Optional(c.Type(str))
+    #: The marker's prefix: ``<!-- PREFIX:NAME -->``; also the prefix of the classes and data attributes of every
+    #: shown value (``PREFIX-value``, ``data-PREFIX-name``).
+    prefix = c.Type(str, default="value")
+    #: Decimals shown when a marker does not say (``digits=``), 0 to 12.
+    digits = c.Type(int, default=4)
+    #: Where the values are published, relative to the built site; empty to publish none.
+    values_json = c.Type(str, default="values.json")
+    #: Fail the build on a value that no page shows (a computed number nobody can check is a silent bug).
+    require_shown = c.Type(bool, default=True)
+    #: Check every finished page against the site's promises (no other host, no ``javascript:``, unique ids).
+    promises = c.Type(bool, default=True)
+    katex = c.SubConfig(KatexConfig)
+    preview = c.SubConfig(PreviewConfig)

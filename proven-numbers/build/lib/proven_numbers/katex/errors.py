@@ -1,0 +1,30 @@
+"""What can go wrong when rendering math: the set-up (Node.js, the npm package) or a formula itself."""
+
+from __future__ import annotations
+
+from mkdocs.exceptions import PluginError
+
+__all__ = ["SETUP_HINT", "KatexError", "KatexSetupError"]
+
+SETUP_HINT = "Fix: run `make setup` in the project root (it runs `npm ci`, which installs the pinned KaTeX)."
+
+
+class KatexSetupError(PluginError):
+    """Node.js or the npm package `katex` is missing or broken, so no formula can be rendered."""
+
+
+class KatexError(PluginError):
+    """KaTeX rejected a formula.
+
+    Attributes:
+        tex: the formula's TeX source.
+        display: whether it was rendered in display mode.
+        reason: KaTeX's own message, e.g. "KaTeX parse error: Expected '}', got 'EOF' at end of input".
+    """
+
+    def __init__(self, tex: str, display: bool, reason: str) -> None:
+        self.tex = tex
+        self.display = display
+        self.reason = reason
+        kind = "display" if display else "inline"
+        super().__init__(f"KaTeX cannot render the {kind} formula {tex!r}: {reason}")

@@ -1,0 +1,172 @@
+r"""What a marker is on the page: an HTML comment on one line, data and never code.
+
+    <!-- PREFIX:NAME -->
+    <!-- PREFIX:NAME as=inline digits=2 -->
+    <!-- PREFIX:NAME claim=5.65 -->
+
+The prefix is the site's (the plugin's ``prefix`` option; this site's is ``nnla``), and so is the number of
+decimals shown when a marker does not say (``digits``): a `Syntax` holds both. `Syntax.candidates` finds every
+place on a page that looks like a marker, wherever it stands: whether it is a marker, or an example of one in
+code, is for the Markdown parser to say (`proven_numbers.places`), not for a guess about lines. `Syntax.parse`
+reads one candidate that turned out to stand in the text, and rejects a malformed one, or one with an unknown or
+ill-formed option, with the page and line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from proven_numbers.markers import claims
+
+__all__ = ["DEFAULT_DIGITS", "OPTIONS", "Candidate", "Marker", "MarkerError", "Syntax"]
+
+#: The options a marker may carry, with what each means.
+OPTIONS: Mapping[str, str] = {
+    "as": "how to show it: display, inline, table, figure or slices",
+    "digits": "the most decimals shown, 0 to 12",
+    "claim": "a number written in the prose, checked against the value at its written precision",
+}
+#: Decimals shown when a marker does not say, unless the site says otherwise.
+DEFAULT_DIGITS = 4
+#: What a prefix may be: a letter, then letters, digits and hyphens (it also starts the pages' classes and
+#: data attributes, ``PREFIX-value`` and ``data-PREFIX-name``).
+PREFIX = re.compile(r"[a-z][a-z0-9-]*\Z", re.ASCII)
+_OPTION = re.compile(r"([^\s=]+)=([^\s]+)")
+
+
+class MarkerError(Exception):
+    """A marker that cannot be shown: names the page, the line and what to do about it."""
+
+    def __init__(self, page: str, line: int, message: str) -> None:
+        super().__init__(f"{page}:{line}: {message}")
+        self.page = page
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something on a page that looks like a marker.
+
+    Attributes:
+        line: the 1-based line of the page it stands on.
+        start: where it starts in the page's Markdown.
+        text: what is written, exactly.
+    """
+
+    line: int
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One marker as written on a page.
+
+    Attributes:
+        name: the value's name.
+        options: the marker's ``key=value`` options.
+        line: the 1-based line of the page it stands on.
+        text: the marker exactly as written.
+    """
+
+    name: str
+    options: Mapping[str, str]
+    line: int
+    text: str
+
+
+def _parse_options(page: str, line: int, name: str, text: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for key, value in _OPTION.findall(text):
+        if key not in OPTIONS:
+            known = ", ".join(f"{k}= ({v})" for k, v in OPTIONS.items())
+            raise MarkerError(page, line, f"marker for {name!r} has an unknown option {key!r}; known options: {known}")
+        if key in options:
+            raise MarkerError(page, line, f"marker for {name!r} gives the option {key!r} twice")
+        options[key] = value
+    if "digits" in options and not re.fullmatch(r"[0-9]|1[0-2]", options["digits"]):
+        raise MarkerError(page, line, f"digits= takes a whole number from 0 to 12; got {options['digits']!r}")
+    if "claim" in options:
+        claim = options["claim"]
+        wrong = claims.problem(claim)
+        if wrong is not None:
+            raise MarkerError(page, line, f"{wrong}; got {claim!r}")
+        if set(options) - {"claim"}:
+            raise MarkerError(page, line, "claim= shows the number as written: it takes no other option")
+    return options
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """The markers of one site: their prefix, and the decimals shown when a marker does not say.
+
+    Raises:
+        ValueError: a prefix that is not a lowercase letter followed by lowercase letters, digits and hyphens, or
+            digits outside 0 to 12.
+    """
+
+    prefix: str
+    digits: int = DEFAULT_DIGITS
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prefix, str) or not PREFIX.match(self.prefix):
+            raise ValueError(
+                "prefix must be a lowercase letter followed by lowercase letters, digits and hyphens; "
+                f"got {self.prefix!r}"
+            )
+        if isinstance(self.digits, bool) or not isinstance(self.digits, int) or not 0 <= self.digits <= 12:
+            raise ValueError(f"digits must be a whole number from 0 to 12; got {self.digits!r}")
+
+    @functools.cached_property
+    def _candidate(self) -> re.Pattern[str]:
+        """Anything that starts like a marker, near misses included (``<!--- nnla:x --->``, ``<!-- NNLA_x -->``), up
+        to the end of its comment on the same line, or of the line."""
+        return re.compile(rf"<!--+[\s-]*{re.escape(self.prefix)}(?:(?!-->).)*(?:-->)?", re.IGNORECASE)
+
+    @functools.cached_property
+    def _marker(self) -> re.Pattern[str]:
+        options = r"(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)"
+        return re.compile(
+            rf"<!--\s*{re.escape(self.prefix)}:(?P<name>[A-Za-z_][A-Za-z0-9_]*){options}\s*-->\Z", re.ASCII
+        )
+
+    def candidates(self, markdown: str) -> list[Candidate]:
+        """Every place of a page that looks like a marker, in page order, code or not."""
+        found = []
+        line, counted = 1, 0
+        for match in self._candidate.finditer(markdown):
+            line += markdown.count("\n", counted, match.start())
+            counted = match.start()
+            found.append(Candidate(line, match.start(), match.group()))
+        return found
+
+    def parse(self, candidate: Candidate, page: str) -> Marker:
+        """Read a candidate that stands in the page's text as a marker.
+
+        Raises:
+            MarkerError: it does not parse, or an option is unknown, repeated or ill-formed.
+        """
+        match = self._marker.match(candidate.text)
+        if match is None:
+            p = self.prefix
+            raise MarkerError(
+                page,
+                candidate.line,
+                f"malformed marker {candidate.text!r}: write <!-- {p}:NAME --> or <!-- {p}:NAME key=value -->, "
+                "on one line, with a name of letters, digits and underscores",
+            )
+        name = match.group("name")
+        options = _parse_options(page, candidate.line, name, match.group("options"))
+        return Marker(name, options, candidate.line, candidate.text)
+
+    def scan(self, markdown: str, page: str) -> list[Marker]:
+        """Parse every candidate of a page as a marker, as if none stood in code (for tests and tools).
+
+        Raises:
+            MarkerError: a candidate that does not parse.
+        """
+        return [self.parse(candidate, page) for candidate in self.candidates(markdown)]

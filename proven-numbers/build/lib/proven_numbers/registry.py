@@ -1,0 +1,96 @@
+"""The site's values: the ``values`` option's ``"module:callable"`` imported from the site's folders, called once
+per build, and every entry made a `proven_numbers.value.Value` (`proven_numbers.value.coerce`).
+
+A mistake in the registry fails the build with one message naming each value that is wrong and why, never a
+traceback: a name a marker cannot write, a NaN, a string, a 3-D array without a kind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from proven_numbers.value import RegistryError, Value, coerce
+
+__all__ = ["load_about", "load_callable", "load_values", "on_path"]
+
+
+@contextmanager
+def on_path(paths: Sequence[Path]) -> Iterator[None]:
+    """`paths` at the front of `sys.path` while the site's module is imported; then as it was."""
+    added = [str(path) for path in paths if str(path) not in sys.path]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for path in added:
+            sys.path.remove(path)
+
+
+def load_callable(spec: str, paths: Sequence[Path]) -> Callable[[], object]:
+    """The callable named by ``"module:callable"``, its module imported with `paths` on `sys.path`.
+
+    Raises:
+        PluginError: a spec without its colon, a module that cannot be imported, a name it does not define, or one
+            that is not callable.
+    """
+    module_name, colon, attribute = spec.partition(":")
+    if not colon or not module_name or not attribute:
+        raise PluginError(f"proven-numbers: {spec!r} must name a module and a callable, as 'module:callable'")
+    with on_path(paths):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            folders = ", ".join(str(path) for path in paths)
+            raise PluginError(
+                f"proven-numbers: cannot import {module_name!r} (from {spec!r}; python_path: {folders}): {error}"
+            ) from None
+    found = getattr(module, attribute, None)
+    if not callable(found):
+        raise PluginError(f"proven-numbers: {module_name!r} has no callable {attribute!r} (from {spec!r})")
+    return found  # type: ignore[no-any-return]
+
+
+def load_values(spec: str, paths: Sequence[Path]) -> Mapping[str, Value]:
+    """Call the site's registry and make each of its entries a `Value`.
+
+    Raises:
+        PluginError: naming every entry that is wrong, or the registry's own error when making a value failed.
+    """
+    registry = load_callable(spec, paths)
+    try:
+        entries = registry()
+    except RegistryError as error:
+        raise PluginError(f"proven-numbers: the values of {spec!r}: {error}") from None
+    if not isinstance(entries, Mapping):
+        raise PluginError(
+            f"proven-numbers: {spec!r} returned a {type(entries).__name__}, not a mapping from names to values"
+        )
+    values: dict[str, Value] = {}
+    problems = []
+    for name, entry in entries.items():
+        try:
+            values[name] = coerce(name, entry)
+        except RegistryError as error:
+            problems.append(str(error))
+    if problems:
+        raise PluginError(f"proven-numbers: the values of {spec!r} are wrong:\n  " + "\n  ".join(problems))
+    return types.MappingProxyType(values)
+
+
+def load_about(spec: str, paths: Sequence[Path]) -> dict[str, object]:
+    """What the site's ``about`` callable says of the build, for values.json.
+
+    Raises:
+        PluginError: it returns no mapping with names for keys.
+    """
+    about = load_callable(spec, paths)()
+    if not isinstance(about, Mapping) or not all(isinstance(key, str) for key in about):
+        raise PluginError(f"proven-numbers: {spec!r} must return a mapping from names to JSON data")
+    return dict(about)
