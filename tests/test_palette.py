@@ -108,10 +108,10 @@ def test_every_page_has_our_switch_and_not_materials_component(built_site: Built
         html = page.read_text(encoding="utf-8")
         name = page.relative_to(built_site.site_dir)
         assert 'data-md-component="palette"' not in html, f"{name} would start Material's palette component"
-        assert html.count('<form class="md-header__option" data-nnla-palette>') == 1, name
+        assert html.count('<form class="md-header__option" data-nnla-palette autocomplete="off">') == 1, name
         for index, palette in enumerate((LIGHT, DARK)):
             attributes = "".join(f' data-md-color-{key}="{value}"' for key, value in colour(palette).items())
-            expected = f'id="__palette_{index}" autocomplete="off"{attributes} aria-label="{palette["toggle"]["name"]}"'
+            expected = f'id="__palette_{index}"{attributes} aria-label="{palette["toggle"]["name"]}"'
             assert expected in html, f"{name}: option {index} is not {expected}"
 
 

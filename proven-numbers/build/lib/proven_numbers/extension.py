@@ -69,6 +69,9 @@ class _Place(Postprocessor):  # type: ignore[misc]
         self.ext = ext
 
     def run(self, text: str) -> str:
+        if not self.ext.math.final:  # the toc extension runs the postprocessors on a heading's text alone
+            return text
+
         def record(error: MarkerError) -> str:
             self.ext.report.add(error.page, error.line + self.ext.line_offset if error.line else 0, error.message)
             return ""
@@ -121,7 +124,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the markers' processors and the math extension, configured alike, on `md`."""
         md.registerExtension(self)
-        math = MathExtension(
+        self.math = math = MathExtension(
             node_modules=str(Path(self.getConfig("node_modules")).resolve()),
             cache_dir=str(Path(self.getConfig("cache_dir")).resolve()),
             macros=dict(self.getConfig("macros")),

@@ -183,7 +183,8 @@ class TableValue(Grid):
         if not (first == np.round(first)).all():
             row = int(np.argmax(first != np.round(first)))
             raise RegistryError(
-                f"table {self.name!r}: its first column is shown as a whole number, but row {row} holds {first[row]!r}"
+                f"table {self.name!r}: its first column is shown as a whole number, "
+                f"but row {row} holds {float(first[row])!r}"
             )
 
     def show(self, form: str, showing: Showing) -> str:
@@ -243,8 +244,13 @@ def coerce(name: str, value: object) -> Value:
         return value
     if isinstance(value, bool | np.bool_):
         raise RegistryError(f"value {name!r} is a bool; a value is a number, an array or a kind of the site's")
-    if isinstance(value, abstract_numbers.Real) or (isinstance(value, np.generic) and np.isrealobj(value)):
-        return scalar(name, value)  # type: ignore[arg-type]
+    if isinstance(value, np.generic) and np.isrealobj(value):
+        return scalar(name, value)
+    if isinstance(value, abstract_numbers.Real):
+        try:
+            return scalar(name, float(value))
+        except OverflowError:
+            raise RegistryError(f"value {name!r} is not finite in float64: {value!r} is out of its range") from None
     if isinstance(value, np.ndarray) and value.ndim in (1, 2):
         return array(name, value)
     shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
