@@ -88,9 +88,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 # ---------------------------------------------------------------------------------------- copies of the project
 
-#: What a build reads: the engine, the hooks, the pages, the theme overrides and the configuration (node_modules
-#: is linked).
-PROJECT_SOURCES = ("nnla", "hooks", "docs", "overrides", "mkdocs.yml")
+#: What a build reads: the engine, the machinery, the hooks, the pages, the theme overrides and the configuration
+#: (node_modules is linked).
+PROJECT_SOURCES = ("nnla", "proven-numbers", "hooks", "docs", "overrides", "mkdocs.yml")
 
 
 def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
@@ -100,7 +100,7 @@ def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
     KaTeX cache is copied too, so that only formulas the copy changes are rendered by `node`.
     """
     destination.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
     for name in PROJECT_SOURCES:
         source = ROOT / name
         if source.is_dir():
@@ -115,8 +115,9 @@ def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
 
 
 def copy_env(copy: Path) -> dict[str, str]:
-    """The environment under which Python imports the copy's `nnla`, not the project's editable install."""
-    return {"PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    """The environment under which Python imports the copy's `nnla` and `proven_numbers`, not the project's
+    editable installs (the plugin's entry point names a module, which the path then finds in the copy)."""
+    return {"PYTHONPATH": f"{copy / 'proven-numbers' / 'src'}:{copy}", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def build_copy(copy: Path, site_dir: Path) -> tuple[int, str]:

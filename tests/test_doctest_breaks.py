@@ -1,11 +1,12 @@
 """Proof that the doc-test can fail: break a copy of the project on purpose, and see the break reported, with where.
 
-Each test copies what the build reads (``nnla/``, ``hooks/``, ``docs/``, ``mkdocs.yml``; ``node_modules`` is
-linked) to a temporary folder, changes the copy by replacing a piece of its text (the piece must be found
-exactly once, so that a change to the code makes these tests fail loudly instead of testing nothing), builds
-the copy with the copy's own ``nnla`` on ``PYTHONPATH`` and as the working directory, and then asserts either
-that the build failed naming the page (and the line), or that ``doccheck.check_site``, the same checks
-``test_site_values.py`` runs on the real site, reports the break on the page it shows up on.
+Each test copies what the build reads (``nnla/``, ``proven-numbers/``, ``hooks/``, ``docs/``, ``mkdocs.yml``;
+``node_modules`` is linked) to a temporary folder, changes the copy by replacing a piece of its text (the piece
+must be found exactly once, so that a change to the code makes these tests fail loudly instead of testing
+nothing), builds the copy with the copy's own ``nnla`` and ``proven_numbers`` on ``PYTHONPATH`` and as the
+working directory, and then asserts either that the build failed naming the page (and the line), or that
+``doccheck.check_site``, the same checks ``test_site_values.py`` runs on the real site, reports the break on
+the page it shows up on.
 
 The engine's mistakes are also shown to fail the copy's unit tests (``tests/test_jacobians.py`` run against
 the copy's ``nnla``): the doc-test is a second, independent line of defence, not the only one.
@@ -305,8 +306,8 @@ def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path) 
         Mutation("proven-numbers/src/proven_numbers/numbers.py", "GROUP_FROM = 5\n", "GROUP_FROM = 99\n"),
         Mutation(
             "proven-numbers/src/proven_numbers/markers/render.py",
-            "    shown = render_tex(claims.tex(written), False)\n",
-            "    shown = written\n",
+            "        shown = self.render_tex(claims.tex(written), False)\n",
+            "        shown = written\n",
         ),
     )
     ungrouped = r"^tables_show_the_values_at_their_precision: trace_literal on \S+: step 2 shows 161369\.65, not"

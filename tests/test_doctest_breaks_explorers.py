@@ -24,19 +24,19 @@ pytestmark = pytest.mark.site
 
 #: The learning-rate explorer's factor loses its 2: r = 1 − η λ_max / 2, so r and the regimes are wrong.
 HALF_FACTOR = Mutation(
-    "proven-numbers/src/proven_numbers/values_explorers.py",
+    "hooks/nnla_essay/values_explorers.py",
     "    factors = np.array([1.0 - lr * lam for lr in lrs])\n",
     "    factors = np.array([1.0 - lr * lam / 2 for lr in lrs])  # mutated\n",
 )
 #: The training explorer's MSE is taken one step late (the last snapshot keeps its own).
 LATE_LOSS = Mutation(
-    "proven-numbers/src/proven_numbers/values_explorers.py",
+    "hooks/nnla_essay/values_explorers.py",
     "        losses=run.losses[steps],\n",
     "        losses=run.losses[np.minimum(steps + 1, steps[-1])],  # mutated\n",
 )
 #: The readout shows r where it says r².
 R_FOR_R2 = Mutation(
-    "proven-numbers/src/proven_numbers/markers/render.py",
+    "hooks/nnla_essay/explorer_html.py",
     '                "r2": decimals(float(r * r), digits).text(),\n',
     '                "r2": decimals(float(r), digits).text(),  # mutated\n',
 )
@@ -49,7 +49,7 @@ NATURAL_LOG = Mutation(
 )
 #: Each setting's text alternative is the next setting's (the last wraps round to the first).
 NEXT_DESCRIPTION = Mutation(
-    "proven-numbers/src/proven_numbers/figures.py",
+    "hooks/nnla_essay/figures.py",
     " for label in labels],\n",
     " for label in [*labels[1:], labels[0]]],  # mutated\n",
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 import mkdocs.commands.serve as serve_command
 import pytest
-from conftest import build_copy, copy_project
+from conftest import build_copy, copy_env, copy_project
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -204,7 +204,7 @@ RELOAD_SCRIPT = textwrap.dedent(
 def test_serve_rebuild_sees_an_edited_engine_and_registry(tmp_path: Path) -> None:
     """`mkdocs serve` keeps the hook module; an edit of the engine or the registry must change the next build."""
     copy = copy_project(tmp_path / "copy", katex_cache=False)
-    env = {**os.environ, "PYTHONPATH": str(copy)}
+    env = {**os.environ, **copy_env(copy)}
     result = subprocess.run(
         [sys.executable, "-c", RELOAD_SCRIPT, str(copy)],
         cwd=copy,

@@ -82,10 +82,8 @@ def write_site(folder: Path, pages: dict[str, str]) -> Path:
 
 
 def run_check(site: Path, values: str, folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    status = main(
-        ["check", str(site), "--values", values, "--prefix", "calc", "--python-path", str(folder)]
-        + ["--node-modules", str(ROOT / "node_modules")]
-    )
+    options = ["--prefix", "calc", "--python-path", str(folder), "--node-modules", str(ROOT / "node_modules")]
+    status = main(["check", str(site), "--values", values, *options])
     captured = capsys.readouterr()
     return status, captured.out + captured.err
 
