@@ -1,0 +1,94 @@
+"""The second site on Zensical, MkDocs' successor, which runs Markdown extensions but no MkDocs plugin or hook.
+
+In a venv of its own with Zensical 0.0.73 and proven-numbers (not `nnla`), examples/dice/zensical.yml builds the
+page through the `proven_numbers` Markdown extension, and `python -m proven_numbers check` does the site-level
+work after it. The page gets its values, claims and formulas; a wrong claim fails Zensical's build at its line; a
+page left with its markers (a host that skipped the extension) fails the check.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from test_second_site import INSTALL_TIMEOUT, Venv, copy_example, run
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parent.parent
+ZENSICAL = "zensical==0.0.73"
+BUILD_TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    """One venv for the module: Zensical, and a copy of ./proven-numbers with its dependencies."""
+    base = tmp_path_factory.mktemp("zensical-venv")
+    source = base / "proven-numbers"
+    shutil.copytree(ROOT / "proven-numbers", source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info"))
+    made = Venv(base / "venv")
+    process = run([sys.executable, "-m", "venv", made.root], cwd=base, timeout=INSTALL_TIMEOUT)
+    assert process.returncode == 0, process.stdout + process.stderr
+    pip = [made.python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", source, ZENSICAL]
+    process = run(pip, cwd=base, timeout=INSTALL_TIMEOUT)
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert run([made.python, "-c", "import nnla"], cwd=base, timeout=60).returncode != 0
+    return made
+
+
+def zensical(venv: Venv, site: Path, *options: str) -> tuple[int, str]:
+    process = run([venv.root / "bin" / "zensical", "build", *options], cwd=site, timeout=BUILD_TIMEOUT)
+    return process.returncode, process.stdout + process.stderr
+
+
+def check(venv: Venv, site: Path) -> tuple[int, str]:
+    command = [venv.python, "-m", "proven_numbers", "check", "site", "--values", "calc_values:compute"]
+    command += ["--prefix", "calc", "--node-modules", "../../node_modules"]
+    process = run(command, cwd=site, timeout=BUILD_TIMEOUT)
+    return process.returncode, process.stdout + process.stderr
+
+
+def test_zensical_builds_the_page_with_its_numbers_and_the_check_passes_it(venv: Venv, tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    status, output = zensical(venv, site, "-f", "zensical.yml")
+    assert status == 0, output
+    page = (site / "site" / "index.html").read_text(encoding="utf-8")
+    for name in ("faces", "joint", "sum_pmf", "mean", "variance", "mode", "p_seven"):
+        assert f'data-calc-name="{name}"' in page, name
+    assert 'data-calc-claim="0.167"' in page
+    assert 'class="katex-display"' in page
+    assert "<!-- calc:" not in page
+    status, output = check(venv, site)
+    assert status == 0, output
+    document = json.loads((site / "site" / "values.json").read_text(encoding="utf-8"))
+    assert document["values"]["variance"]["pages"] == ["index.html"]
+    assert (site / "site" / "assets" / "katex" / "katex.min.css").is_file()
+
+
+def test_a_wrong_claim_fails_zensicals_build_at_its_line(venv: Venv, tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    page = site / "docs" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    assert text.count("claim=0.167") == 1
+    line = text[: text.index("claim=0.167")].count("\n") + 1
+    page.write_text(text.replace("claim=0.167", "claim=0.168"), encoding="utf-8")
+    status, output = zensical(venv, site, "-f", "zensical.yml")
+    assert status != 0
+    assert f":{line}: the prose claims p_seven = 0.168" in output, output
+
+
+def test_the_check_fails_a_page_built_without_the_extension(venv: Venv, tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    config = site / "zensical.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("  - proven_numbers:\n")
+    config.write_text(text[:start], encoding="utf-8")  # a host that skips the extension
+    status, output = zensical(venv, site, "-f", "zensical.yml")
+    assert status == 0, output
+    status, output = check(venv, site)
+    assert status == 1
+    assert "index.html: a marker <!-- calc:... --> was left in the page" in output
+    assert "the value 'mean' is shown on no page" in output
