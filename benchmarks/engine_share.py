@@ -19,7 +19,7 @@ start = time.perf_counter()
 import nnla
 imported = time.perf_counter()
 try:
-    from proven_numbers import values
+    from nnla_essay import registry as values
 except ImportError:
     print(json.dumps({"skip": "nnla_essay.registry is missing"})); raise SystemExit
 if not hasattr(values, "compute_all"):

@@ -15,7 +15,7 @@ import doccheck
 import doccheck_network
 import pytest
 from conftest import BuiltSite, copy_project
-from test_doctest_breaks import Mutation, built, fresh_copy, insert_paragraph, problems_of, reported
+from test_doctest_breaks import Mutation, build, built, fresh_copy, insert_paragraph, mutate, problems_of, reported
 
 pytestmark = pytest.mark.site
 
@@ -58,8 +58,21 @@ def test_a_backward_pass_without_the_activation_derivative_fails_the_doctest(pri
     """tanh' left out of backprop: the hidden layer's gradients, the deltas and the training are reported on Part III.
 
     The chain rule's Jacobians do not go through backprop, and the doc-test says they are still right.
+
+    Without tanh' the training is unstable, and where it ends depends on the processor's rounding: on some
+    (measured on an AMD EPYC) its weights run away to about 1e69, where the Hessian at its end cannot be taken by
+    central differences. The build itself then stops, without a traceback, naming where the values' computation
+    failed: the break is caught before any page, which this test also accepts.
     """
-    problems = problems_of(pristine, tmp_path, NO_TANH_PRIME)
+    copy = fresh_copy(pristine, tmp_path)
+    mutate(copy, NO_TANH_PRIME)
+    returncode, output, site = build(copy)
+    if returncode != 0:
+        assert "computing the values of 'nnla_essay.registry:compute_all' failed at" in output, output
+        assert "values_network.py" in output, output
+        assert "Traceback" not in output, output
+        return
+    problems = doccheck.check_site(site, output)
     for name in ("mlp_delta1", "mlp_outer_W1", "mlp_D1", "mlp_grad_W1", "mlp_grad_b1"):
         reported(problems, rf"^part-3 values_match_recomputation: {name} {ON_PART_3}")
     reported(problems, rf"^part-3 jacobians_match_central_differences: mlp_grad_W1 {ON_PART_3}")

@@ -59,7 +59,13 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
 
 def convert(text: str, cache_dir: Path, **config: Any) -> tuple[str, markdown.Markdown]:
     """Convert Markdown with the site's extensions; returns the HTML and the Markdown instance."""
-    settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
+    settings = {
+        "node_modules": str(NODE_MODULES),
+        "cache_dir": str(cache_dir),
+        "enabled": True,
+        "prefix": "nnla",
+        **config,
+    }
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"proven_numbers.mdext": settings})
     return md.convert(text), md
 
@@ -366,7 +372,8 @@ def test_math_off_in_markdown(tmp_path: Path) -> None:
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"proven_numbers.mdext": settings})
     html = md.convert("A $`x_1 < y`$.\n\n```math\nz\n```\n")
     assert '<p>A <code class="pn-math-off">x_1 &lt; y</code>.</p>' in html
-    assert '<div class="nnla-math-display"><code class="pn-math-off">z</code></div>' in html
+    # Without a prefix of the site's, a display formula's box is the package's default, value-math-display.
+    assert '<div class="value-math-display"><code class="pn-math-off">z</code></div>' in html
 
 
 # --- the inline scanner, property-based ------------------------------------------------------------
@@ -432,7 +439,7 @@ def test_mkdocs_build_with_material(tmp_path: Path, cache_dir: Path) -> None:
         "    return state['deferral'].restore(output)\n",
         encoding="utf-8",
     )
-    settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true}}"
+    settings = f"{{node_modules: '{NODE_MODULES}', cache_dir: '{cache_dir}', enabled: true, prefix: nnla}}"
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nstrict: true\ntheme: {name: material, font: false}\nhooks: [hook.py]\n"
         "markdown_extensions:\n  - toc: {permalink: true}\n  - pymdownx.superfences\n"

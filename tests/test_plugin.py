@@ -107,14 +107,14 @@ def test_every_bad_marker_of_a_build_is_reported_at_once_with_page_and_line() ->
     unknown name gets the closest names, whatever their case."""
     config = fresh_config()
     through_the_hooks(config, "a\n\n<!-- nnla:ssee -->\n", page("demo.md", config))
-    through_the_hooks(config, "<!-- nnla:SSE -->\n\n<!-- nnla:sse claim=5.7 -->\n", page("other.md", config))
+    through_the_hooks(config, "<!-- nnla:SSE -->\n\n<!-- nnla:sse claim=5.8 -->\n", page("other.md", config))
     with pytest.raises(PluginError) as failed:
         hooks(config).build.report.raise_if_any()
     report = str(failed.value)
     assert report.startswith("3 errors in the pages and their values:")
     assert "demo.md:3: unknown value 'ssee' in <!-- nnla:ssee -->: did you mean 'sse'" in report
     assert "other.md:1: unknown value 'SSE' in <!-- nnla:SSE -->: did you mean 'sse'" in report
-    assert "other.md:3: the prose claims sse = 5.7" in report
+    assert "other.md:3: the prose claims sse = 5.8" in report
 
 
 def test_the_preview_shows_a_bad_marker_in_its_page(tmp_path: Path) -> None:
@@ -280,7 +280,7 @@ def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
     config = copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     without = re.sub(r"\n  - proven-numbers:\n(?:(?:      .*)?\n)+", "\n", text)
-    assert "proven-numbers" not in without.replace("# ", "")
+    assert "  - proven-numbers:" not in without
     config.write_text(without, encoding="utf-8")
     returncode, output = build_copy(copy, tmp_path / "site")
     assert returncode != 0

@@ -49,4 +49,4 @@ def test_the_preview_shows_every_error_in_place_and_renders_the_rest(
     assert html.index("lines 5-7") < html.index("line 9: a formula may set only")
     assert html.index("line 9") < html.index('<annotation encoding="application/x-tex">y</annotation>')
     assert '<span class="pn-preview-error"' in html  # the inline one stays inline
-    assert [r.levelname for r in caplog.records if r.name.endswith("nnla.preview")] == ["INFO"] * 3
+    assert [r.levelname for r in caplog.records if r.name.endswith("proven_numbers.preview")] == ["INFO"] * 3

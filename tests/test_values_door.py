@@ -116,3 +116,13 @@ def test_a_registry_that_returns_no_mapping_is_named(tmp_path: Path) -> None:
     spec = registry_module(tmp_path, "return [1.0]\n")
     with pytest.raises(PluginError, match="returned a list, not a mapping"):
         load_values(spec, [tmp_path])
+
+
+def test_a_registry_that_fails_is_named_at_its_line_without_a_traceback(tmp_path: Path) -> None:
+    spec = registry_module(tmp_path, "scale = np.float64(0.0)\nreturn {'x': 1.0 / int(scale)}\n")
+    with pytest.raises(PluginError) as failed:
+        load_values(spec, [tmp_path])
+    message = str(failed.value)
+    module = spec.partition(":")[0]
+    assert f"computing the values of '{spec}' failed at {tmp_path / module}.py:6 in compute" in message
+    assert "ZeroDivisionError('float division by zero')" in message

@@ -32,8 +32,8 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     made = Venv(base / "venv")
     process = run([sys.executable, "-m", "venv", made.root], cwd=base, timeout=INSTALL_TIMEOUT)
     assert process.returncode == 0, process.stdout + process.stderr
-    pip = [made.python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", source, ZENSICAL]
-    process = run(pip, cwd=base, timeout=INSTALL_TIMEOUT)
+    pip: list[str | Path] = [made.python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", source]
+    process = run([*pip, ZENSICAL], cwd=base, timeout=INSTALL_TIMEOUT)
     assert process.returncode == 0, process.stdout + process.stderr
     assert run([made.python, "-c", "import nnla"], cwd=base, timeout=60).returncode != 0
     return made
@@ -45,7 +45,15 @@ def zensical(venv: Venv, site: Path, *options: str) -> tuple[int, str]:
 
 
 def check(venv: Venv, site: Path) -> tuple[int, str]:
-    command = [venv.python, "-m", "proven_numbers", "check", "site", "--values", "calc_values:compute"]
+    command: list[str | Path] = [
+        venv.python,
+        "-m",
+        "proven_numbers",
+        "check",
+        "site",
+        "--values",
+        "calc_values:compute",
+    ]
     command += ["--prefix", "calc", "--node-modules", "../../node_modules"]
     process = run(command, cwd=site, timeout=BUILD_TIMEOUT)
     return process.returncode, process.stdout + process.stderr

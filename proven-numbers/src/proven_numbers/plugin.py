@@ -17,7 +17,6 @@ MkDocs' own rebuild, which it wraps to rebuild only the pages an author changed 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -38,8 +37,6 @@ from proven_numbers.preview_rebuild import Session
 from proven_numbers.registry import on_path
 
 __all__ = ["ProvenNumbersPlugin"]
-
-log = logging.getLogger("mkdocs.plugins.proven_numbers")
 
 #: Markdown extensions that render math themselves: beside the plugin, each would render every formula first (with a
 #: stylesheet from a CDN), and nothing would say so.
@@ -108,10 +105,11 @@ class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-u
                     self.session = Session.for_config(config, watched)
                 self.session.begin()
         self.build = Build(config, self.config, preview=serving and self.config.preview.errors_in_page)
-        templates.keep_compiled_docstrings(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # After every plugin's on_config (mkdocstrings makes its handler there), before any page is converted.
+        templates.keep_compiled_docstrings(config)
         return self._current().add_katex_assets(files, config)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:

@@ -8,7 +8,9 @@ traceback: a name a marker cannot write, a NaN, a string, a 3-D array without a 
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
+import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -57,6 +59,26 @@ def load_callable(spec: str, paths: Sequence[Path]) -> Callable[[], object]:
     return found  # type: ignore[no-any-return]
 
 
+def _where(error: BaseException, registry: Callable[[], object]) -> str:
+    """ " at FILE:LINE in FUNCTION" for the innermost frame of the site's code (not this package's, not an installed
+    one's), and, if that is not in the registry's own folder, the last frame there that led to it."""
+    here = Path(__file__).resolve().parent
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not Path(frame.filename).resolve().is_relative_to(here) and "site-packages" not in frame.filename
+    ]
+    if not frames:
+        return ""
+    where = f" at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}"
+    code = getattr(inspect.unwrap(registry), "__code__", None)  # through functools.cache and the like
+    origin = Path(code.co_filename).resolve().parent if code is not None else None
+    own = [frame for frame in frames if origin is not None and Path(frame.filename).resolve().is_relative_to(origin)]
+    if own and own[-1] is not frames[-1]:
+        where += f", called from {own[-1].filename}:{own[-1].lineno} in {own[-1].name}"
+    return where
+
+
 def load_values(spec: str, paths: Sequence[Path]) -> Mapping[str, Value]:
     """Call the site's registry and make each of its entries a `Value`.
 
@@ -68,6 +90,10 @@ def load_values(spec: str, paths: Sequence[Path]) -> Mapping[str, Value]:
         entries = registry()
     except RegistryError as error:
         raise PluginError(f"proven-numbers: the values of {spec!r}: {error}") from None
+    except Exception as error:  # the site's own code failed: say where, not with a traceback
+        raise PluginError(
+            f"proven-numbers: computing the values of {spec!r} failed{_where(error, registry)}: {error!r}"
+        ) from None
     if not isinstance(entries, Mapping):
         raise PluginError(
             f"proven-numbers: {spec!r} returned a {type(entries).__name__}, not a mapping from names to values"
