@@ -201,6 +201,24 @@ def hessians_are_second_derivatives(site: Site) -> list[str]:
     return problems
 
 
+def hessians_are_symmetric(site: Site) -> list[str]:
+    """Every Hessian the page prints is symmetric to the last bit, as it says every Hessian is: no entry and its
+    mirror image can round apart at the decimals shown."""
+    problems = []
+    for name in ("toy_hessian", "hessian_sse", "batch_hessian_block"):
+        if name not in site.published:
+            problems.append(f"{name} is on no page")
+            continue
+        H = doccheck.array(site.published, name)
+        if not np.array_equal(H, H.T):
+            i, j = np.unravel_index(int(np.argmax(np.abs(H - H.T))), H.shape)
+            problems.append(
+                f"{name} (on {site.where(name)}) is not symmetric: entry ({i + 1}, {j + 1}) is {H[i, j]!r} and its "
+                f"mirror image {H[j, i]!r}"
+            )
+    return problems
+
+
 def limits_are_what_the_pages_say(site: Site) -> list[str]:
     """The largest eigenvalues are Part II's λ_max; the limits follow from them; least squares leaves a residual."""
     p = site.published
@@ -277,6 +295,7 @@ CHECKS: dict[str, Check] = {
         chosen_values_are_what_the_pages_say,
         values_match_recomputation,
         hessians_are_second_derivatives,
+        hessians_are_symmetric,
         limits_are_what_the_pages_say,
         the_trace_above_the_limit_behaves_as_the_page_says,
         numbers_in_prose_are_accounted_for,

@@ -2,7 +2,10 @@ r"""The values of "The site's own additions, derived": the Hessians behind the s
 
 Every value is computed by `nnla` (its gradients, its central differences, its descent) or by NumPy's linear
 algebra, from `nnla.examples`. A Hessian is the Jacobian of the gradient, taken by `nnla.numerical_jacobian`
-with a step of one: the losses are quadratic, so central differences are exact at any step, up to rounding.
+with a step of one: the losses are quadratic, so central differences are exact at any step, up to rounding. That
+rounding can set an entry and its mirror image a float64 spacing apart, on either side of a tie at the decimals a
+page shows (the batch's block has two such pairs), so a layer's Hessian is published as the symmetric part
+$`(H + H^{\mathsf{T}})/2`$ of its central differences, as the page says: symmetric, like every Hessian.
 
 The parameters of one output are a column of $`[W; \mathbf{b}]`$, $`(w_{1k}, \dots, w_{nk}, b_k)`$; the Hessians
 list them output by output, so that they are block-diagonal, one block per output.
@@ -47,14 +50,16 @@ def _from_output_order(theta: NDArray[np.float64], n: int, z: int) -> tuple[NDAr
 def _layer_hessian(
     X: NDArray[np.float64], W: NDArray[np.float64], b: NDArray[np.float64], T: NDArray[np.float64], reduction: str
 ) -> NDArray[np.float64]:
-    """The Hessian of the SSE or MSE in the parameters, output by output: central differences of nnla's gradient."""
+    """The Hessian of the SSE or MSE in the parameters, output by output: the symmetric part of central differences
+    of nnla's gradient (each entry and its mirror image, which differ by rounding alone, replaced by their mean)."""
     n, z = W.shape
 
     def gradient(theta: NDArray[np.float64]) -> NDArray[np.float64]:
         dW, db = nnla.gradients(X, *_from_output_order(theta, n, z), T, reduction=reduction)
         return _by_output(dW, db)
 
-    return nnla.numerical_jacobian(gradient, _by_output(W, b), eps=1.0)
+    H = nnla.numerical_jacobian(gradient, _by_output(W, b), eps=1.0)
+    return (H + H.T) / 2.0
 
 
 def _eigenvalues(H: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -108,8 +113,8 @@ def derivation_values() -> list[Value]:
             "hessian_sse",
             hessian,
             r"H",
-            "The Hessian of the running example's SSE in (W, b), output by output: central differences of nnla's "
-            "gradient.",
+            "The Hessian of the running example's SSE in (W, b), output by output: the symmetric part of central "
+            "differences of nnla's gradient.",
         ),
         array("hessian_sse_eigenvalues", _eigenvalues(hessian), r"\lambda", "Its eigenvalues, largest first."),
         scalar("batch_m", m, "The number of examples m in the batch."),
@@ -119,7 +124,8 @@ def derivation_values() -> list[Value]:
             "batch_hessian_block",
             block,
             r"\tfrac{2}{m z} A^{\mathsf{T}} A",
-            "One output's block of the batch MSE's Hessian: central differences of nnla's gradient.",
+            "One output's block of the batch MSE's Hessian: the symmetric part of central differences of nnla's "
+            "gradient.",
         ),
         array(
             "batch_hessian_eigenvalues",
