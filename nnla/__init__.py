@@ -25,7 +25,7 @@ $`A_1 = XW_1 + \mathbf{1}b_1`$, $`H = \tanh(A_1)`$, $`P = HW_2 + \mathbf{1}b_2`$
 and $`W_2`$ of shape (k, z). `network_forward` keeps every intermediate result; `stage_jacobians` gives each
 stage's Jacobian for one example in the one layout, so that the chain rule is their product in the order the
 stages run (`chain`, `network_jacobians`); `backprop` computes the same gradients summed, without any Jacobian;
-`network_descent` trains the network.
+`network_descent` trains the network, and `network_descent_many` trains it from many starts at once.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from nnla.descent import Trace, gradient_descent, max_stable_lr, update
 from nnla.forward import forward
 from nnla.jacobians import gradients, jacobian_bias, jacobian_weights
 from nnla.loss import loss_vector, mse, sse
+from nnla.many import ManyTraces, network_descent_many
 from nnla.network import ForwardPass, network_forward
 from nnla.numdiff import numerical_jacobian
 from nnla.training import NetworkTrace, network_descent
@@ -49,6 +50,7 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_STEPS",
     "ForwardPass",
+    "ManyTraces",
     "NetworkTrace",
     "Stages",
     "Trace",
@@ -66,6 +68,7 @@ __all__ = [
     "max_stable_lr",
     "mse",
     "network_descent",
+    "network_descent_many",
     "network_forward",
     "network_jacobians",
     "numerical_jacobian",
