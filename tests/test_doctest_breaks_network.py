@@ -31,6 +31,13 @@ NO_FACTOR_2 = Mutation(
     '    D2 *= 2.0 if reduction == "sum" else 2.0 / D2.size\n',
     '    D2 *= 1.0 if reduction == "sum" else 1.0 / D2.size  # mutated\n',
 )
+#: The seed study keeps the first of its stuck runs and drops the others, as a study that reports only the runs
+#: that behave would: the counts still add up to the runs it kept, but not to the seeds the page names.
+DROPPED_STUCK_RUNS = Mutation(
+    "hooks/nnla_essay/values_network.py",
+    "    stuck = np.flatnonzero(~many.reached)\n",
+    "    stuck = np.flatnonzero(~many.reached)[:1]  # mutated: the stuck runs but one are dropped\n",
+)
 #: The problem of a value on Part III, as doccheck_network reports it.
 ON_PART_3 = r"\(on [^)]*part-3/index\.html"
 
@@ -123,3 +130,14 @@ def test_inline_math_split_over_two_lines_fails_the_doctest(pristine: Path, tmp_
     reported(
         doccheck.check_site(site, output), r"^part-3 math_is_typeset: part-3/index\.html: a formula is not typeset"
     )
+
+
+def test_a_seed_study_that_drops_its_stuck_runs_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """The study reports one stuck run of several: its re-run here names the count, the seeds, where they end, and
+    the runs that no longer add up; what it did not touch (the runs that reach, the stuck run it kept) is not named."""
+    problems = problems_of(pristine, tmp_path, DROPPED_STUCK_RUNS)
+    for name in ("mlp_study_stuck", "mlp_study_stuck_seeds", "mlp_study_stuck_low"):
+        reported(problems, rf"^part-3 seed_study_reruns: {name} {ON_PART_3}")
+    reported(problems, r"^part-3 seed_study_reruns: .*'every run either reaches the MSE or is stuck' does not hold")
+    for name in ("mlp_study_reached_short", "mlp_study_reached", "mlp_study_stuck_seed", "mlp_study_stuck_P"):
+        not_reported(problems, rf"^part-3 \w+: {name} ")
