@@ -7,6 +7,7 @@ the work, so that it can be tested without MkDocs' event loop.
 
 from __future__ import annotations
 
+import gzip
 import json
 import platform
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ from proven_numbers.registry import load_about, load_values
 from proven_numbers.report import ErrorReport
 from proven_numbers.value import Value
 
-__all__ = ["MDEXT", "Build", "front_matter_lines", "values_document"]
+__all__ = ["MDEXT", "Build", "front_matter_lines", "reproducible_sitemap", "values_document"]
 
 #: The Markdown extension that renders the pages' math; the plugin adds it to the configuration.
 MDEXT = "proven_numbers.mdext"
@@ -54,6 +55,22 @@ def values_document(
 def default_about() -> dict[str, Any]:
     """What values.json says about a build when the site does not say: the versions of NumPy and Python."""
     return {"numpy": np.__version__, "python": platform.python_version()}
+
+
+def reproducible_sitemap(site_dir: str) -> None:
+    """Stamp ``sitemap.xml.gz`` with no time (gzip's mtime 0), so that it is a function of ``sitemap.xml`` alone.
+
+    MkDocs stamps it with the newest page's update date, which without ``SOURCE_DATE_EPOCH`` is the day of the build:
+    two builds of the same sources on two days differed in this one file, even when the sitemap is empty (no
+    ``site_url``). The sitemap's own ``<lastmod>`` dates are MkDocs' (the day of the build, or ``SOURCE_DATE_EPOCH``'s).
+    """
+    path = Path(site_dir, "sitemap.xml.gz")
+    try:
+        xml = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return  # no sitemap (a theme without one), or not MkDocs' gzip: nothing to stamp
+    with path.open("wb") as file, gzip.GzipFile(filename=str(path), mode="wb", fileobj=file, mtime=0) as packed:
+        packed.write(xml)
 
 
 def front_matter_lines(source: str, markdown: str) -> int:
@@ -190,7 +207,8 @@ class Build:
         return self.deferral.restore(output)
 
     def finish(self, site_dir: str) -> None:
-        """Report every author error, check that every value was shown, write ``values.json``, and the math font.
+        """Report every author error, check that every value was shown, write ``values.json`` and the math font, and
+        stamp the sitemap's gzip with no time (`reproducible_sitemap`).
 
         Raises:
             PluginError: the build's author errors, or a value no page shows.
@@ -216,6 +234,7 @@ class Build:
             path = Path(site_dir, self.options.values_json)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text + "\n", encoding="utf-8")
+        reproducible_sitemap(site_dir)
         if self.renderer.mathml_only:
             try:
                 mathfont.write_math_font(self.node_modules, site_dir, subset=self.options.katex.subset_font)

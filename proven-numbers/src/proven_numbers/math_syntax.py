@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from mkdocs.exceptions import PluginError
 
-__all__ = ["FenceOpening", "MathError", "code_spans", "fence_opening", "iter_inline_math"]
+__all__ = ["FenceOpening", "MathError", "code_spans", "fence_opening", "inline_math_spans", "iter_inline_math"]
 
 _BACKTICKS_RE = re.compile(r"`+")
+#: A line break as Python-Markdown sees one: it turns "\r\n" and "\r" into "\n", and splits lines at "\n" alone.
+_LINE_BREAK_RE = re.compile("\r\n?|\n")
 # What may open a ```math fence: the prefix of a quote, a list or an admonition (pymdownx.superfences' own
 # prefix characters), the fence, the language (`math`, `.math`), and the rest of the line: KaTeX options.
 _FENCE_OPENING_RE = re.compile(r"^(?P<head>[> \t]*(?P<fence>`{3,}|~{3,})[ \t]*\.?math)(?P<header>(?:[ \t]|\{).*)?$")
@@ -115,3 +117,21 @@ def iter_inline_math(line: str) -> Iterator[tuple[int, int, str]]:
     for start, open_end, close_start, end in code_spans(line):
         if open_end - start <= 2 and line[start - 1 : start] == "$" and line[end : end + 1] == "$":
             yield start - 1, end + 1, line[open_end:close_start]
+
+
+def inline_math_spans(text: str) -> Iterator[tuple[int, int]]:
+    r"""Where the math extension takes an inline formula off a page before Markdown parses it, as offsets of `text`:
+    each $`...`$ of a line (`iter_inline_math`) that cannot open a ```math fence, the lines split as Python-Markdown
+    splits them (at "\n", "\r\n" and "\r" alone).
+
+    What stands there is the formula's TeX, whatever it looks like (``$`\text{<!-- nnla:x -->}`$``).
+    """
+    start = 0
+    for brk in [*_LINE_BREAK_RE.finditer(text), None]:
+        end = brk.start() if brk is not None else len(text)
+        line = text[start:end]
+        if "$`" in line and fence_opening(line) is None:
+            for first, last, _ in iter_inline_math(line):
+                yield start + first, start + last
+        if brk is not None:
+            start = brk.end()

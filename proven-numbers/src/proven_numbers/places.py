@@ -32,6 +32,8 @@ _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
 _FORMULA_CLASSES = frozenset({"katex", "katex-display", "pn-math-deferred", "pn-math-off"})
+#: The one line break html.parser counts.
+_NEWLINE = re.compile("\n")
 
 
 @dataclass
@@ -73,10 +75,11 @@ class _Locator(html.parser.HTMLParser):
         self.token = token
         self.places: list[Place] = []
         self.stack: list[_Open] = []
-        lines = page.splitlines(keepends=True)
-        self._line_starts = [0]
-        for line in lines:
-            self._line_starts.append(self._line_starts[-1] + len(line))
+        # The parser's own line index: html.parser counts lines at "\n" alone (`getpos`), so its positions are
+        # offsets only against line starts found the same way. `str.splitlines` would also split at U+2028,
+        # U+2029, NEL, a form feed, a vertical tab and \x1c-\x1e, which text pasted from a PDF brings, and shift
+        # every offset after them.
+        self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(page))]
 
     def _offset(self) -> int:
         line, column = self.getpos()

@@ -16,11 +16,24 @@ from __future__ import annotations
 import html.parser
 import re
 from collections import Counter
+from collections.abc import Iterable
 
-__all__ = ["broken"]
+__all__ = ["broken", "math_tokens"]
 
-#: The stand-in of an inline formula or of a ```math line (`proven_numbers.mdext`: a nonce of 12 hex digits per page).
-_MATH_TOKEN_RE = re.compile(r"PNUM[MF][0-9A-F]{12}T[0-9]+Z")
+#: The shape of the stand-in of an inline formula or of a ```math line (`proven_numbers.mdext`: a nonce of 12 hex
+#: digits per Markdown object), for a caller that does not know the nonces of the build that made the page.
+_MATH_TOKEN_SHAPE = re.compile(r"PNUM[MF][0-9A-F]{12}T[0-9]+Z")
+
+
+def math_tokens(nonces: Iterable[str]) -> re.Pattern[str] | None:
+    """What the math tokens of the Markdown objects with these nonces look like (`MathExtension`'s), or None for
+    no nonce: a page holding such a token leaked it; a word of the same shape is prose."""
+    known = sorted(set(nonces))
+    if not known:
+        return None
+    return re.compile(f"PNUM[MF](?:{'|'.join(map(re.escape, known))})T[0-9]+Z")
+
+
 #: Attributes whose URL the browser fetches by itself, on any element.
 _FETCHED = frozenset({"src", "srcset", "poster", "data", "background", "imagesrcset"})
 #: <link> relations that fetch their href.
@@ -101,12 +114,18 @@ class _Reader(html.parser.HTMLParser):
             self._css(data, "<style>")
 
 
-def broken(page: str, token: re.Pattern[str] | None = None) -> list[str]:
+def broken(
+    page: str, token: re.Pattern[str] | None = None, math_token: re.Pattern[str] | None = _MATH_TOKEN_SHAPE
+) -> list[str]:
     """What a finished page breaks of its promises (see the module docstring); empty when it keeps them all.
 
     Args:
         page: the page's HTML.
         token: what the build's internal marker tokens look like, if it has any.
+        math_token: what the build's math tokens look like (`math_tokens` of its Markdown objects' nonces): then
+            a word that only has their shape (``PNUMM0123456789ABT1Z`` in prose) is no leak. By default, for a
+            caller that cannot know the nonces (a site built elsewhere), any string of their shape; None for a
+            build without math.
     """
     reader = _Reader()
     reader.feed(page)
@@ -118,7 +137,7 @@ def broken(page: str, token: re.Pattern[str] | None = None) -> list[str]:
     leaked = token.search(page) if token is not None else None
     if leaked is not None:
         problems.append(f"an internal marker token reached the page: {leaked.group()}")
-    leaked = _MATH_TOKEN_RE.search(page)
+    leaked = math_token.search(page) if math_token is not None else None
     if leaked is not None:
         problems.append(f"an internal math token reached the page: {leaked.group()}")
     return problems

@@ -8,11 +8,16 @@ from fractions import Fraction
 
 from proven_numbers.numbers import grouped
 
-__all__ = ["MAX_SIGNIFICANT", "check_claim", "problem", "tex", "well_formed"]
+__all__ = ["FRACTION_ULPS", "MAX_SIGNIFICANT", "check_claim", "problem", "tex", "well_formed"]
 
 #: The most significant digits a claim may write. float64 holds about 16, and the engine's arithmetic spends a
 #: few on rounding: a finer claim would be checking rounding noise, a precision the engine does not have.
 MAX_SIGNIFICANT = 12
+
+#: How far, in units in the last place of float64, a value may lie from the fraction it claims to be: the few
+#: roundings of a short computation (1/7 computed as 2 / 14.0 is exact; a relative 1e-9 would pass a value wrong
+#: in its tenth digit).
+FRACTION_ULPS = 4
 
 _CLAIM_DECIMAL = re.compile(r"\A-?[0-9]{1,3}(?:_[0-9]{3})+(?:\.[0-9]+)?\Z|\A-?[0-9]+(?:\.[0-9]+)?\Z")
 _CLAIM_FRACTION = re.compile(r"\A-?[0-9]+/[1-9][0-9]*\Z")
@@ -57,7 +62,8 @@ def check_claim(claim: str, value: float) -> str | None:
     """Check a number written in prose against the value it claims, at the precision it is written.
 
     ``5.65`` holds for any value that rounds to 5.65 (within half a unit of its last decimal), ``-13`` for one
-    that rounds to −13, and ``1/7`` only for 1/7 itself, up to float64 rounding.
+    that rounds to −13, and ``1/7`` only for 1/7 itself, up to float64 rounding: within `FRACTION_ULPS` units in
+    the last place of the float64 nearest 1/7.
 
     Args:
         claim: the number as written (digits may be grouped with ``_``).
@@ -67,10 +73,12 @@ def check_claim(claim: str, value: float) -> str | None:
         None when the claim holds, else why not.
     """
     if _CLAIM_FRACTION.match(claim):
-        exact = Fraction(claim)
-        if math.isclose(value, float(exact), rel_tol=1e-9, abs_tol=1e-12):
+        nearest = float(Fraction(claim))
+        if abs(value - nearest) <= FRACTION_ULPS * math.ulp(nearest):
             return None
-        return f"the engine computes {value!r}, not {claim} = {float(exact)!r}"
+        return (
+            f"the engine computes {value!r}, not {claim} = {nearest!r} (within {FRACTION_ULPS} units in the last place)"
+        )
     written = claim.replace("_", "")
     decimals = len(written.split(".")[1]) if "." in written else 0
     tolerance = 0.5 * 10.0**-decimals

@@ -6,6 +6,7 @@ finds each token in the HTML (`proven_numbers.places`) and, by the place Markdow
 marker as written where it is code, puts the value where it is text, and fails with the page and the line where
 a value cannot stand (a heading, a link title, an attribute, a comment, a script, a formula) or where the marker
 is wrong (a malformed marker, an unknown name, a form the value lacks, a block inside a sentence, a false claim).
+A line of the page that holds a NUL byte fails too, at its line: HTML has no place for one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from proven_numbers import places
 from proven_numbers.markers import render
 from proven_numbers.markers.claims import check_claim
-from proven_numbers.markers.syntax import Candidate, Marker, MarkerError, Syntax
+from proven_numbers.markers.syntax import LINE_BREAK, Candidate, Marker, MarkerError, Syntax
 from proven_numbers.value import ScalarValue, Value
 
 __all__ = ["Injector"]
@@ -52,6 +53,20 @@ def nearest(name: str, names: list[str]) -> str:
     return f"no registered name is close to it ({len(names)} values are registered)"
 
 
+def _lines_holding(character: str, markdown: str) -> list[int]:
+    """The lines of a page (counted as Python-Markdown counts them) that hold `character`."""
+    lines: list[int] = []
+    line, counted = 1, 0
+    at = markdown.find(character)
+    while at != -1:
+        line += len(LINE_BREAK.findall(markdown, counted, at))
+        counted = at
+        if not lines or lines[-1] != line:
+            lines.append(line)
+        at = markdown.find(character, at + 1)
+    return lines
+
+
 @dataclass(frozen=True)
 class _Pending:
     token: str
@@ -78,6 +93,7 @@ class Injector:
     shown: dict[str, set[str]] = field(default_factory=dict)
     nonce: str = field(default_factory=lambda: secrets.token_hex(6).upper())
     _pending: dict[str, list[_Pending]] = field(default_factory=dict)
+    _unreadable: dict[str, list[MarkerError]] = field(default_factory=dict)
 
     @property
     def token_pattern(self) -> re.Pattern[str]:
@@ -95,6 +111,15 @@ class Injector:
             The Markdown with tokens in place of candidates.
         """
         pending = self._pending[page] = []
+        self._unreadable[page] = [
+            MarkerError(
+                page,
+                line,
+                "the line holds a NUL byte (U+0000), which HTML does not allow and a browser shows as nothing or "
+                "as U+FFFD: delete it (it comes with text copied from a binary file or a terminal)",
+            )
+            for line in _lines_holding("\x00", markdown)
+        ]
         pieces, last = [], 0
         for candidate in self.syntax.candidates(markdown):
             token = f"PNUM{self.nonce}T{len(pending):04d}Z"
@@ -126,7 +151,7 @@ class Injector:
         pending = {item.token: item.candidate for item in self._pending.pop(page, [])}
         found = places.find(content, self.token_pattern)
         counts = collections.Counter(place.token for place in found)
-        notes = []
+        notes = [fail(error) for error in self._unreadable.pop(page, [])]
         for token, candidate in pending.items():
             if counts[token] != 1:
                 how = "did not reach the page" if counts[token] == 0 else f"reached the page {counts[token]} times"

@@ -6,8 +6,9 @@ r"""What a marker is on the page: an HTML comment on one line, data and never co
 
 The prefix is the site's (the plugin's ``prefix`` option; this site's is ``nnla``), and so is the number of
 decimals shown when a marker does not say (``digits``): a `Syntax` holds both. `Syntax.candidates` finds every
-place on a page that looks like a marker, wherever it stands: whether it is a marker, or an example of one in
-code, is for the Markdown parser to say (`proven_numbers.places`), not for a guess about lines. `Syntax.parse`
+place on a page that looks like a marker, wherever it stands, a comment written as a marker whose prefix has
+one typo among them (``<!-- nlla:sse -->``): whether it is a marker, or an example of one in code, is for the
+Markdown parser to say (`proven_numbers.places`), not for a guess about lines. `Syntax.parse`
 reads one candidate that turned out to stand in the text, and rejects a malformed one, or one with an unknown or
 ill-formed option, with the page and line.
 """
@@ -20,8 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from proven_numbers.markers import claims
+from proven_numbers.math_syntax import inline_math_spans
 
-__all__ = ["DEFAULT_DIGITS", "OPTIONS", "Candidate", "Marker", "MarkerError", "Syntax"]
+__all__ = ["DEFAULT_DIGITS", "LINE_BREAK", "OPTIONS", "Candidate", "Marker", "MarkerError", "Syntax"]
 
 #: The options a marker may carry, with what each means.
 OPTIONS: Mapping[str, str] = {
@@ -35,6 +37,30 @@ DEFAULT_DIGITS = 4
 #: data attributes, ``PREFIX-value`` and ``data-PREFIX-name``).
 PREFIX = re.compile(r"[a-z][a-z0-9-]*\Z", re.ASCII)
 _OPTION = re.compile(r"([^\s=]+)=([^\s]+)")
+#: A line break as Python-Markdown counts lines (its whitespace normalization turns "\r\n" and "\r" into "\n" and
+#: it splits at "\n" alone): not U+2028, NEL, a form feed or the other breaks `str.splitlines` knows.
+LINE_BREAK = re.compile("\r\n?|\n")
+#: What stands for a formula's characters while candidates are sought: matched by no candidate's start.
+_MASK = "\x00"
+#: The rest of a marker's comment: up to its end on the same line, or to the end of the line.
+_REST_OF_COMMENT = r"(?:(?!-->)[^\r\n])*(?:-->)?"
+_REST = re.compile(_REST_OF_COMMENT)
+#: How a comment that may be a marker starts: ``<!-- WORD:``, WORD where a marker has its prefix.
+_PREFIX_HEAD = re.compile(r"<!--+[ \t-]*(?P<word>[A-Za-z0-9_-]+):")
+
+
+def _one_edit(word: str, prefix: str) -> bool:
+    """Whether `word` is `prefix` with exactly one letter added, dropped, changed, or swapped with its neighbour."""
+    if word == prefix or abs(len(word) - len(prefix)) > 1:
+        return False
+    if len(word) == len(prefix):
+        differ = [i for i, (a, b) in enumerate(zip(word, prefix, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        i = differ[0]
+        return len(differ) == 2 and differ[1] == i + 1 and word[i] == prefix[i + 1] and word[i + 1] == prefix[i]
+    short, long = sorted((word, prefix), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 class MarkerError(Exception):
@@ -125,7 +151,11 @@ class Syntax:
     def _candidate(self) -> re.Pattern[str]:
         """Anything that starts like a marker, near misses included (``<!--- nnla:x --->``, ``<!-- NNLA_x -->``), up
         to the end of its comment on the same line, or of the line."""
-        return re.compile(rf"<!--+[\s-]*{re.escape(self.prefix)}(?:(?!-->).)*(?:-->)?", re.IGNORECASE)
+        return re.compile(rf"<!--+[\s-]*{re.escape(self.prefix)}{_REST_OF_COMMENT}", re.IGNORECASE)
+
+    def _misspelled(self, word: str) -> bool:
+        """Whether `word`, written where a marker has its prefix, is the prefix with one typo."""
+        return _one_edit(word.casefold(), self.prefix)
 
     @functools.cached_property
     def _marker(self) -> re.Pattern[str]:
@@ -135,13 +165,31 @@ class Syntax:
         )
 
     def candidates(self, markdown: str) -> list[Candidate]:
-        """Every place of a page that looks like a marker, in page order, code or not."""
+        """Every place of a page that looks like a marker, in page order, code or not; but not the TeX of an inline
+        formula (``$`\\text{<!-- nnla:x -->}`$``), which the math extension takes off the page before Markdown
+        parses it, and renders as written."""
+        # The formulas' characters masked, offsets kept: no candidate starts inside one.
+        masked = list(markdown)
+        for start, end in inline_math_spans(markdown):
+            masked[start:end] = _MASK * (end - start)
+        text = "".join(masked)
+        spans = [(match.start(), match.end()) for match in self._candidate.finditer(text)]
+        # A comment written as a marker whose prefix has one typo (<!-- nlla:sse -->) is a candidate too: in text it
+        # is a malformed marker, not an HTML comment that silently hides the value. Other comments stay comments.
+        taken = list(spans)
+        for head in _PREFIX_HEAD.finditer(text):
+            start = head.start()
+            if not self._misspelled(head.group("word")) or any(a <= start < b for a, b in taken):
+                continue
+            end = _REST.match(text, head.end()).end()  # type: ignore[union-attr]  # it matches the empty string
+            spans.append((start, end))
+            taken.append((start, end))
         found = []
         line, counted = 1, 0
-        for match in self._candidate.finditer(markdown):
-            line += markdown.count("\n", counted, match.start())
-            counted = match.start()
-            found.append(Candidate(line, match.start(), match.group()))
+        for start, end in sorted(spans):
+            line += len(LINE_BREAK.findall(markdown, counted, start))
+            counted = start
+            found.append(Candidate(line, start, markdown[start:end]))
         return found
 
     def parse(self, candidate: Candidate, page: str) -> Marker:
@@ -151,6 +199,16 @@ class Syntax:
             MarkerError: it does not parse, or an option is unknown, repeated or ill-formed.
         """
         match = self._marker.match(candidate.text)
+        head = _PREFIX_HEAD.match(candidate.text)
+        if match is None and head is not None and self._misspelled(head.group("word")):
+            p, word = self.prefix, head.group("word")
+            meant = candidate.text[: head.start("word")] + p + candidate.text[head.end("word") :]
+            raise MarkerError(
+                page,
+                candidate.line,
+                f"malformed marker {candidate.text!r}: the site's markers are <!-- {p}:NAME -->, and {word!r} is not "
+                f"{p!r}: did you mean {meant}? (an HTML comment of your own must not look like a marker)",
+            )
         if match is None:
             p = self.prefix
             raise MarkerError(
