@@ -98,6 +98,13 @@ class Build:
         self.cache_dir = self.root / katex_options.cache_dir
         math = {"macros": self._macros(), "output": katex_options.output}
         self.renderer = katex.get_renderer(self.node_modules, self.cache_dir, math, node=katex_options.node)
+        if not katex_options.time_budget > 0:
+            raise PluginError(
+                f"proven-numbers: katex.time_budget is a number of seconds above 0; got {katex_options.time_budget!r}"
+            )
+        # What KaTeX may spend on this build's formulas, the page that spends it named when it is spent.
+        self.budget = katex.Budget(float(katex_options.time_budget))
+        self.renderer.begin_build(self.budget)
         self.report = ErrorReport()
         try:
             self.syntax = Syntax(options.prefix, options.digits)
@@ -177,6 +184,7 @@ class Build:
         offset = front_matter_lines(source, markdown) if source is not None else 0
         self.config.mdx_configs[MDEXT]["line_offset"] = offset
         self.report.page = page
+        self.budget.page = page
         return self.injector.replace_markers(markdown, page)
 
     def page_content(self, content: str, page: str) -> str:

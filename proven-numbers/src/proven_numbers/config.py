@@ -34,6 +34,9 @@ class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
     cache_dir = c.Type(str, default=".cache/katex")
     #: The Node.js executable.
     node = c.Type(str, default="node")
+    #: The most seconds KaTeX may spend on the formulas of one build (formulas served from the cache cost nothing);
+    #: a build that needs more stops, naming the page it was on.
+    time_budget = c.Type((int, float), default=60)
     #: Cut the math font served for ``output: mathml`` down to the glyphs the pages use.
     subset_font = c.Type(bool, default=True)
 

@@ -53,16 +53,17 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
-from pymdownx.superfences import SuperFencesCodeExtension
+from pymdownx.superfences import SuperFencesCodeExtension, SuperFencesException
 
 from proven_numbers import preview
-from proven_numbers.katex import FORMULA_OPTIONS, Deferral, KatexError, KatexRenderer, get_renderer
+from proven_numbers.katex import FORMULA_OPTIONS, Deferral, KatexBudgetError, KatexError, KatexRenderer, get_renderer
 from proven_numbers.math_placing import (
     FinalTreeprocessor,
     HeadingMathPostprocessor,
@@ -74,6 +75,8 @@ from proven_numbers.math_syntax import FenceOpening, MathError, code_spans, fenc
 __all__ = ["FENCE", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
 
+# Before pymdownx.snippets (32), which puts other files' lines into the page: the page's lines as written.
+_SOURCE_PRIORITY = 34
 # Priorities: after normalize_whitespace (30), which would strip the stash placeholders' STX/ETX, and before
 # pymdownx.superfences (25), which reads the fences, and html_block (20).
 _PRE_PRIORITY = 27
@@ -104,14 +107,16 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.begin_document()
+        origins = line_origins(self.ext.written, lines)
+        self.ext.written = None
         out = []
-        for index, line in enumerate(lines):
+        for line, lineno in zip(lines, origins, strict=True):
             opening = fence_opening(line)
             if opening is None:
-                out.append(self._inline(line, index + 1))
+                out.append(self._inline(line, lineno))
             else:
                 # superfences reads the token as the fence's one option, and `_validate` knows it.
-                out.append(f"{opening.head} {self.ext.fence_token(opening, index + 1)}")
+                out.append(f"{opening.head} {self.ext.fence_token(opening, lineno)}")
         return out
 
     def _inline(self, line: str, lineno: int) -> str:
@@ -127,6 +132,42 @@ class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
         return "".join(pieces)
 
 
+class FenceStopError(SuperFencesException, PluginError):  # type: ignore[misc]
+    """What stops the whole build from inside a ```math fence: pymdownx.superfences swallows every exception of
+    a fence's validator or formatter but its own, and would ship the fence as a code block."""
+
+
+class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]
+    """Keeps the page's lines as written, before pymdownx.snippets puts other files' lines among them."""
+
+    def __init__(self, md: Markdown, ext: MathExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.written = list(lines)
+        return lines
+
+
+def line_origins(written: list[str] | None, lines: list[str]) -> list[int]:
+    """The line of the page as written (1-based) that each of `lines` comes from, the page as the preprocessors
+    before this extension's left it: a line a snippet brought in is the line of its ``--8<--``.
+
+    Args:
+        written: the page's lines before pymdownx.snippets, or None when they were not seen.
+        lines: the lines now.
+    """
+    if written is None or written == lines:
+        return list(range(1, len(lines) + 1))
+    origins: list[int] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, written, lines, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # the same lines, or each changed in place
+            origins += range(i1 + 1, i2 + 1)
+        elif tag != "delete":  # lines from elsewhere: the line that brought them in
+            origins += [min(i1 + 1, len(written))] * (j2 - j1)
+    return origins
+
+
 def _extension_of(md: Markdown) -> MathExtension:
     for extension in md.registeredExtensions:
         if isinstance(extension, MathExtension):
@@ -136,7 +177,10 @@ def _extension_of(md: Markdown) -> MathExtension:
 
 def _validate(language: str, inputs: dict[str, str], options: dict[str, Any], attrs: Any, md: Markdown) -> bool:
     """superfences' validator: a ```math fence is ours when its one option is a token of this page."""
-    fences = _extension_of(md).fences
+    try:
+        fences = _extension_of(md).fences
+    except PluginError as error:
+        raise FenceStopError(str(error)) from None
     if len(inputs) != 1 or next(iter(inputs)) not in fences:
         return False  # a fence written otherwise (``` {.math}): superfences does not read it as one
     options["pn_fence"] = next(iter(inputs))
@@ -144,8 +188,17 @@ def _validate(language: str, inputs: dict[str, str], options: dict[str, Any], at
 
 
 def _format(src: str, language: str, md: Markdown, options: dict[str, Any], **kwargs: Any) -> str:
-    """superfences' formatter: the fence's formula, rendered (or its token, if it cannot be)."""
-    return _extension_of(md).display(options["pn_fence"], src)
+    """superfences' formatter: the fence's formula, rendered (or its token, if it cannot be: `display` keeps every
+    failure with the fence, whose place then reports it)."""
+    try:
+        extension = _extension_of(md)
+    except PluginError as error:
+        raise FenceStopError(str(error)) from None
+    return extension.display(options["pn_fence"], src)
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
 
 
 @dataclass
@@ -198,6 +251,7 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.any_token_re = re.compile(f"PNUM[MF]{nonce}T[0-9]+Z")
         self._nonce = nonce
         self.final = False
+        self.written: list[str] | None = None  # the page's lines before pymdownx.snippets
         self._renderer: KatexRenderer | None = None
 
     @property
@@ -260,8 +314,11 @@ class MathExtension(Extension):  # type: ignore[misc]
     def display(self, token: str, src: str) -> str:
         """The HTML of the ```math fence opened by `token`'s line, whose body superfences read as `src`.
 
-        An error is kept with the fence, not raised: superfences would swallow it, and Markdown may yet show the
-        fence as code (in an indented block). The fence's token then stands for the formula in the page.
+        Every failure is kept with the fence, not raised: superfences swallows every exception of a formatter but
+        its own and ships the fence as code, and Markdown may yet show the fence as code (in an indented block).
+        The fence's token then stands for the formula in the page, where its place reports the error at the
+        fence's line: KaTeX's message, or why KaTeX could not be asked (no `node`, a worker that died, a reply
+        too large). Only a spent budget stops the build at once, through superfences.
         """
         fence = self.fences[token]
         tex = self.any_token_re.sub(self._as_written, src).strip("\n")
@@ -271,6 +328,19 @@ class MathExtension(Extension):  # type: ignore[misc]
             html_out = self.katex(tex, True, options, fence.lineno, last_line)
         except MathError as error:
             fence.error = error
+            return token
+        except KatexBudgetError as error:
+            raise FenceStopError(f"line {self.line(fence.lineno)}: {error}") from None
+        except Exception as error:  # superfences would swallow it: it becomes the fence's error
+            reason = str(error) if isinstance(error, PluginError) else f"{type(error).__name__}: {error}"
+            fence.error = MathError(
+                self.line(fence.lineno),
+                tex,
+                True,
+                f"the display formula `{' '.join(tex.split())}` could not be rendered: {reason}",
+                self.line(last_line),
+                katex=False,
+            )
             return token
         return f'<div class="{self.getConfig("prefix")}-math-display">{html_out}</div>'
 
@@ -284,8 +354,8 @@ class MathExtension(Extension):  # type: ignore[misc]
         header = header.strip()
         if not header:
             return {}
-        try:
-            options = json.loads(header)
+        try:  # strict JSON: Python's reader also takes NaN and Infinity, which KaTeX's (node's) refuses
+            options = json.loads(header, parse_constant=_no_constant)
         except ValueError:
             options = None
         if not isinstance(options, dict):
@@ -306,6 +376,15 @@ class MathExtension(Extension):  # type: ignore[misc]
                 f"{', '.join(refused)} is fixed by the site (errors fail the build, nothing is trusted)",
                 katex=False,
             )
+        for name, value in options.items():
+            if not isinstance(value, bool):
+                raise MathError(
+                    self.line(lineno),
+                    tex,
+                    True,
+                    f"the KaTeX option {name} is true or false, not {json.dumps(value)}",
+                    katex=False,
+                )
         return options
 
     def fail(self, error: MathError, inline: bool = False) -> str:
@@ -366,11 +445,13 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.formulas.clear()
         self.fences.clear()
         self.final = False
+        self.written = None
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors on `md`."""
         self.md = md
         md.registerExtension(self)
+        md.preprocessors.register(_SourcePreprocessor(md, self), "pn_math_source", _SOURCE_PRIORITY)
         md.preprocessors.register(_MathPreprocessor(md, self), "pn_math", _PRE_PRIORITY)
         md.treeprocessors.register(HeadingMathTreeprocessor(md, self), "pn_math_headings", _HEADINGS_PRIORITY)
         md.treeprocessors.register(FinalTreeprocessor(md, self), "pn_math_final", _FINAL_PRIORITY)

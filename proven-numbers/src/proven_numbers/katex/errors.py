@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mkdocs.exceptions import PluginError
 
-__all__ = ["SETUP_HINT", "KatexError", "KatexSetupError"]
+__all__ = ["SETUP_HINT", "KatexBudgetError", "KatexError", "KatexSetupError"]
 
 SETUP_HINT = "Fix: run `make setup` in the project root (it runs `npm ci`, which installs the pinned KaTeX)."
 
@@ -28,3 +28,7 @@ class KatexError(PluginError):
         self.reason = reason
         kind = "display" if display else "inline"
         super().__init__(f"KaTeX cannot render the {kind} formula {tex!r}: {reason}")
+
+
+class KatexBudgetError(PluginError):
+    """The formulas of one build have taken more of KaTeX's time than `katex.time_budget` allows."""

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 
 from proven_numbers.katex.assets import katex_version, pinned_version
 from proven_numbers.katex.cache import DiskCache, cache_key, entry_problem, options_json
-from proven_numbers.katex.errors import SETUP_HINT, KatexError, KatexSetupError
+from proven_numbers.katex.errors import SETUP_HINT, KatexBudgetError, KatexError, KatexSetupError
 from proven_numbers.katex.mathvariant import unicode_variants
 from proven_numbers.katex.worker import Worker, WorkerTimeoutError
 
@@ -35,6 +36,8 @@ __all__ = [
     "MATH_ENV_VAR",
     "MAX_TEX_CHARS",
     "SAFE_OPTIONS",
+    "TIME_BUDGET_S",
+    "Budget",
     "KatexRenderer",
     "RenderStats",
     "check_options",
@@ -66,6 +69,8 @@ FORMULA_OPTIONS = frozenset({"fleqn", "leqno"})
 MAX_TEX_CHARS = 20_000
 #: How long KaTeX may take on one formula.
 TIMEOUT_S = 10.0
+#: How long KaTeX may take on all the formulas of one build (this site's 631 take some 2 s).
+TIME_BUDGET_S = 60.0
 
 
 def check_options(options: Mapping[str, Any], allowed: frozenset[str], where: str) -> dict[str, Any]:
@@ -81,6 +86,9 @@ def check_options(options: Mapping[str, Any], allowed: frozenset[str], where: st
         raise KatexSetupError(
             f"{where} sets the KaTeX option {', '.join(refused)}, but {why}; allowed: {', '.join(sorted(allowed))}"
         )
+    for name in sorted(set(options) & {"fleqn", "leqno"}):
+        if not isinstance(options[name], bool):
+            raise KatexSetupError(f"{where} sets the KaTeX option {name} to {options[name]!r}: it is true or false")
     return dict(options)
 
 
@@ -101,6 +109,43 @@ class RenderStats:
     starts: int = 0
 
 
+@dataclass
+class Budget:
+    """The time KaTeX may spend on the formulas of one build, so that no page can make a build run for hours.
+
+    Attributes:
+        seconds: the most seconds of KaTeX's work (formulas served from a cache cost nothing).
+        spent: the seconds spent so far.
+        formulas: the formulas rendered so far.
+        page: the page being converted, which the error names.
+    """
+
+    seconds: float = TIME_BUDGET_S
+    spent: float = 0.0
+    formulas: int = 0
+    page: str = ""
+
+    def charge(self, seconds: float) -> None:
+        """Add the time of one formula.
+
+        Raises:
+            KatexBudgetError: the budget is spent.
+        """
+        self.spent += seconds
+        self.formulas += 1
+        self.check()
+
+    def check(self) -> None:
+        """Raise `KatexBudgetError` if the budget is spent."""
+        if self.spent > self.seconds:
+            where = f" at {self.page}" if self.page else ""
+            raise KatexBudgetError(
+                f"the build stopped{where}: KaTeX has spent {self.spent:.1f} s on {self.formulas} formulas, more "
+                f"than the {self.seconds:g} s of katex.time_budget; simplify that page's formulas (macros that "
+                "expand to much, many distinct formulas), or raise katex.time_budget"
+            )
+
+
 def math_enabled() -> bool:
     """Whether the environment leaves math rendering on (`PROVEN_NUMBERS_MATH` is not "off", "0", "false" or "no")."""
     return os.environ.get(MATH_ENV_VAR, "on").strip().lower() not in _OFF_VALUES
@@ -118,6 +163,11 @@ class KatexRenderer:
             `PROVEN_NUMBERS_MATH` from the environment.
         node: the Node.js executable (default `node` on PATH).
         timeout: the most seconds KaTeX may take on one formula.
+        start_timeout: the most seconds `node` may take to load KaTeX and say so (default
+            `proven_numbers.katex.worker.START_TIMEOUT_S`).
+
+    Attributes:
+        budget: the time KaTeX may spend on the formulas of this build (`begin_build` sets it); None: no bound.
     """
 
     def __init__(
@@ -129,20 +179,26 @@ class KatexRenderer:
         enabled: bool | None = None,
         node: str | None = None,
         timeout: float = TIMEOUT_S,
+        start_timeout: float | None = None,
     ) -> None:
         self.node_modules = Path(node_modules).absolute()  # not resolved: a linked node_modules is the project's
         self.cache_dir = Path(cache_dir).absolute()
         configured = check_options(options or {}, CONFIG_OPTIONS, "the configuration")
+        if not configured.get("macros", True):  # no macros: one renderer for callers that say {} and that say nothing
+            del configured["macros"]
         if configured.setdefault("output", OUTPUTS[0]) not in OUTPUTS:
             raise KatexSetupError(f"KaTeX's output is one of {', '.join(OUTPUTS)}; got {configured['output']!r}")
         merged = {**configured, **SAFE_OPTIONS}
         self.options: dict[str, Any] = json.loads(options_json(merged))
         self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.budget: Budget | None = None
         self.enabled = math_enabled() if enabled is None else enabled
         self.node = node or "node"
         self.stats = RenderStats()
         self._version: str | None = None
         self._worker: Worker | None = None
+        self._start_error: KatexSetupError | None = None
         self._memory: dict[str, str] = {}
         self._disk = DiskCache(self.cache_dir)
         self._lock = threading.Lock()
@@ -199,7 +255,7 @@ class KatexRenderer:
             if cached is not None:
                 self.stats.memory_hits += 1
             else:
-                cached = self._disk.read(key, self.version)
+                cached = self._disk.read(key, self.version, tex, display, opts)
                 if cached is not None:
                     self.stats.disk_hits += 1
                 else:
@@ -214,11 +270,27 @@ class KatexRenderer:
         """Whether formulas are KaTeX's MathML alone (the `output` option), which the site's math font lays out."""
         return bool(self.options.get("output") == "mathml")
 
+    def begin_build(self, budget: Budget | None) -> None:
+        """Start a build (of `mkdocs build`, or one of `mkdocs serve`'s): `budget` bounds its KaTeX time, and
+        `node` is tried again if it failed to start in an earlier build."""
+        with self._lock:
+            self.budget = budget
+            self._start_error = None
+
     def _render_with_node(self, tex: str, display: bool, options: Mapping[str, Any]) -> str:
+        if self.budget is not None:
+            self.budget.check()
         if self._worker is None:
-            self._worker = self._start()
+            if self._start_error is not None:  # once per build: a node that cannot start fails every formula alike
+                raise self._start_error
+            try:
+                self._worker = self._start()
+            except KatexSetupError as error:
+                self._start_error = error
+                raise
             _running.add(self)
         self.stats.requests += 1
+        started = time.monotonic()
         try:
             reply = self._worker.request(tex, {**options, "displayMode": bool(display)}, self.timeout)
         except WorkerTimeoutError:
@@ -230,6 +302,9 @@ class KatexRenderer:
             self._worker.close()  # a broken worker is replaced on the next cache miss
             self._worker = None
             raise
+        finally:
+            if self.budget is not None:
+                self.budget.charge(time.monotonic() - started)
         if "error" in reply:
             raise KatexError(tex, display, str(reply["error"]))
         html = reply.get("html")
@@ -247,7 +322,7 @@ class KatexRenderer:
                 f"Rendering formulas needs Node.js, but `{self.node}` is not on PATH. "
                 f"Install Node.js 18 or later. {SETUP_HINT}"
             )
-        worker = Worker(node, self.node_modules)
+        worker = Worker(node, self.node_modules, self.start_timeout)
         self.stats.starts += 1
         if worker.version != version:
             worker.close()
@@ -262,6 +337,7 @@ class KatexRenderer:
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
+            self._start_error = None
 
 
 _running: weakref.WeakSet[KatexRenderer] = weakref.WeakSet()

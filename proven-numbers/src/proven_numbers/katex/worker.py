@@ -23,8 +23,8 @@ from proven_numbers.katex.errors import SETUP_HINT, KatexSetupError
 __all__ = ["MAX_REPLY_BYTES", "START_TIMEOUT_S", "WORKER_JS", "Worker", "WorkerTimeoutError"]
 
 WORKER_JS = Path(__file__).with_name("worker.js")
-#: How long `node` may take to load KaTeX and say hello.
-START_TIMEOUT_S = 30.0
+#: How long `node` may take to load KaTeX and say hello (it takes some 0.1 s; a `node` that says nothing is stopped).
+START_TIMEOUT_S = 10.0
 #: The most bytes one reply may have (the largest formula of the site renders to some 100 KB).
 MAX_REPLY_BYTES = 8 * 2**20
 
@@ -39,9 +39,14 @@ class Worker:
     Args:
         node: the Node.js executable.
         node_modules: the project's `node_modules`, where the pinned `katex` lives.
+        start_timeout: the most seconds `node` may take to load KaTeX and say hello (default `START_TIMEOUT_S`).
+
+    Raises:
+        KatexSetupError: `node` cannot be started, or did not say hello in time (it is then stopped).
     """
 
-    def __init__(self, node: str, node_modules: Path) -> None:
+    def __init__(self, node: str, node_modules: Path, start_timeout: float | None = None) -> None:
+        start_timeout = START_TIMEOUT_S if start_timeout is None else start_timeout
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         try:
             self._proc = subprocess.Popen(
@@ -60,9 +65,15 @@ class Worker:
         self._buffer = b""
         self._next_id = 0
         try:
-            hello = self._read(START_TIMEOUT_S)
+            hello = self._read(start_timeout)
+        except KatexSetupError:
+            self.close(kill=True)
+            raise
         except WorkerTimeoutError:
-            raise KatexSetupError(f"node did not start KaTeX within {START_TIMEOUT_S:g} s. {SETUP_HINT}") from None
+            raise KatexSetupError(
+                f"{node} did not start KaTeX within {start_timeout:g} s (it said nothing) and was stopped; is it "
+                f"Node.js? {SETUP_HINT}"
+            ) from None
         if "katex" not in hello:
             self.close()
             raise KatexSetupError(f"the KaTeX worker did not start: {hello.get('fatal', hello)}. {SETUP_HINT}")
@@ -99,9 +110,12 @@ class Worker:
                 raise KatexSetupError(f"the KaTeX worker sent a reply of more than {MAX_REPLY_BYTES} bytes")
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
-            reply: dict[str, Any] = json.loads(line)
+            reply = json.loads(line)
         except ValueError:
-            raise KatexSetupError(f"the KaTeX worker sent something that is not JSON: {line[:200]!r}") from None
+            reply = None
+        if not isinstance(reply, dict):
+            self.close(kill=True)
+            raise KatexSetupError(f"the KaTeX worker sent something that is not a JSON object: {line[:200]!r}")
         return reply
 
     def request(self, tex: str, options: Mapping[str, Any], timeout: float) -> dict[str, Any]:
@@ -113,7 +127,10 @@ class Worker:
         """
         assert self._proc.stdin is not None
         self._next_id += 1
-        message = json.dumps({"id": self._next_id, "tex": tex, "options": options}) + "\n"
+        try:  # strict JSON: node's parser refuses NaN and Infinity, and would answer out of turn
+            message = json.dumps({"id": self._next_id, "tex": tex, "options": options}, allow_nan=False) + "\n"
+        except ValueError as error:
+            raise KatexSetupError(f"cannot send KaTeX the options {options!r}: {error}") from None
         try:
             self._proc.stdin.write(message.encode("utf-8"))
             self._proc.stdin.flush()
