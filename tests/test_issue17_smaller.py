@@ -59,7 +59,10 @@ def test_a_typo_of_the_prefix_in_code_is_shown_as_written(typo: str) -> None:
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.text(alphabet=LETTERS, min_size=1, max_size=8).filter(
-        lambda word: sum(a != b for a, b in zip(word, "nnla", strict=False)) + abs(len(word) - 4) >= 3
+        # not dashes alone: `<!-- - nnla: -->` is a near miss of a marker by design, like `<!--- nnla:x --->`
+        lambda word: (
+            sum(a != b for a, b in zip(word, "nnla", strict=False)) + abs(len(word) - 4) >= 3 and word.strip("-") != ""
+        )
     ),
     st.sampled_from(["{w}: a note", "{w}:x", "{w} nnla:", "a {w}:b", "{w}"]),
 )

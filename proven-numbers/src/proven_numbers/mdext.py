@@ -145,7 +145,9 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        self.ext.written = list(lines)
+        # Split as Markdown's normalize_whitespace (30) will split the page, at \r\n, \r and \n alike, so that
+        # both sides of `line_origins` count lines the same way.
+        self.ext.written = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return lines
 
 
