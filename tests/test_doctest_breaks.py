@@ -45,9 +45,9 @@ class Mutation:
 #: The build stops checking claims, so that what it would have caught must be caught by the doc-test instead.
 BUILD_SKIPS_CLAIMS = Mutation(
     "proven-numbers/src/proven_numbers/markers/claims.py",
-    "    if _CLAIM_FRACTION.match(claim):\n        exact = Fraction(claim)\n",
+    "    if _CLAIM_FRACTION.match(claim):\n        nearest = float(Fraction(claim))\n",
     "    return None  # mutated: the build checks no claim\n"
-    "    if _CLAIM_FRACTION.match(claim):\n        exact = Fraction(claim)\n",
+    "    if _CLAIM_FRACTION.match(claim):\n        nearest = float(Fraction(claim))\n",
 )
 #: The running example's input x = [1, 2, -1] becomes [1, 2, -2]: ‖x‖² goes from 6 to 9, lr_max from 1/7 to 1/10.
 PERTURBED_EXAMPLE = Mutation("nnla/examples.py", "X=_frozen([[1.0, 2.0, -1.0]]),", "X=_frozen([[1.0, 2.0, -2.0]]),")

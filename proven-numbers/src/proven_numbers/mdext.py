@@ -1,8 +1,10 @@
 r"""A Python-Markdown extension that renders math with server-side KaTeX (`proven_numbers.katex`).
 
-Three modules: this one reads the page (display fences, and a token for each inline formula) and holds the
-extension; `proven_numbers.math_syntax` knows the syntax and the error; `proven_numbers.math_placing` puts each inline
-formula where Markdown placed its token, and renders formulas in headings for the table of contents.
+Four modules: this one holds the extension and renders the ```math fences superfences hands it;
+`proven_numbers.math_reading` reads the page before Markdown (a token for each inline formula and each line that
+may open a fence, at the line of the page as written); `proven_numbers.math_syntax` knows the syntax and the
+error; `proven_numbers.math_placing` puts each inline formula where Markdown placed its token, and renders
+formulas in headings for the table of contents.
 
 The authoring syntax is markdown-katex's:
 
@@ -53,12 +55,10 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
 from markdown import Markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
-from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesCodeExtension, SuperFencesException
 
@@ -70,13 +70,12 @@ from proven_numbers.math_placing import (
     HeadingMathTreeprocessor,
     MathPostprocessor,
 )
-from proven_numbers.math_syntax import FenceOpening, MathError, code_spans, fence_opening, iter_inline_math
+from proven_numbers.math_reading import SOURCE_PRIORITY, MathPreprocessor, SourcePreprocessor
+from proven_numbers.math_syntax import FenceOpening, MathError, code_spans
 
 __all__ = ["FENCE", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
 
-# Before pymdownx.snippets (32), which puts other files' lines into the page: the page's lines as written.
-_SOURCE_PRIORITY = 34
 # Priorities: after normalize_whitespace (30), which would strip the stash placeholders' STX/ETX, and before
 # pymdownx.superfences (25), which reads the fences, and html_block (20).
 _PRE_PRIORITY = 27
@@ -93,81 +92,9 @@ _PLACE_PRIORITY = 25
 FENCE = "math"
 
 
-class _MathPreprocessor(Preprocessor):  # type: ignore[misc]
-    """Swaps each inline formula, and each line that may open a ```math fence, for a token of this page.
-
-    Which lines open fences and which formulas are code is Markdown's to say: pymdownx.superfences reads the
-    fences (calling `_format` for each ```math fence), and `proven_numbers.math_placing` puts every token that is
-    left where Markdown placed it.
-    """
-
-    def __init__(self, md: Markdown, ext: MathExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.ext.begin_document()
-        origins = line_origins(self.ext.written, lines)
-        self.ext.written = None
-        out = []
-        for line, lineno in zip(lines, origins, strict=True):
-            opening = fence_opening(line)
-            if opening is None:
-                out.append(self._inline(line, lineno))
-            else:
-                # superfences reads the token as the fence's one option, and `_validate` knows it.
-                out.append(f"{opening.head} {self.ext.fence_token(opening, lineno)}")
-        return out
-
-    def _inline(self, line: str, lineno: int) -> str:
-        """Swap each inline formula for a token: whether it is math or an example in code, Markdown says later."""
-        if "$`" not in line:
-            return line
-        pieces: list[str] = []
-        pos = 0
-        for start, end, tex in iter_inline_math(line):
-            pieces += [line[pos:start], self.ext.token(tex, line[start:end], lineno)]
-            pos = end
-        pieces.append(line[pos:])
-        return "".join(pieces)
-
-
 class FenceStopError(SuperFencesException, PluginError):  # type: ignore[misc]
     """What stops the whole build from inside a ```math fence: pymdownx.superfences swallows every exception of
     a fence's validator or formatter but its own, and would ship the fence as a code block."""
-
-
-class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]
-    """Keeps the page's lines as written, before pymdownx.snippets puts other files' lines among them."""
-
-    def __init__(self, md: Markdown, ext: MathExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
-    def run(self, lines: list[str]) -> list[str]:
-        # Split as Markdown's normalize_whitespace (30) will split the page, at \r\n, \r and \n alike, so that
-        # both sides of `line_origins` count lines the same way.
-        self.ext.written = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return lines
-
-
-def line_origins(written: list[str] | None, lines: list[str]) -> list[int]:
-    """The line of the page as written (1-based) that each of `lines` comes from, the page as the preprocessors
-    before this extension's left it: a line a snippet brought in is the line of its ``--8<--``.
-
-    Args:
-        written: the page's lines before pymdownx.snippets, or None when they were not seen.
-        lines: the lines now.
-    """
-    if written is None or written == lines:
-        return list(range(1, len(lines) + 1))
-    origins: list[int] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, written, lines, autojunk=False).get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # the same lines, or each changed in place
-            origins += range(i1 + 1, i2 + 1)
-        elif tag != "delete":  # lines from elsewhere: the line that brought them in
-            origins += [min(i1 + 1, len(written))] * (j2 - j1)
-    return origins
 
 
 def _extension_of(md: Markdown) -> MathExtension:
@@ -453,8 +380,8 @@ class MathExtension(Extension):  # type: ignore[misc]
         """Register the processors on `md`."""
         self.md = md
         md.registerExtension(self)
-        md.preprocessors.register(_SourcePreprocessor(md, self), "pn_math_source", _SOURCE_PRIORITY)
-        md.preprocessors.register(_MathPreprocessor(md, self), "pn_math", _PRE_PRIORITY)
+        md.preprocessors.register(SourcePreprocessor(md, self), "pn_math_source", SOURCE_PRIORITY)
+        md.preprocessors.register(MathPreprocessor(md, self), "pn_math", _PRE_PRIORITY)
         md.treeprocessors.register(HeadingMathTreeprocessor(md, self), "pn_math_headings", _HEADINGS_PRIORITY)
         md.treeprocessors.register(FinalTreeprocessor(md, self), "pn_math_final", _FINAL_PRIORITY)
         md.postprocessors.register(HeadingMathPostprocessor(md, self), "pn_math_headings", _POST_PRIORITY)
