@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import platform
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,12 +59,16 @@ def default_about() -> dict[str, Any]:
 
 
 def reproducible_sitemap(site_dir: str) -> None:
-    """Stamp ``sitemap.xml.gz`` with no time (gzip's mtime 0), so that it is a function of ``sitemap.xml`` alone.
+    """Without ``SOURCE_DATE_EPOCH``, stamp ``sitemap.xml.gz`` with no time (gzip's mtime 0), so that it is a
+    function of ``sitemap.xml`` alone.
 
     MkDocs stamps it with the newest page's update date, which without ``SOURCE_DATE_EPOCH`` is the day of the build:
     two builds of the same sources on two days differed in this one file, even when the sitemap is empty (no
-    ``site_url``). The sitemap's own ``<lastmod>`` dates are MkDocs' (the day of the build, or ``SOURCE_DATE_EPOCH``'s).
+    ``site_url``). With ``SOURCE_DATE_EPOCH`` MkDocs' stamp is that day's, the same on every build, and is kept. The
+    sitemap's own ``<lastmod>`` dates are MkDocs' (the day of the build, or ``SOURCE_DATE_EPOCH``'s).
     """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
     path = Path(site_dir, "sitemap.xml.gz")
     try:
         xml = gzip.decompress(path.read_bytes())
