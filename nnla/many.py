@@ -21,7 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
-from nnla.network import _parameters
+from nnla.network import _batch_of_runs
+from nnla.training import _settings
 
 __all__ = ["ManyTraces", "network_descent_many"]
 
@@ -59,27 +60,6 @@ class ManyTraces:
     lr: float
     reduction: str
     until: float | None
-
-
-def _starts(
-    X: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, T: ArrayLike
-) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], NDArray[np.float64]]:
-    """Check the batch and the r starts: W1 (r, n, k), b1 (r, 1, k), W2 (r, k, z), b2 (r, 1, z)."""
-    arrays = [_checks.as_array(a, name) for a, name in ((W1, "W1"), (b1, "b1"), (W2, "W2"), (b2, "b2"))]
-    runs = arrays[0].shape[0] if arrays[0].ndim == 3 else -1
-    letters = ("(r, n, k)", "(r, 1, k)", "(r, k, z)", "(r, 1, z)")
-    for a, name, shape in zip(arrays, ("W1", "b1", "W2", "b2"), letters, strict=True):
-        if a.ndim != 3 or a.shape[0] != runs or runs == 0:
-            raise ValueError(
-                f"{name} must hold one start per run, of shape {shape} with the same r > 0 for all four; got {a.shape}"
-            )
-    # The first run's start checks every shape against X and T, with the messages of the single run.
-    X_a, _ = _parameters(X, *(a[0] for a in arrays))
-    for a, name in zip(arrays, ("W1", "b1", "W2", "b2"), strict=True):
-        _checks.check_finite(a, name)
-    z = arrays[2].shape[2]
-    T_a = _checks.targets(T, (X_a.shape[0], z), "T", f"X of shape {X_a.shape} and W2 of shape {arrays[2].shape}")
-    return X_a, arrays, T_a
 
 
 def network_descent_many(
@@ -141,11 +121,9 @@ def network_descent_many(
         >>> runs.losses.shape, runs.stopped.tolist()
         ((2, 3), [2, 2])
     """
-    X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _starts(X, W1, b1, W2, b2, T)
-    lr = _checks.positive(lr, "lr")
-    steps = _checks.steps(steps)
+    X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _batch_of_runs(X, W1, b1, W2, b2, T)
+    lr, steps, reduction = _settings(lr, steps, reduction)
     stop_below = None if until is None else _checks.positive(until, "until")
-    reduction = _checks.reduction(reduction)
     (m, n), (runs, _, k), z = X_a.shape, W1_a.shape, T_a.shape[1]
     _checks.size(
         "network_descent_many",
