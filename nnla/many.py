@@ -36,6 +36,10 @@ class ManyTraces:
     Attributes:
         losses: array of shape (r, steps + 1): `losses[q, s]` is run q's loss after s steps; after a run stops,
             its last loss repeats. Every value is finite.
+        gradient_norms: array of shape (r, steps + 1): the norm of run q's gradient in all its parameters at once,
+            $`\sqrt{\lVert \partial L/\partial W_1 \rVert^2 + \dots + \lVert \partial L/\partial b_2 \rVert^2}`$,
+            at the same points as `losses`; after a run stops, its last norm repeats. Finite, but for the last point of
+            a run that diverged, where the gradient that took it out of float64 may itself have overflowed.
         stopped: array of shape (r,), integers: the number of steps each run took (`steps` for a run that did not
             stop early).
         reached: array of shape (r,), booleans: whether the run stopped because its loss fell below `until`.
@@ -50,6 +54,7 @@ class ManyTraces:
     """
 
     losses: NDArray[np.float64]
+    gradient_norms: NDArray[np.float64]
     stopped: NDArray[np.int64]
     reached: NDArray[np.bool_]
     diverged: NDArray[np.bool_]
@@ -138,6 +143,7 @@ def network_descent_many(
     )
     scale = 1.0 if reduction == "sum" else 1.0 / (m * z)
     losses = np.empty((runs, steps + 1))
+    norms = np.empty((runs, steps + 1))
     stopped = np.full(runs, steps)
     reached = np.zeros(runs, dtype=bool)
     diverged = np.zeros(runs, dtype=bool)
@@ -168,23 +174,7 @@ def network_descent_many(
                 )
             if stop_below is not None:
                 stop |= finite & (loss < stop_below)
-            if stop.any():
-                ended = going[stop]
-                bad = ~finite[stop]
-                # A run that reached keeps this point; one that diverged, the point before.
-                losses[ended, step] = np.where(bad, losses[ended, step - 1], loss[stop])
-                last[:, ended] = np.where(bad, previous[:, stop], theta[:, stop])
-                stopped[ended] = np.where(bad, step - 1, step)
-                diverged[ended] = bad
-                reached[ended] = ~bad
-                keep = ~stop
-                going, theta, H, E, loss = going[keep], theta[:, keep], H3[:, :, keep], E[:, :, keep], loss[keep]
-                H3, r = H, len(going)
-                H = H3.reshape(m, k * r)
-                W2_s = theta[bounds[1] : bounds[2]].reshape(k, z, r)
-            losses[going, step] = loss
-            if step == steps or r == 0:
-                break
+            # The gradient at every run's point, also where a run reaches `until` (its norm is recorded there).
             E *= 2.0 * scale  # Delta_2 = dL/dP
             gradient = np.empty_like(theta)
             gradient[bounds[1] : bounds[2]] = np.einsum("mkr,mzr->kzr", H3, E).reshape(k * z, r)
@@ -195,11 +185,29 @@ def network_descent_many(
             D1 *= H
             gradient[: bounds[0]] = (X_a.T @ D1).reshape(n * k, r)
             gradient[bounds[0] : bounds[1]] = D1.sum(axis=0).reshape(k, r)
+            losses[going, step] = loss
+            norms[going, step] = np.sqrt(np.einsum("pr,pr->r", gradient, gradient))
+            if stop.any():
+                ended = going[stop]
+                bad = ~finite[stop]
+                # A run that reached keeps this point; one that diverged, the point before.
+                if bad.any():
+                    losses[ended[bad], step] = losses[ended[bad], step - 1]
+                    norms[ended[bad], step] = norms[ended[bad], step - 1]
+                last[:, ended] = np.where(bad, previous[:, stop], theta[:, stop])
+                stopped[ended] = np.where(bad, step - 1, step)
+                diverged[ended] = bad
+                reached[ended] = ~bad
+                keep = ~stop
+                going, theta, gradient = going[keep], theta[:, keep], gradient[:, keep]
+            if step == steps or len(going) == 0:
+                break
             previous = theta
             theta = theta - lr * gradient
     last[:, going] = theta
     for q in range(runs):
         losses[q, stopped[q] + 1 :] = losses[q, stopped[q]]
+        norms[q, stopped[q] + 1 :] = norms[q, stopped[q]]
     parts = np.split(last, bounds[:-1])
     shapes = ((n, k), (1, k), (k, z), (1, z))
     W1_e, b1_e, W2_e, b2_e = (
@@ -207,6 +215,7 @@ def network_descent_many(
     )
     return ManyTraces(
         losses=_read_only(losses),
+        gradient_norms=_read_only(norms),
         stopped=_read_only(stopped),
         reached=_read_only(reached),
         diverged=_read_only(diverged),
