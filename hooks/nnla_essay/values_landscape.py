@@ -12,8 +12,9 @@ import numpy as np
 
 import nnla
 from nnla import examples
-from nnla_essay.values_network import Params
-from proven_numbers.value import Value, array, scalar
+from nnla_essay.kinds import RunsValue
+from nnla_essay.values_network import Params, mse_hessian_eigenvalues, xor_inputs
+from proven_numbers.value import Json, Value, array, scalar
 
 __all__ = ["STUDY_FIRST_SEED", "STUDY_MSE", "STUDY_RUNS", "STUDY_STEPS", "landscape_values", "study_start"]
 
@@ -48,6 +49,22 @@ def landscape_values() -> list[Value]:
     end = (many.W1[first], many.b1[first], many.W2[first], many.b2[first])
     gradient = nnla.backprop(ex.X, *end, ex.T, reduction="mean")
     start_gradient = nnla.backprop(ex.X, ex.W1, ex.b1, ex.W2, ex.b2, ex.T, reduction="mean")
+    W1_b, b1_b, W2_b, b2_b = (
+        np.stack(pair) for pair in zip((ex.W1, ex.b1, ex.W2, ex.b2), study_start(int(seeds[first])), strict=True)
+    )
+    beside = nnla.network_descent_many(
+        ex.X,
+        W1_b,
+        b1_b,
+        W2_b,
+        b2_b,
+        ex.T,
+        lr=examples.XOR_LR,
+        steps=examples.XOR_STEPS,
+        reduction="mean",
+    )
+    start_inputs: dict[str, Json] = {key: value for key, value in xor_inputs().items() if key not in {"X", "T"}}
+    eigenvalues = mse_hessian_eigenvalues(ex.X, (ex.W1, ex.b1, ex.W2, ex.b2), ex.T)
     # Exact at two corners and 1/2 at the other two: each of those two errors is 1/2.
     half = nnla.mse(ex.T, np.where(np.arange(ex.m)[:, np.newaxis] % 2 == 1, 0.5, ex.T))
     return [
@@ -83,6 +100,27 @@ def landscape_values() -> list[Value]:
             float(np.sqrt(sum(np.sum(g * g) for g in gradient))),
             "The norm of the MSE's gradient in all the parameters where that run ends.",
         ),
+        RunsValue(
+            name="mlp_study_beside",
+            data=beside,
+            labels=(f"seed {examples.XOR_SEED} (the page's)", f"seed {int(seeds[first])} (stuck)"),
+            inputs={
+                "X": "mlp_X",
+                "T": "mlp_T",
+                "starts": [start_inputs, {"recipe seed": "mlp_study_stuck_seed"}],
+            },
+            description=(
+                "The page's run and the first stuck run of the study, side by side for the page's number of steps: "
+                "the MSE and the norm of its gradient at each step."
+            ),
+        ),
+        scalar("mlp_hessian_size", len(eigenvalues), "The number of parameters: the Hessian's rows and columns."),
+        scalar(
+            "mlp_hessian_negative_start",
+            int(np.sum(eigenvalues < 0)),
+            "How many eigenvalues of the MSE's Hessian at the page's seeded start are negative.",
+        ),
+        scalar("mlp_lambda_min_start", float(eigenvalues[0]), "The smallest eigenvalue of that Hessian."),
         scalar(
             "mlp_study_start_gradient",
             float(np.sqrt(sum(np.sum(g * g) for g in start_gradient))),

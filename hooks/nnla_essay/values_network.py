@@ -15,7 +15,7 @@ from nnla import examples
 from nnla_essay.kinds import surface, trace
 from proven_numbers.value import Value, array, scalar, table
 
-__all__ = ["SURFACE_POINTS", "Params", "network_values", "output_surface", "xor_inputs"]
+__all__ = ["SURFACE_POINTS", "Params", "mse_hessian_eigenvalues", "network_values", "output_surface", "xor_inputs"]
 
 #: Steps of Part II's descent of the linear layer on XOR; it reaches the floor to float64 precision.
 LINEAR_STEPS = 100
@@ -29,8 +29,9 @@ SURFACE_POINTS = 5
 Params = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
 
 
-def _mse_hessian_lambda_max(X: NDArray[np.float64], params: Params, T: NDArray[np.float64]) -> float:
-    """The largest eigenvalue of the MSE's Hessian in all the parameters at once: central differences of backprop."""
+def mse_hessian_eigenvalues(X: NDArray[np.float64], params: Params, T: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The eigenvalues, in increasing order, of the MSE's Hessian in all the parameters at once: central differences
+    of backprop, symmetrised."""
     sizes = np.cumsum([a.size for a in params])[:-1]
 
     def gradient(theta: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -38,7 +39,12 @@ def _mse_hessian_lambda_max(X: NDArray[np.float64], params: Params, T: NDArray[n
         return np.concatenate([g.ravel() for g in nnla.backprop(X, W1, b1, W2, b2, T, reduction="mean")])
 
     hessian = nnla.numerical_jacobian(gradient, np.concatenate([a.ravel() for a in params]))
-    return float(np.linalg.eigvalsh((hessian + hessian.T) / 2).max())
+    return np.asarray(np.linalg.eigvalsh((hessian + hessian.T) / 2), dtype=np.float64)
+
+
+def _mse_hessian_lambda_max(X: NDArray[np.float64], params: Params, T: NDArray[np.float64]) -> float:
+    """The largest eigenvalue of the MSE's Hessian in all the parameters at once."""
+    return float(mse_hessian_eigenvalues(X, params, T)[-1])
 
 
 def _largest_gap(pairs: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> float:
