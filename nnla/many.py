@@ -21,7 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
-from nnla.network import _parameters
+from nnla.network import _batch_of_runs
+from nnla.training import _settings
 
 __all__ = ["ManyTraces", "network_descent_many"]
 
@@ -35,6 +36,10 @@ class ManyTraces:
     Attributes:
         losses: array of shape (r, steps + 1): `losses[q, s]` is run q's loss after s steps; after a run stops,
             its last loss repeats. Every value is finite.
+        gradient_norms: array of shape (r, steps + 1): the norm of run q's gradient in all its parameters at once,
+            $`\sqrt{\lVert \partial L/\partial W_1 \rVert^2 + \dots + \lVert \partial L/\partial b_2 \rVert^2}`$,
+            at the same points as `losses`; after a run stops, its last norm repeats. Finite, but for the last point of
+            a run that diverged, where the gradient that took it out of float64 may itself have overflowed.
         stopped: array of shape (r,), integers: the number of steps each run took (`steps` for a run that did not
             stop early).
         reached: array of shape (r,), booleans: whether the run stopped because its loss fell below `until`.
@@ -49,6 +54,7 @@ class ManyTraces:
     """
 
     losses: NDArray[np.float64]
+    gradient_norms: NDArray[np.float64]
     stopped: NDArray[np.int64]
     reached: NDArray[np.bool_]
     diverged: NDArray[np.bool_]
@@ -59,27 +65,6 @@ class ManyTraces:
     lr: float
     reduction: str
     until: float | None
-
-
-def _starts(
-    X: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, T: ArrayLike
-) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], NDArray[np.float64]]:
-    """Check the batch and the r starts: W1 (r, n, k), b1 (r, 1, k), W2 (r, k, z), b2 (r, 1, z)."""
-    arrays = [_checks.as_array(a, name) for a, name in ((W1, "W1"), (b1, "b1"), (W2, "W2"), (b2, "b2"))]
-    runs = arrays[0].shape[0] if arrays[0].ndim == 3 else -1
-    letters = ("(r, n, k)", "(r, 1, k)", "(r, k, z)", "(r, 1, z)")
-    for a, name, shape in zip(arrays, ("W1", "b1", "W2", "b2"), letters, strict=True):
-        if a.ndim != 3 or a.shape[0] != runs or runs == 0:
-            raise ValueError(
-                f"{name} must hold one start per run, of shape {shape} with the same r > 0 for all four; got {a.shape}"
-            )
-    # The first run's start checks every shape against X and T, with the messages of the single run.
-    X_a, _ = _parameters(X, *(a[0] for a in arrays))
-    for a, name in zip(arrays, ("W1", "b1", "W2", "b2"), strict=True):
-        _checks.check_finite(a, name)
-    z = arrays[2].shape[2]
-    T_a = _checks.targets(T, (X_a.shape[0], z), "T", f"X of shape {X_a.shape} and W2 of shape {arrays[2].shape}")
-    return X_a, arrays, T_a
 
 
 def network_descent_many(
@@ -141,11 +126,9 @@ def network_descent_many(
         >>> runs.losses.shape, runs.stopped.tolist()
         ((2, 3), [2, 2])
     """
-    X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _starts(X, W1, b1, W2, b2, T)
-    lr = _checks.positive(lr, "lr")
-    steps = _checks.steps(steps)
+    X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _batch_of_runs(X, W1, b1, W2, b2, T)
+    lr, steps, reduction = _settings(lr, steps, reduction)
     stop_below = None if until is None else _checks.positive(until, "until")
-    reduction = _checks.reduction(reduction)
     (m, n), (runs, _, k), z = X_a.shape, W1_a.shape, T_a.shape[1]
     _checks.size(
         "network_descent_many",
@@ -160,6 +143,7 @@ def network_descent_many(
     )
     scale = 1.0 if reduction == "sum" else 1.0 / (m * z)
     losses = np.empty((runs, steps + 1))
+    norms = np.empty((runs, steps + 1))
     stopped = np.full(runs, steps)
     reached = np.zeros(runs, dtype=bool)
     diverged = np.zeros(runs, dtype=bool)
@@ -190,23 +174,7 @@ def network_descent_many(
                 )
             if stop_below is not None:
                 stop |= finite & (loss < stop_below)
-            if stop.any():
-                ended = going[stop]
-                bad = ~finite[stop]
-                # A run that reached keeps this point; one that diverged, the point before.
-                losses[ended, step] = np.where(bad, losses[ended, step - 1], loss[stop])
-                last[:, ended] = np.where(bad, previous[:, stop], theta[:, stop])
-                stopped[ended] = np.where(bad, step - 1, step)
-                diverged[ended] = bad
-                reached[ended] = ~bad
-                keep = ~stop
-                going, theta, H, E, loss = going[keep], theta[:, keep], H3[:, :, keep], E[:, :, keep], loss[keep]
-                H3, r = H, len(going)
-                H = H3.reshape(m, k * r)
-                W2_s = theta[bounds[1] : bounds[2]].reshape(k, z, r)
-            losses[going, step] = loss
-            if step == steps or r == 0:
-                break
+            # The gradient at every run's point, also where a run reaches `until` (its norm is recorded there).
             E *= 2.0 * scale  # Delta_2 = dL/dP
             gradient = np.empty_like(theta)
             gradient[bounds[1] : bounds[2]] = np.einsum("mkr,mzr->kzr", H3, E).reshape(k * z, r)
@@ -217,11 +185,29 @@ def network_descent_many(
             D1 *= H
             gradient[: bounds[0]] = (X_a.T @ D1).reshape(n * k, r)
             gradient[bounds[0] : bounds[1]] = D1.sum(axis=0).reshape(k, r)
+            losses[going, step] = loss
+            norms[going, step] = np.sqrt(np.einsum("pr,pr->r", gradient, gradient))
+            if stop.any():
+                ended = going[stop]
+                bad = ~finite[stop]
+                # A run that reached keeps this point; one that diverged, the point before.
+                if bad.any():
+                    losses[ended[bad], step] = losses[ended[bad], step - 1]
+                    norms[ended[bad], step] = norms[ended[bad], step - 1]
+                last[:, ended] = np.where(bad, previous[:, stop], theta[:, stop])
+                stopped[ended] = np.where(bad, step - 1, step)
+                diverged[ended] = bad
+                reached[ended] = ~bad
+                keep = ~stop
+                going, theta, gradient = going[keep], theta[:, keep], gradient[:, keep]
+            if step == steps or len(going) == 0:
+                break
             previous = theta
             theta = theta - lr * gradient
     last[:, going] = theta
     for q in range(runs):
         losses[q, stopped[q] + 1 :] = losses[q, stopped[q]]
+        norms[q, stopped[q] + 1 :] = norms[q, stopped[q]]
     parts = np.split(last, bounds[:-1])
     shapes = ((n, k), (1, k), (k, z), (1, z))
     W1_e, b1_e, W2_e, b2_e = (
@@ -229,6 +215,7 @@ def network_descent_many(
     )
     return ManyTraces(
         losses=_read_only(losses),
+        gradient_norms=_read_only(norms),
         stopped=_read_only(stopped),
         reached=_read_only(reached),
         diverged=_read_only(diverged),

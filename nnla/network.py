@@ -70,6 +70,30 @@ def _batch(
     return X_a, params, T_a
 
 
+def _batch_of_runs(
+    X: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, T: ArrayLike
+) -> tuple[NDArray[np.float64], Parameters, NDArray[np.float64]]:
+    """Check a batch with r starts, the run axis leading: W1 (r, n, k), b1 (r, 1, k), W2 (r, k, z), b2 (r, 1, z).
+
+    The first run's start is checked against `X` and `T` by `_batch`, with the messages of a single run; the others
+    must share its shapes, and every entry must be finite.
+    """
+    names = ("W1", "b1", "W2", "b2")
+    arrays = [_checks.as_array(a, name) for a, name in zip((W1, b1, W2, b2), names, strict=True)]
+    runs = arrays[0].shape[0] if arrays[0].ndim == 3 else -1
+    letters = ("(r, n, k)", "(r, 1, k)", "(r, k, z)", "(r, 1, z)")
+    for a, name, shape in zip(arrays, names, letters, strict=True):
+        if a.ndim != 3 or a.shape[0] != runs or runs == 0:
+            raise ValueError(
+                f"{name} must hold one start per run, of shape {shape} with the same r > 0 for all four; got {a.shape}"
+            )
+    W1_a, b1_a, W2_a, b2_a = arrays
+    X_a, _, T_a = _batch(X, W1_a[0], b1_a[0], W2_a[0], b2_a[0], T)
+    for a, name in zip(arrays, names, strict=True):
+        _checks.check_finite(a, name)
+    return X_a, (W1_a, b1_a, W2_a, b2_a), T_a
+
+
 def _one(
     x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, t: ArrayLike
 ) -> tuple[NDArray[np.float64], Parameters, NDArray[np.float64]]:

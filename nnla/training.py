@@ -52,6 +52,11 @@ def _stack(values: list[float] | list[NDArray[np.float64]], shape: tuple[int, ..
     return a
 
 
+def _settings(lr: object, steps: object, reduction: object) -> tuple[float, int, str]:
+    """Check a run's settings, as `network_descent` and `network_descent_many` take them: lr, steps, reduction."""
+    return _checks.positive(lr, "lr"), _checks.steps(steps), _checks.reduction(reduction)
+
+
 def network_descent(
     X: ArrayLike,
     W1: ArrayLike,
@@ -114,11 +119,9 @@ def network_descent(
         ((4, 2, 2), (4, 1, 1))
     """
     X_a, (W1_a, b1_a, W2_a, b2_a), T_a = _batch(X, W1, b1, W2, b2, T)
-    lr = _checks.positive(lr, "lr")
-    steps = _checks.steps(steps)
+    lr, steps, reduction = _settings(lr, steps, reduction)
     sizes = {"W1": W1_a.size, "b1": b1_a.size, "W2": W2_a.size, "b2": b2_a.size}
     _checks.trace("network_descent", steps, sizes, "trace.W1[-1], trace.b1[-1], trace.W2[-1], trace.b2[-1]")
-    reduction = _checks.reduction(reduction)
     losses: list[float] = []
     path: tuple[list[NDArray[np.float64]], ...] = ([], [], [], [])  # W1, b1, W2, b2 at each point
     diverged = False

@@ -9,7 +9,6 @@ XOR batch, the seeded start, the step sizes). Every problem names the page a val
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -37,10 +36,6 @@ TRACE_RTOL, TRACE_ATOL = 1e-7, 1e-12
 CONVERGED_MSE = 1e-6
 #: The digits of the start: the page says it is rounded to two decimals.
 START_DECIMALS = 2
-#: The seed study re-run here agrees with the page's MSEs at the end, predictions and gradient to this.
-STUDY_RTOL = 1e-7
-#: "Close to" the plateau's MSE: every stuck run ends within this of it.
-PLATEAU_ATOL = 0.01
 
 Params = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -131,6 +126,11 @@ APPROXIMATE = {
     "mlp_study_stuck_seed",
     "mlp_study_stuck_P",
     "mlp_study_stuck_gradient",
+    # doccheck_landscape's, beside the seed study's above
+    "mlp_study_beside",
+    "mlp_hessian_size",
+    "mlp_hessian_negative_start",
+    "mlp_lambda_min_start",
 }
 #: Every name of the page that this module accounts for (the linear layer's trace is re-run by doccheck).
 RECOMPUTED = CHOSEN | EXACT | APPROXIMATE
@@ -275,59 +275,6 @@ def linear_floor(X: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return solution[:-1], solution[-1:], float(np.sum(residual**2)) / T.size
 
 
-def draw_start(seed: int, n: int, k: int, z: int) -> Params:
-    """The page's recipe: NumPy's generator with the seed, W1, b1, W2, b2 drawn in turn, rounded to two decimals."""
-    rng = np.random.default_rng(seed)
-    return tuple(rng.normal(size=shape).round(START_DECIMALS) for shape in ((n, k), (1, k), (k, z), (1, z)))  # type: ignore[return-value]
-
-
-@functools.lru_cache(maxsize=4)
-def seed_study(
-    X_rows: tuple[tuple[float, ...], ...],
-    T_rows: tuple[tuple[float, ...], ...],
-    k: int,
-    seeds: tuple[int, ...],
-    lr: float,
-    steps: int,
-    threshold: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, Params]:
-    """Descent from every seed's start at once, written here: runs first, one stacked product per stage.
-
-    Returns:
-        For each run, the first step whose MSE is below `threshold` (-1 for none); each run's MSE at every step
-        (the runs that reached stop being computed, their last MSE repeated); the MSE history's last 101 steps are
-        what the checks read; and the first stuck run's parameters at the end.
-    """
-    X, T = np.array(X_rows), np.array(T_rows)
-    (m, n), z = X.shape, T.shape[1]
-    W1, b1, W2, b2 = (np.stack(column) for column in zip(*(draw_start(s, n, k, z) for s in seeds), strict=True))
-    runs = len(seeds)
-    first = np.full(runs, -1)
-    losses = np.empty((runs, steps + 1))
-    going = np.arange(runs)
-    for step in range(steps + 1):
-        H = tanh(np.einsum("mn,rnk->rmk", X, W1) + b1)  # (runs, m, k)
-        E = T - (H @ W2 + b2)  # (runs, m, z)
-        mse_now = np.einsum("rmz,rmz->r", E, E) / (m * z)
-        losses[going, step] = mse_now
-        done = mse_now < threshold
-        first[going[done]] = step
-        keep = ~done
-        going, H, E, W1, b1, W2, b2 = (a[keep] for a in (going, H, E, W1, b1, W2, b2))
-        if step == steps or len(going) == 0:
-            break
-        D2 = -2.0 / (m * z) * E
-        D1 = (D2 @ np.swapaxes(W2, 1, 2)) * (1.0 - H * H)
-        W1 = W1 - lr * np.einsum("mn,rmk->rnk", X, D1)
-        b1 = b1 - lr * D1.sum(axis=1, keepdims=True)
-        W2 = W2 - lr * (np.swapaxes(H, 1, 2) @ D2)
-        b2 = b2 - lr * D2.sum(axis=1, keepdims=True)
-    for run in range(runs):
-        if first[run] >= 0:
-            losses[run, first[run] + 1 :] = losses[run, first[run]]
-    return first, losses, going, (W1[0], b1[0], W2[0], b2[0])
-
-
 def surface(params: Params, grid: np.ndarray) -> np.ndarray:
     """The network's output at (grid[r], grid[c]): x1 down the rows, x2 across the columns."""
     points = np.array([[x1, x2] for x1 in grid for x2 in grid])
@@ -392,7 +339,7 @@ def exact_recomputations(p: Published) -> dict[str, Callable[[], Any]]:
     }
 
 
-def _compare(site: Site, name: str, expected: Any, rtol: float, atol: float) -> list[str]:
+def compare(site: Site, name: str, expected: Any, rtol: float, atol: float) -> list[str]:
     if name not in site.published:
         return [f"{name} is not on {PAGE}"]
     message = doccheck.mismatch(
@@ -403,7 +350,7 @@ def _compare(site: Site, name: str, expected: Any, rtol: float, atol: float) -> 
     return [f"{name} (on {site.where(name)}) differs from its recomputation: {message}"] if message else []
 
 
-def _compare_losses(site: Site, name: str, losses: list[float]) -> list[str]:
+def compare_losses(site: Site, name: str, losses: list[float]) -> list[str]:
     """A published trace's losses against a re-run's."""
     published = site.published.get(name)
     if not isinstance(published, dict) or "losses" not in published:
@@ -436,7 +383,7 @@ def values_match_recomputation(site: Site) -> list[str]:
     """Every derived value of the page equals its recomputation from the formulas written here."""
     problems = []
     for name, again in exact_recomputations(site.published).items():
-        problems += _compare(site, name, again(), doccheck.RTOL, doccheck.ATOL)
+        problems += compare(site, name, again(), doccheck.RTOL, doccheck.ATOL)
     return problems
 
 
@@ -474,7 +421,7 @@ def jacobians_match_central_differences(site: Site) -> list[str]:
         expected[name] = central_differences(partial(batch_mse, X, params, T, index), params[index])
     problems = []
     for name, numbers in expected.items():
-        problems += _compare(site, name, numbers, NUMDIFF_ATOL, NUMDIFF_ATOL)
+        problems += compare(site, name, numbers, NUMDIFF_ATOL, NUMDIFF_ATOL)
     for gap in ("mlp_jacobian_gap", "mlp_gradient_gap"):
         if not 0.0 <= p.get(gap, math.inf) < NUMDIFF_ATOL:
             problems.append(
@@ -497,13 +444,13 @@ def training_reruns(site: Site) -> list[str]:
     run = (trace.get("lr"), trace.get("steps"), trace.get("reduction"), trace.get("inputs"), trace.get("diverged"))
     if run != (p["mlp_lr"], p["mlp_steps"], "mean", start, False):
         problems.append(f"mlp_trace (on {site.where('mlp_trace')}) is not the MSE run from the seeded start: {run}")
-    problems += _compare_losses(site, "mlp_trace", losses)
-    problems += _compare(site, "mlp_mse_final", losses[-1], TRACE_RTOL, TRACE_ATOL)
-    problems += _compare(site, "mlp_P_final", forward(X, points[-1])[2], TRACE_RTOL, 1e-9)
-    problems += _compare(site, "mlp_surface_after", surface(points[-1], doccheck.array(p, "mlp_surface_x")), 1e-7, 1e-9)
+    problems += compare_losses(site, "mlp_trace", losses)
+    problems += compare(site, "mlp_mse_final", losses[-1], TRACE_RTOL, TRACE_ATOL)
+    problems += compare(site, "mlp_P_final", forward(X, points[-1])[2], TRACE_RTOL, 1e-9)
+    problems += compare(site, "mlp_surface_after", surface(points[-1], doccheck.array(p, "mlp_surface_x")), 1e-7, 1e-9)
     floor = linear_floor(X, T)[2]
-    problems += _compare(site, "mlp_below_floor_step", next(s for s, v in enumerate(losses) if v < floor), 0.0, 0.0)
-    problems += _compare(site, "mlp_lambda_end", hessian_lambda_max(X, points[-1], T), HESSIAN_RTOL, 0.0)
+    problems += compare(site, "mlp_below_floor_step", next(s for s, v in enumerate(losses) if v < floor), 0.0, 0.0)
+    problems += compare(site, "mlp_lambda_end", hessian_lambda_max(X, points[-1], T), HESSIAN_RTOL, 0.0)
     return problems
 
 
@@ -531,54 +478,16 @@ def step_sweep_reruns(site: Site) -> list[str]:
         elif not last > 1e300:
             problems.append(f"{where}, run {run}: it overflowed, but its last MSE is {last!r}")
     overflowed = [lr for lr in sweep[:, 1] if lr not in ends]
-    problems += _compare(site, "mlp_lr_first_diverged", min(overflowed, default=math.nan), 0.0, 0.0)
+    problems += compare(site, "mlp_lr_first_diverged", min(overflowed, default=math.nan), 0.0, 0.0)
     large = p["mlp_lr_large"]
     if large not in ends:
         problems.append(f"mlp_lr_large (on {site.where('mlp_lr_large')}): a re-run with its step {large!r} overflows")
     else:
-        problems += _compare(site, "mlp_lambda_end_large", hessian_lambda_max(X, ends[large], T), HESSIAN_RTOL, 0.0)
-    problems += _compare(site, "mlp_lr_edge_large", 2.0 / large, doccheck.RTOL, 0.0)
+        problems += compare(site, "mlp_lambda_end_large", hessian_lambda_max(X, ends[large], T), HESSIAN_RTOL, 0.0)
+    problems += compare(site, "mlp_lr_edge_large", 2.0 / large, doccheck.RTOL, 0.0)
     start = hessian_lambda_max(X, params, T)
-    problems += _compare(site, "mlp_lambda_start", start, HESSIAN_RTOL, 0.0)
-    problems += _compare(site, "mlp_lr_bound_start", 2.0 / start, HESSIAN_RTOL, 0.0)
-    return problems
-
-
-def seed_study_reruns(site: Site) -> list[str]:
-    """The seed study re-run here from the recipe the page states: its counts, its stuck runs and where they end."""
-    p = site.published
-    X, params, T = example(p)
-    first_seed, runs = int(p["mlp_study_seed_first"]), int(p["mlp_study_runs"])
-    seeds = tuple(range(first_seed, first_seed + runs))
-    steps, short = int(p["mlp_study_steps"]), int(p["mlp_steps"])
-    first, losses, stuck, end = seed_study(
-        tuple(map(tuple, X)), tuple(map(tuple, T)), params[0].shape[1], seeds, p["mlp_lr"], steps, p["mlp_study_mse"]
-    )
-    problems = _compare(site, "mlp_study_reached_short", int(np.sum((first >= 0) & (first <= short))), 0.0, 0.0)
-    problems += _compare(site, "mlp_study_reached", int(np.sum(first >= 0)), 0.0, 0.0)
-    problems += _compare(site, "mlp_study_stuck", len(stuck), 0.0, 0.0)
-    if len(stuck) == 0:
-        return [*problems, f"the seed study re-run here has no stuck run, but {PAGE} shows one"]
-    problems += _compare(site, "mlp_study_stuck_seeds", np.array(seeds)[stuck], 0.0, 0.0)
-    problems += _compare(site, "mlp_study_stuck_seed", seeds[stuck[0]], 0.0, 0.0)
-    problems += _compare(site, "mlp_study_stuck_low", losses[stuck, -1].min(), STUDY_RTOL, 0.0)
-    problems += _compare(site, "mlp_study_stuck_high", losses[stuck, -1].max(), STUDY_RTOL, 0.0)
-    problems += _compare(site, "mlp_study_stuck_P", forward(X, end)[2], STUDY_RTOL, 1e-9)
-    norm = math.sqrt(sum(float(np.sum(g * g)) for g in gradients(X, end, T, 1.0 / T.size)))
-    problems += _compare(site, "mlp_study_stuck_gradient", norm, STUDY_RTOL, 0.0)
-    half, P_stuck = p["mlp_study_half"], doccheck.array(p, "mlp_study_stuck_P")[:, 0]
-    trace = p["mlp_trace"]["losses"]
-    expectations = [
-        (p["mlp_study_reached"] + p["mlp_study_stuck"] == runs, "every run either reaches the MSE or is stuck"),
-        (np.all(np.abs(losses[stuck, -1] - half) < PLATEAU_ATOL), "every stuck run ends close to mlp_study_half"),
-        (np.all(losses[stuck, -1] < losses[stuck, -101]), "every stuck run's MSE is still falling at the end"),
-        (np.all(np.abs(P_stuck[[0, 2]] - T[[0, 2], 0]) < PLATEAU_ATOL), "the stuck run is right at (0, 0), (1, 0)"),
-        (np.all(np.abs(P_stuck[[1, 3]] - 0.5) < PLATEAU_ATOL), "and answers about 1/2 at (0, 1) and (1, 1)"),
-        (norm < p["mlp_study_start_gradient"] / 100, "its gradient is nearly flat beside the start's"),
-        (min(trace[: short + 1]) < p["mlp_study_mse"], "the page's own seed is done within its steps"),
-        (p["mlp_study_reached_short"] < p["mlp_study_reached"] < runs, "more reach it later, and not all"),
-    ]
-    problems += [f"{PAGE}: '{what}' does not hold" for holds, what in expectations if not holds]
+    problems += compare(site, "mlp_lambda_start", start, HESSIAN_RTOL, 0.0)
+    problems += compare(site, "mlp_lr_bound_start", 2.0 / start, HESSIAN_RTOL, 0.0)
     return problems
 
 
@@ -708,7 +617,6 @@ CHECKS: dict[str, Check] = {
         jacobians_match_central_differences,
         training_reruns,
         step_sweep_reruns,
-        seed_study_reruns,
         behaves_as_the_page_says,
         numbers_in_prose_are_accounted_for,
         math_is_typeset,
@@ -717,5 +625,8 @@ CHECKS: dict[str, Check] = {
 
 
 def check(site: Site) -> list[str]:
-    """Run every check of Part III on a read site; each problem is prefixed with ``part-3`` and the check's name."""
-    return doccheck.run_checks(CHECKS, site, "part-3 ")
+    """Run every check of Part III on a read site (these and `doccheck_landscape`'s, its last section's); each problem
+    is prefixed with ``part-3`` and the check's name."""
+    import doccheck_landscape  # it reads this module's helpers: imported here, when both are loaded
+
+    return doccheck.run_checks({**CHECKS, **doccheck_landscape.CHECKS}, site, "part-3 ")

@@ -34,7 +34,7 @@ NO_FACTOR_2 = Mutation(
 #: The seed study keeps the first of its stuck runs and drops the others, as a study that reports only the runs
 #: that behave would: the counts still add up to the runs it kept, but not to the seeds the page names.
 DROPPED_STUCK_RUNS = Mutation(
-    "hooks/nnla_essay/values_network.py",
+    "hooks/nnla_essay/values_landscape.py",
     "    stuck = np.flatnonzero(~many.reached)\n",
     "    stuck = np.flatnonzero(~many.reached)[:1]  # mutated: the stuck runs but one are dropped\n",
 )

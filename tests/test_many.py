@@ -84,7 +84,8 @@ def test_a_run_that_overflows_stops_at_its_last_finite_point_as_the_single_run_d
 def test_the_record_is_read_only() -> None:
     ex = nnla.examples.xor
     many = nnla.network_descent_many(ex.X, *starts(2, 2, 3, 1, seed=0), ex.T, lr=0.1, steps=3)
-    for a in (many.losses, many.stopped, many.reached, many.diverged, many.W1, many.b1, many.W2, many.b2):
+    records = (many.losses, many.gradient_norms, many.stopped, many.reached, many.diverged)
+    for a in (*records, many.W1, many.b1, many.W2, many.b2):
         assert not a.flags.writeable
 
 
@@ -105,3 +106,40 @@ def test_arguments_that_do_not_fit_are_named(change: dict[str, object], message:
     kwargs: dict[str, object] = {"W1": W1, "b1": b1, "W2": W2, "b2": b2, "lr": 0.1, "until": None, **change}
     with pytest.raises(ValueError, match=message):
         nnla.network_descent_many(ex.X, T=ex.T, steps=3, **kwargs)  # type: ignore[arg-type]
+
+
+def norm_along(X: np.ndarray, run: nnla.NetworkTrace, T: np.ndarray, reduction: str) -> np.ndarray:
+    """The gradient's norm in all the parameters at each point of a single run, by nnla.backprop."""
+    return np.array(
+        [
+            np.sqrt(sum(np.sum(g * g) for g in nnla.backprop(X, *point, T, reduction=reduction)))
+            for point in zip(run.W1, run.b1, run.W2, run.b2, strict=True)
+        ]
+    )
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+def test_the_gradient_norms_are_backprops_at_every_point(reduction: str) -> None:
+    """Without `until`: each run's gradient norm at each point is nnla.backprop's at network_descent's point."""
+    X, T = batch(5, 3, 2, seed=2)
+    S = starts(4, 3, 4, 2, seed=9)
+    many = nnla.network_descent_many(X, *S, T, lr=0.02, steps=30, reduction=reduction)
+    assert many.gradient_norms.shape == (4, 31)
+    for q in range(4):
+        run = nnla.network_descent(X, *one(S, q), T, lr=0.02, steps=30, reduction=reduction)
+        np.testing.assert_allclose(many.gradient_norms[q], norm_along(X, run, T, reduction), rtol=RTOL, atol=ATOL)
+
+
+def test_a_run_that_reaches_until_records_its_gradient_norm_there_and_repeats_it() -> None:
+    """The norm is recorded at the point where a run stops below `until` too, then repeats, as its loss does."""
+    ex = nnla.examples.xor
+    S = starts(12, ex.n, ex.k, ex.z, seed=5)
+    many = nnla.network_descent_many(ex.X, *S, ex.T, lr=0.2, steps=400, reduction="mean", until=0.05)
+    assert 0 < many.reached.sum() < len(many.reached), "the test wants runs of both kinds"
+    assert np.isfinite(many.gradient_norms).all()
+    for q in range(12):
+        stop = int(many.stopped[q])
+        run = nnla.network_descent(ex.X, *one(S, q), ex.T, lr=0.2, steps=stop, reduction="mean")
+        expected = norm_along(ex.X, run, ex.T, "mean")
+        np.testing.assert_allclose(many.gradient_norms[q, : stop + 1], expected, rtol=RTOL, atol=ATOL)
+        assert np.all(many.gradient_norms[q, stop:] == many.gradient_norms[q, stop])

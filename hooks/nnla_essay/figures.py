@@ -30,7 +30,7 @@ from proven_numbers.svg import describe
 from proven_numbers.value import ScalarValue, Value
 
 if TYPE_CHECKING:
-    from nnla_essay.kinds import LearningRateExplorer, TraceValue, TrainingExplorer
+    from nnla_essay.kinds import LearningRateExplorer, RunsValue, TraceValue, TrainingExplorer
 
 __all__ = ["LR_WINDOW_DECADES", "ROUNDING_ULPS", "draw_figure", "explorer_figures"]
 
@@ -65,6 +65,8 @@ def draw_figure(value: Value, values: Mapping[str, Value], prefix: str) -> str:
         )
     if isinstance(value, kinds.LearningRateExplorer | kinds.TrainingExplorer):
         return explorer_figures(value, prefix)
+    if isinstance(value, kinds.RunsValue):
+        return _runs(value, prefix)
     raise TypeError(f"the value {value.name!r} ({type(value).__name__}) has no figure")
 
 
@@ -148,6 +150,29 @@ def _gap_plot(value: TraceValue, level: ScalarValue, prefix: str) -> str:
         y_label=f"{loss} − least-squares {loss}",
         quantity="gap",
     )
+
+
+def _runs(value: RunsValue, prefix: str) -> str:
+    """Runs side by side: a plot of their losses and, below it, a plot of their gradients' norms, both on log axes."""
+    runs = value.data
+    loss = "SSE" if runs.reduction == "sum" else "MSE"
+    lr = decimals(runs.lr, 4).text()
+    plots = [
+        svg.loss_plot(
+            [svg.Series(label, record) for label, record in zip(value.labels, records, strict=True)],
+            title=f"{title} at each step of gradient descent with step η = {lr}, {' and '.join(value.labels)}.",
+            description=f"{title} against step for {len(value.labels)} runs of gradient descent.",
+            id_prefix=f"{prefix}-{part}",
+            log_scale=True,
+            y_label=y_label,
+            quantity=quantity,
+        )
+        for part, records, title, y_label, quantity in (
+            ("loss", runs.losses, f"The {loss}", loss, loss),
+            ("gradient", runs.gradient_norms, "The norm of the gradient", "gradient norm", "gradient norm"),
+        )
+    ]
+    return f'<figure class="nnla-figure nnla-runs-figure">{"".join(plots)}</figure>'
 
 
 def _surface(Z: np.ndarray, grid: np.ndarray, title: str, prefix: str, description: str = "") -> str:

@@ -3,6 +3,8 @@ r"""The essay's own kinds of value, beside the three the machinery knows (scalar
 - `SurfaceValue`: an array of shape (g, g), a network's output over a grid of the input square, drawn as a heat map.
 - `TensorValue`: an array of shape (n, z, z), the Jacobian tensor, shown slice by slice or as a block.
 - `TraceValue`: a `nnla.Trace` or `nnla.NetworkTrace`, a run of gradient descent, shown as a table or a plot.
+- `RunsValue`: runs of descent on the network side by side, each its loss and its gradient's norm at each step,
+  drawn as two plots (`nnla.network_descent_many`'s record of a few starts).
 - `LearningRateExplorer` and `TrainingExplorer`: the settings a reader moves through with a slider (one trace per
   learning rate; snapshots of a training run), all computed at build time (`nnla_essay.explorer_html`).
 
@@ -29,6 +31,7 @@ from proven_numbers.value import BLOCK_FORMS, ArrayValue, Grid, Json, RegistryEr
 
 __all__ = [
     "LearningRateExplorer",
+    "RunsValue",
     "SurfaceValue",
     "TensorValue",
     "TraceValue",
@@ -116,6 +119,56 @@ class TraceValue(Value):
         loss = "SSE" if self.data.reduction == "sum" else "MSE"
         rows = np.column_stack([np.arange(len(losses)), losses])
         return showing.table(self, rows, ["step", f"loss ({loss})"])
+
+    def figure(self, showing: Showing) -> str:
+        return figures.draw_figure(self, showing.values, showing.id_prefix)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunsValue(Value):
+    """Runs of gradient descent on the network side by side: the loss and the gradient's norm of each, at each step.
+
+    Drawn as two plots over the same steps (``as=figure``, its only form): the loss of every run, and the norm of its
+    gradient in all the parameters at once. Its 2 × runs × (steps + 1) numbers at full precision are published in
+    values.json only (`Value.on_page`); the page carries the figures drawn from them.
+
+    Attributes:
+        data: `nnla.network_descent_many`'s record of the runs (every run taken to the end: no `until`).
+        labels: each run's name, in the legend and the text alternative.
+        inputs: the published names of the runs' batch and of each run's start, such as {"X": …, "T": …,
+            "starts": [{"W1": …, "b1": …, "W2": …, "b2": …}, …]}.
+    """
+
+    data: nnla.ManyTraces
+    labels: tuple[str, ...]
+    inputs: Mapping[str, Json]
+    kind: ClassVar[str] = "runs"
+    forms: ClassVar[tuple[str, ...]] = ("figure",)
+    on_page: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        runs = self.data.losses.shape[0]
+        if len(self.labels) != runs or self.data.until is not None or (self.data.stopped != self.data.stopped[0]).any():
+            raise RegistryError(f"runs {self.name!r} needs one label per run, and every run taken to the end")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """(r,): one entry a run, as an explorer's shape is one a setting."""
+        return (self.data.losses.shape[0],)
+
+    def to_json(self) -> Json:
+        return {
+            "lr": float(self.data.lr),
+            "reduction": self.data.reduction,
+            "steps": int(self.data.losses.shape[1] - 1),
+            "labels": list(self.labels),
+            "losses": self.data.losses.tolist(),
+            "gradient_norms": self.data.gradient_norms.tolist(),
+            "inputs": dict(self.inputs),
+        }
+
+    def show(self, form: str, showing: Showing) -> str:
+        raise TypeError(f"the runs {self.name!r} are shown only as a figure (as=figure), not as={form}")
 
     def figure(self, showing: Showing) -> str:
         return figures.draw_figure(self, showing.values, showing.id_prefix)

@@ -23,6 +23,7 @@ from nnla import examples
 from nnla_essay.kinds import tensor, trace
 from nnla_essay.values_derivations import derivation_values
 from nnla_essay.values_explorers import explorer_values
+from nnla_essay.values_landscape import landscape_values
 from nnla_essay.values_network import network_values
 from proven_numbers.value import TableValue, Value, array, scalar, table
 
@@ -239,6 +240,7 @@ _SECTIONS: tuple[Callable[[], list[Value]], ...] = (
     _derivative_values,
     derivation_values,
     network_values,
+    landscape_values,
     explorer_values,
 )
 

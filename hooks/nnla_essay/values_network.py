@@ -15,7 +15,7 @@ from nnla import examples
 from nnla_essay.kinds import surface, trace
 from proven_numbers.value import Value, array, scalar, table
 
-__all__ = ["SURFACE_POINTS", "network_values", "output_surface", "xor_inputs"]
+__all__ = ["SURFACE_POINTS", "Params", "mse_hessian_eigenvalues", "network_values", "output_surface", "xor_inputs"]
 
 #: Steps of Part II's descent of the linear layer on XOR; it reaches the floor to float64 precision.
 LINEAR_STEPS = 100
@@ -25,18 +25,13 @@ SWEEP_LRS = (0.01, 0.03, 0.1, 0.3, 0.6, 0.65, 1.0, 3.0)
 SWEEP_LARGE_LR = 0.6
 #: Points of the grid, on each axis, where the network's output over the input square is published.
 SURFACE_POINTS = 5
-#: The seed study: the page's recipe (k, the draw, the rounding, the step) from each of these seeds, all at once.
-STUDY_FIRST_SEED, STUDY_RUNS = 0, 300
-#: How long the study runs: ten times the page's own run.
-STUDY_STEPS = 5000
-#: A run "reaches" a small MSE when its MSE falls below this.
-STUDY_MSE = 1e-3
 
 Params = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
 
 
-def _mse_hessian_lambda_max(X: NDArray[np.float64], params: Params, T: NDArray[np.float64]) -> float:
-    """The largest eigenvalue of the MSE's Hessian in all the parameters at once: central differences of backprop."""
+def mse_hessian_eigenvalues(X: NDArray[np.float64], params: Params, T: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The eigenvalues, in increasing order, of the MSE's Hessian in all the parameters at once: central differences
+    of backprop, symmetrised."""
     sizes = np.cumsum([a.size for a in params])[:-1]
 
     def gradient(theta: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -44,7 +39,12 @@ def _mse_hessian_lambda_max(X: NDArray[np.float64], params: Params, T: NDArray[n
         return np.concatenate([g.ravel() for g in nnla.backprop(X, W1, b1, W2, b2, T, reduction="mean")])
 
     hessian = nnla.numerical_jacobian(gradient, np.concatenate([a.ravel() for a in params]))
-    return float(np.linalg.eigvalsh((hessian + hessian.T) / 2).max())
+    return np.asarray(np.linalg.eigvalsh((hessian + hessian.T) / 2), dtype=np.float64)
+
+
+def _mse_hessian_lambda_max(X: NDArray[np.float64], params: Params, T: NDArray[np.float64]) -> float:
+    """The largest eigenvalue of the MSE's Hessian in all the parameters at once."""
+    return float(mse_hessian_eigenvalues(X, params, T)[-1])
 
 
 def _largest_gap(pairs: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> float:
@@ -349,72 +349,6 @@ def _training_values() -> list[Value]:
     ]
 
 
-def study_start(seed: int) -> Params:
-    """The page's recipe for a start (`nnla.examples.xor`'s draw and rounding) with another seed."""
-    rng = np.random.default_rng(seed)
-    n, k, z = examples.xor.n, examples.xor.k, examples.xor.z
-    W1, b1 = rng.normal(size=(n, k)).round(2), rng.normal(size=(1, k)).round(2)
-    W2, b2 = rng.normal(size=(k, z)).round(2), rng.normal(size=(1, z)).round(2)
-    return W1, b1, W2, b2
-
-
-def _landscape_values() -> list[Value]:
-    """The landscape is not a bowl: the page's recipe from many seeds, trained together by nnla.network_descent_many."""
-    ex = examples.xor
-    seeds = np.arange(STUDY_FIRST_SEED, STUDY_FIRST_SEED + STUDY_RUNS)
-    W1, b1, W2, b2 = (np.stack(column) for column in zip(*(study_start(int(seed)) for seed in seeds), strict=True))
-    many = nnla.network_descent_many(
-        ex.X, W1, b1, W2, b2, ex.T, lr=examples.XOR_LR, steps=STUDY_STEPS, reduction="mean", until=STUDY_MSE
-    )
-    stuck = np.flatnonzero(~many.reached)
-    stuck_mse = many.losses[stuck, -1]
-    first = stuck[0]
-    end = (many.W1[first], many.b1[first], many.W2[first], many.b2[first])
-    gradient = nnla.backprop(ex.X, *end, ex.T, reduction="mean")
-    start_gradient = nnla.backprop(ex.X, ex.W1, ex.b1, ex.W2, ex.b2, ex.T, reduction="mean")
-    # Exact at two corners and 1/2 at the other two: each of those two errors is 1/2.
-    half = nnla.mse(ex.T, np.where(np.arange(ex.m)[:, np.newaxis] % 2 == 1, 0.5, ex.T))
-    return [
-        scalar("mlp_study_runs", STUDY_RUNS, "The number of seeds of the study of the page's recipe."),
-        scalar("mlp_study_seed_first", int(seeds[0]), "The study's first seed."),
-        scalar("mlp_study_seed_last", int(seeds[-1]), "The study's last seed."),
-        scalar("mlp_study_steps", STUDY_STEPS, "The number of steps the study's runs are given."),
-        scalar("mlp_study_mse", STUDY_MSE, "The MSE below which a run of the study counts as having reached zero."),
-        scalar(
-            "mlp_study_reached_short",
-            int(np.sum(many.reached & (many.stopped <= examples.XOR_STEPS))),
-            "How many runs of the study reach that MSE within the page's number of steps.",
-        ),
-        scalar(
-            "mlp_study_reached",
-            int(many.reached.sum()),
-            "How many runs of the study reach it within the study's steps.",
-        ),
-        scalar("mlp_study_stuck", len(stuck), "How many runs of the study have not reached it at the end."),
-        array("mlp_study_stuck_seeds", seeds[stuck], r"\text{seeds}", "The seeds of those runs."),
-        scalar("mlp_study_stuck_low", float(stuck_mse.min()), "The lowest MSE at the end among those runs."),
-        scalar("mlp_study_stuck_high", float(stuck_mse.max()), "The highest MSE at the end among those runs."),
-        scalar("mlp_study_half", half, "The MSE of predictions exact at two corners of XOR and 1/2 at the other two."),
-        scalar("mlp_study_stuck_seed", int(seeds[first]), "The first seed of the study whose run is stuck."),
-        array(
-            "mlp_study_stuck_P",
-            nnla.network_forward(ex.X, *end).P,
-            r"P_{\text{stuck}}",
-            "That run's predictions at the end of the study's steps.",
-        ),
-        scalar(
-            "mlp_study_stuck_gradient",
-            float(np.sqrt(sum(np.sum(g * g) for g in gradient))),
-            "The norm of the MSE's gradient in all the parameters where that run ends.",
-        ),
-        scalar(
-            "mlp_study_start_gradient",
-            float(np.sqrt(sum(np.sum(g * g) for g in start_gradient))),
-            "The norm of the MSE's gradient at the page's seeded start, for comparison.",
-        ),
-    ]
-
-
 def network_values() -> list[Value]:
     """Every value of Part III, in the order the page meets them."""
     return [
@@ -423,5 +357,4 @@ def network_values() -> list[Value]:
         *_jacobian_values(),
         *_batch_gradient_values(),
         *_training_values(),
-        *_landscape_values(),
     ]
