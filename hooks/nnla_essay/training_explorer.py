@@ -120,7 +120,7 @@ def figures(value: TrainingExplorer, prefix: str) -> str:
     width, height = PLOT_SIZE
     plot, curves = svg.settings_plot(
         [svg.Series(label, run.losses) for label, run in zip(labels, value.runs, strict=True)],
-        [f"MSE against step for gradient descent from seed {int(s)} with step η." for s in value.seeds],
+        [f"MSE against step for gradient descent with {label}." for label in labels],
         default=value.default_run,
         window=(float(positive.min()) / WINDOW_MARGIN, float(positive.max()) * WINDOW_MARGIN),
         title="The MSE of the chosen run at every step, a dot at the chosen step.",

@@ -32,9 +32,12 @@ LR_STEPS = 12
 BOUNDARY_TOLERANCE = 1e-9
 #: The training explorer's snapshots: every this many steps of each run, from step 0 to the last.
 SNAPSHOT_EVERY = 50
-#: The training explorer's steps η: three of Part III's sweep (`values_network.SWEEP_LRS`), one slow, the page's,
-#: one fast, whose runs stay finite from both of its starts (from the stuck seed's start, the sweep's 0.6 overflows).
-TRAINING_LRS = (0.03, 0.1, 0.3)
+#: The training explorer's steps η: the two smallest of Part III's sweep (`values_network.SWEEP_LRS`) and the page's.
+#: The sweep's 0.3 is left out: from the page's start its MSE falls to about 1e-10, then the minimum it nears proves
+#: too sharp for the step and the MSE climbs back to about 1e-3 before it settles, a climb grown from float64's
+#: rounding, so that a re-run with another, equally right tanh differs from it by 0.4 % at some steps: the explorer
+#: would show digits no other computation reproduces. Larger steps overflow from the stuck seed's start.
+TRAINING_LRS = (0.01, 0.03, 0.1)
 
 
 def regime(r: float) -> str:
