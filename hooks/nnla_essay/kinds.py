@@ -296,7 +296,8 @@ class TrainingExplorer(Value):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return (len(self.runs), len(self.steps))
+        """One entry a run (values.json's shape of a value that holds runs: the length of its ``losses``)."""
+        return (len(self.runs),)
 
     def losses(self, run: int) -> NDArray[np.float64]:
         """The run's loss at each snapshot."""
