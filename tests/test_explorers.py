@@ -31,11 +31,9 @@ from conftest import BuiltSite, ServedSite, serve
 pytestmark = pytest.mark.browser
 
 WIDE, NARROW = 1280, 390
-#: Each explorer, the page it stands on, and the readout's numbers (from doccheck_explorers).
-EXPLORERS = {
-    "explore_lr": ("part-2/", doccheck_explorers.LR_NUMBERS),
-    "explore_training": ("part-3/", doccheck_training.NUMBERS),
-}
+#: Each explorer and the page it stands on (the readout's numbers: doccheck_explorers.LR_NUMBERS for the learning
+#: rate's, doccheck_training.NUMBERS for the training explorer's).
+EXPLORERS = {"explore_lr": ("part-2/",), "explore_training": ("part-3/",)}
 #: Where a pointer clicks along the slider's track, as a fraction of its width.
 CLICK_AT = 0.75
 
@@ -121,7 +119,7 @@ def problems_of(name: str, state: dict[str, Any], values: dict[str, Any]) -> lis
                 problems.append(
                     f"{where}: shows {key} = {shown!r}; the engine computes {training_number(value, run, i)!r}"
                 )
-    for key, number in EXPLORERS[name][1].items() if name == "explore_lr" else ():
+    for key, number in doccheck_explorers.LR_NUMBERS.items() if name == "explore_lr" else ():
         shown = state["outputs"].get(key, "")
         if not doccheck_explorers.shown_number_holds(shown, number(value, i)):
             problems.append(f"{where}: shows {key} = {shown!r}; the engine computes {number(value, i)!r}")
@@ -387,7 +385,7 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
     _alter_loss_curves(site / "part-3" / "index.html", wrong_dot)
     found: dict[str, list[str]] = {}
     with serve(site) as base_url:
-        for name, (path, _) in EXPLORERS.items():
+        for name, (path,) in EXPLORERS.items():
             page = open_page(chromium, base_url, path, WIDE, "light")
             try:
                 found[name] = [p for move, state in moves(page, name) for p in problems_of(name, state, values)]

@@ -52,14 +52,12 @@ def explorer(value: LearningRateExplorer | TrainingExplorer, showing: Showing, f
     else:
         runs = training_explorer.readouts(value, digits)
         run = runs[value.default_run]
-        snapshots = run["snapshots"]
-        assert isinstance(snapshots, list)
-        default = {**snapshots[value.default], "lr": run["lr"], "seed": run["seed"]}
+        default = {**run["snapshots"][value.default], "lr": run["lr"], "seed": run["seed"]}
         readout = TRAINING_READOUT
         control = training_explorer.controls(value, runs)
         data, kind = json.dumps(runs, separators=(",", ":"), ensure_ascii=False), "training"
     outputs = readout.format(
-        **{key: f'<output data-nnla-show="{key}">{html.escape(str(text))}</output>' for key, text in default.items()}
+        **{key: f'<output data-nnla-show="{key}">{html.escape(text)}</output>' for key, text in default.items()}
     )
     extra = f' data-nnla-control="{kind}" data-nnla-shown="{html.escape(data)}"'
     return (

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
@@ -35,12 +35,23 @@ from proven_numbers.svg.surface import cell_opacity, cell_side, surface_values
 if TYPE_CHECKING:
     from nnla_essay.kinds import TrainingExplorer
 
-__all__ = ["PLOT_SIZE", "controls", "figures", "readouts", "run_label", "seed_of"]
+__all__ = ["PLOT_SIZE", "RunShown", "controls", "figures", "readouts", "run_label", "seed_of"]
 
 #: The loss plot's viewBox (width, height); the dot's SVG has the same, so that the two lie on each other.
 PLOT_SIZE = (640, 320)
 #: The loss plot's window reaches this factor beyond the lowest and the highest loss of every run.
 WINDOW_MARGIN = 2.0
+
+
+class RunShown(TypedDict):
+    """What the page carries of one run: its name, its η and seed as the readout writes them, its snapshots (each
+    the readout's step and MSE, the surface's title, text alternative, cells, sides and fill opacities, and the
+    slider's announcement)."""
+
+    label: str
+    lr: str
+    seed: str
+    snapshots: list[dict[str, str]]
 
 
 def seed_of(value: TrainingExplorer, run: int) -> str:
@@ -54,10 +65,10 @@ def run_label(value: TrainingExplorer, run: int) -> str:
     return f"η = {decimals(float(value.lrs[run]), 4).text()}, seed {int(value.seeds[run])}"
 
 
-def readouts(value: TrainingExplorer, digits: int) -> list[dict[str, object]]:
+def readouts(value: TrainingExplorer, digits: int) -> list[RunShown]:
     """For each run: its label, η and seed as the readout writes them, and for each snapshot its step, MSE,
     surface title and text alternative, and each cell's label, side and opacity."""
-    shown: list[dict[str, object]] = []
+    shown: list[RunShown] = []
     for r in range(len(value.runs)):
         snapshots = []
         for step, loss, Z in zip(value.steps, value.losses(r), value.data[r], strict=True):
@@ -86,7 +97,7 @@ def readouts(value: TrainingExplorer, digits: int) -> list[dict[str, object]]:
     return shown
 
 
-def controls(value: TrainingExplorer, shown: list[dict[str, object]]) -> str:
+def controls(value: TrainingExplorer, shown: list[RunShown]) -> str:
     """The two choices and the slider, set at the defaults (the ``<select>``s' option values are indexes)."""
     lrs = list(dict.fromkeys(float(v) for v in value.lrs))
     seeds = list(dict.fromkeys(int(v) for v in value.seeds))
@@ -99,9 +110,7 @@ def controls(value: TrainingExplorer, shown: list[dict[str, object]]) -> str:
         f'<option value="{i}"{" selected" if seed == int(value.seeds[run]) else ""}>{html.escape(label)}</option>'
         for i, (seed, label) in enumerate(zip(seeds, value.seed_labels, strict=True))
     )
-    snapshots = shown[run]["snapshots"]
-    assert isinstance(snapshots, list)
-    default = snapshots[value.default]
+    default = shown[run]["snapshots"][value.default]
     return (
         '<div class="nnla-explorer-controls" hidden>'
         f'<label>Step η <select data-nnla-choose="lr">{lr_options}</select></label>'
@@ -129,11 +138,13 @@ def figures(value: TrainingExplorer, prefix: str) -> str:
         width=width,
         height=height,
     )
-    data = []
+    data: list[dict[str, object]] = []
+    marks: list[list[str]] = []
     for r, curve in enumerate(curves):
         vertices = curve.points.split()
         if len(vertices) != curve.n or "nnla-exit" in curve.line_class:
             raise ValueError(f"{value.name}: run {labels[r]} leaves its plot's window; widen WINDOW_MARGIN")
+        marks.append([vertices[int(s)] for s in value.steps])
         data.append(
             {
                 "points": curve.points,
@@ -141,10 +152,10 @@ def figures(value: TrainingExplorer, prefix: str) -> str:
                 "n": str(curve.n),
                 "label": curve.label,
                 "desc": curve.desc,
-                "marks": [vertices[int(s)] for s in value.steps],
+                "marks": marks[-1],
             }
         )
-    cx, cy = data[value.default_run]["marks"][value.default].split(",")  # type: ignore[union-attr]
+    cx, cy = marks[value.default_run][value.default].split(",")
     dot = (
         f'<svg class="nnla-now" viewBox="0 0 {num(width)} {num(height)}" aria-hidden="true" focusable="false">'
         f'<circle r="8" cx="{cx}" cy="{cy}"/></svg>'
