@@ -122,7 +122,7 @@ def training_runs_recompute(site: Site) -> list[str]:
     for i, name in ((0, "mlp_surface_before"), (-1, "mlp_surface_after")):
         if name in p and not np.allclose(value["surface"][r0][i], p[name], rtol=0, atol=1e-12):
             problems.append(f"{where}: the default run's surface at step {snapshots[i]} is not {name}")
-    if len(finals) == len(lrs):
+    if len(finals) == len(lrs) and set(seeds) == {ours, stuck}:
         by_step = sorted(set(lrs))
         ours_end = [finals[(lr, ours)] for lr in by_step]
         expectations = [
