@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from proven_numbers import katex, mathfont, preview, promises
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.markers.reading import MarkerPass, front_matter_markers
 from proven_numbers.registry import load_about, load_values
 from proven_numbers.report import ErrorReport
 from proven_numbers.value import Value
@@ -119,6 +120,10 @@ class Build:
         values = load_values(options.values, paths)
         self.about = load_about(options.about, paths) if options.about else default_about()
         self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
+        # The markers are read inside Markdown, after the snippets, in every Markdown object (mkdocstrings' too).
+        self.markers = MarkerPass(self.injector)
+        # The nonces of this build's math tokens, each Markdown object's: a word of their shape is prose.
+        self.math_nonces: set[str] = set()
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
         # plain text, which is what the search index keeps of it.
@@ -142,6 +147,8 @@ class Build:
             "node": katex_options.node,
             "prefix": options.prefix,
             "deferral": self.deferral,
+            "markers": self.markers,
+            "issued": self.math_nonces,
             "report": self.report,
             "preview_errors": preview,
         }
@@ -179,7 +186,8 @@ class Build:
         return files
 
     def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:
-        """Swap the page's markers for tokens, before Markdown makes the page.
+        """Before Markdown makes the page: its markers are read by the math extension's preprocessor, after the
+        snippets (`proven_numbers.markers.reading`); a marker in its front matter or metadata is an error here.
 
         Args:
             markdown: the page's Markdown, as MkDocs hands it over: without its YAML front matter.
@@ -190,7 +198,12 @@ class Build:
         self.config.mdx_configs[MDEXT]["line_offset"] = offset
         self.report.page = page
         self.budget.page = page
-        return self.injector.replace_markers(markdown, page)
+        self.markers.begin(page)
+        for line, message in front_matter_markers(self.syntax, source or "", markdown):
+            self.report.add(page, line, message)
+            if self.preview:
+                preview.report(f"{page}:{line}: {message}")
+        return markdown
 
     def page_content(self, content: str, page: str) -> str:
         """Put the rendered values into the page's HTML; a bad marker is recorded with the page and the line of its
@@ -215,7 +228,8 @@ class Build:
         A broken promise is recorded for the build's report, with the page.
         """
         if self.options.promises:
-            for problem in promises.broken(output, self.injector.token_pattern):
+            math_tokens = promises.math_tokens(self.math_nonces)
+            for problem in promises.broken(output, self.injector.token_pattern, math_tokens):
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
         return self.deferral.restore(output)
 

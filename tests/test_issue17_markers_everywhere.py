@@ -1,0 +1,139 @@
+"""Issue 17, class 5 and two false errors: a marker is read wherever Markdown renders, or fails at its page and line.
+
+- front matter and ``Key: value`` metadata, which MkDocs reads as data (the title, the navigation, the
+  description): a clear error at the marker's line of the file;
+- a snippet (``--8<--``): its markers are read after it is included, shown, and an unknown name fails at the
+  ``--8<--`` line;
+- a docstring on a page of mkdocstrings: its marker shows its value; a wrong one fails naming the page;
+- ``<template>``, ``<noscript>``, ``<option>`` and ``hidden``: a value there is not shown to the reader, so it fails;
+- a prose word of the math tokens' shape is no leak (the build knows the nonces it issued);
+- a marker's text inside a display formula is TeX, and the real marker after it shows its value.
+
+Each test builds a tiny site in-process (`support_tiny_site`); each failed on the code before this change.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from support_tiny_site import BuildError, TinySite, build_site, make_site
+
+#: A value on every page that is not the subject, so that "shown on no page" does not muddle the message.
+W = "W is <!-- nnla:W as=inline -->.\n\n"
+
+
+def site_with(tmp_path: Path, index: str, **kwargs: object) -> TinySite:
+    snippets = tmp_path / "includes"
+    extensions = f'  - md_in_html\n  - pymdownx.snippets:\n      base_path: ["{snippets}"]\n      check_paths: true\n'
+    return make_site(tmp_path, {"index.md": index}, extensions=extensions, **kwargs)  # type: ignore[arg-type]
+
+
+def errors_of(site: TinySite) -> list[str]:
+    """The build's author errors, one a line; empty when the build passes."""
+    try:
+        build_site(site)
+    except BuildError as error:
+        return [line.strip() for line in str(error).splitlines()[1:]]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("index", "line"),
+    [
+        ('---\ntitle: "SSE <!-- nnla:sse -->"\n---\n\n' + W + "The SSE is <!-- nnla:sse -->.\n", 2),
+        ("Summary: the SSE is <!-- nnla:sse -->.\n\n" + W + "The SSE is <!-- nnla:sse -->.\n", 1),
+        ("---\ndescription: x\nextra:\n  note: <!-- nnla:sse -->\n---\n\n" + W + "And <!-- nnla:sse -->.\n", 4),
+    ],
+    ids=["front-matter-title", "metadata-first-line", "front-matter-nested"],
+)
+def test_a_marker_in_front_matter_or_metadata_fails_at_its_line(tmp_path: Path, index: str, line: int) -> None:
+    """The issue's examples: before, the raw marker went into <title> and the navigation, or the paragraph
+    vanished, and the build passed."""
+    errors = errors_of(site_with(tmp_path, index))
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"index.md:{line}: the marker <!-- nnla:sse --> stands in the page's front matter")
+
+
+def test_a_marker_in_a_snippet_shows_its_value(tmp_path: Path) -> None:
+    site = site_with(tmp_path, W + '--8<-- "sse.md"\n', files={"includes/sse.md": "The SSE is <!-- nnla:sse -->.\n"})
+    assert errors_of(site) == []
+    page = site.page("index.html")
+    assert page.count('data-nnla-name="sse"') == 1
+    assert "nnla:sse" not in page  # not left as a comment
+
+
+def test_an_unknown_name_in_a_snippet_fails_at_the_line_that_includes_it(tmp_path: Path) -> None:
+    index = W + "The SSE is <!-- nnla:sse -->.\n\n" + '--8<-- "bad.md"\n'
+    site = site_with(tmp_path, index, files={"includes/bad.md": "Text.\n\nBad <!-- nnla:nope --> here.\n"})
+    errors = errors_of(site)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("index.md:5: unknown value 'nope' in <!-- nnla:nope -->")
+
+
+def docstring_site(tmp_path: Path, docstring: str) -> TinySite:
+    module = f"tinylib_{abs(hash(str(tmp_path))):x}"
+    return site_with(
+        tmp_path,
+        W + f"::: {module}\n",
+        plugins=f"  - mkdocstrings:\n      handlers:\n        python:\n          paths: [{tmp_path}]\n",
+        files={f"{module}.py": f'"""A module.\n\n{docstring}\n"""\n'},
+    )
+
+
+@pytest.mark.parametrize("docstring", ["The SSE is <!-- nnla:sse -->.", "Text.\n\nThe SSE:\n\n<!-- nnla:W -->"])
+def test_a_marker_in_a_docstring_shows_its_value(tmp_path: Path, docstring: str) -> None:
+    site = docstring_site(tmp_path, docstring + "\n\nAnd <!-- nnla:sse -->.")
+    assert errors_of(site) == []
+    page = site.page("index.html")
+    assert page.count('data-nnla-name="sse"') >= 1
+    assert "nnla:" not in page.replace("data-nnla-", "")
+
+
+def test_a_wrong_marker_in_a_docstring_fails_naming_the_page_and_the_docstring(tmp_path: Path) -> None:
+    site = docstring_site(tmp_path, "Text.\n\nBad <!-- nnla:nope --> and <!-- nnla:sse -->.")
+    errors = errors_of(site)
+    assert errors == [
+        "index.md: unknown value 'nope' in <!-- nnla:nope -->: no registered name is close to it (2 values are "
+        "registered) (in Markdown converted inside the page, such as a docstring, at its line 5)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("html", "where", "line"),
+    [
+        ("<template>\n<!-- nnla:sse -->\n</template>", "<template>", 4),
+        ("<noscript><p>The SSE is <!-- nnla:sse -->.</p></noscript>", "<noscript>", 3),
+        ("<select><option><!-- nnla:sse --></option></select>", "<option>", 3),
+        ('<div hidden markdown="1">\nThe SSE is <!-- nnla:sse -->.\n</div>', "<div hidden>", 4),
+        ("<div hidden>\n<p><span>The SSE is <!-- nnla:sse -->.</span></p>\n</div>", "<div hidden>", 4),
+    ],
+)
+def test_a_marker_the_reader_cannot_see_fails(tmp_path: Path, html: str, where: str, line: int) -> None:
+    """Before, the value was injected there and counted as shown."""
+    site = site_with(tmp_path, W + html + "\n\nThe SSE, for real: <!-- nnla:sse -->.\n")
+    errors = errors_of(site)
+    assert len(errors) == 1, errors
+    assert re.match(rf"index\.md:{line}: the marker stands inside {where}, which the browser does not show", errors[0])
+
+
+def test_a_prose_word_shaped_like_a_math_token_is_no_leak(tmp_path: Path) -> None:
+    """``PNUMM0123456789ABT1Z`` in prose (the math stand-in's shape, another nonce) is a word; before, the real
+    build failed it as a leaked token, since the promise check did not know the nonces the build issued."""
+    site = site_with(
+        tmp_path, W + "The word PNUMM0123456789ABT1Z and PNUMF0123456789ABT2Z, with $`x`$ <!-- nnla:sse -->.\n"
+    )
+    assert errors_of(site) == []
+    assert "PNUMM0123456789ABT1Z and PNUMF0123456789ABT2Z" in site.page("index.html")
+
+
+@pytest.mark.parametrize(
+    "fence", ["```math\nx = \\text{<!-- nnla:sse -->}\n```", "```math\n% <!-- nnla:sse -->\nx\n```"]
+)
+def test_a_markers_text_in_a_display_formula_is_tex_and_the_real_marker_shows(tmp_path: Path, fence: str) -> None:
+    site = site_with(tmp_path, W + fence + "\n\nThe SSE is <!-- nnla:sse -->.\n")
+    assert errors_of(site) == []
+    page = site.page("index.html")
+    assert page.count('data-nnla-name="sse"') == 1
+    assert "PNUM" not in page
