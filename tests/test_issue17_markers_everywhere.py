@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import markdown  # type: ignore[import-untyped]
 import pytest
-from support_tiny_site import BuildError, TinySite, build_site, make_site
+from support_tiny_site import ROOT, BuildError, TinySite, build_site, make_site
+
+from proven_numbers.report import AuthorErrors
 
 #: A value on every page that is not the subject, so that "shown on no page" does not muddle the message.
 W = "W is <!-- nnla:W as=inline -->.\n\n"
@@ -137,3 +140,30 @@ def test_a_markers_text_in_a_display_formula_is_tex_and_the_real_marker_shows(tm
     page = site.page("index.html")
     assert page.count('data-nnla-name="sse"') == 1
     assert "PNUM" not in page
+
+
+def test_the_markdown_extension_alone_reads_a_snippets_markers(tmp_path: Path) -> None:
+    """The route without MkDocs (`proven_numbers.extension`, as Zensical runs it) reads markers at the same step:
+    a snippet's marker shows its value, and an unknown one fails at the ``--8<--`` line."""
+    (tmp_path / "mean.md").write_text("Mean <!-- calc:mean -->.\n\nBad <!-- calc:nope -->.\n", encoding="utf-8")
+    options = {
+        "values": "calc_values:compute",
+        "python_path": [str(ROOT / "examples" / "dice")],
+        "prefix": "calc",
+        "node_modules": str(ROOT / "node_modules"),
+        "cache_dir": str(tmp_path / "cache"),
+        "page": "index.md",
+    }
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "pymdownx.snippets", "proven_numbers"],
+        extension_configs={"proven_numbers": options, "pymdownx.snippets": {"base_path": [str(tmp_path)]}},
+    )
+    with pytest.raises(AuthorErrors) as raised:
+        md.convert('Faces <!-- calc:faces as=inline -->.\n\n--8<-- "mean.md"\n')
+    assert str(raised.value).splitlines()[1:] == [
+        "  index.md:3: unknown value 'nope' in <!-- calc:nope -->: did you mean 'mode'?"
+    ]
+    (tmp_path / "mean.md").write_text("Mean <!-- calc:mean -->.\n", encoding="utf-8")
+    html = md.convert('Faces <!-- calc:faces as=inline -->.\n\n--8<-- "mean.md"\n')
+    assert 'data-calc-name="mean"' in html
+    assert "calc:" not in html

@@ -8,8 +8,9 @@ plugin (Zensical, a script calling ``markdown.markdown``): markers, claims and m
           prefix: calc
 
 It does on each page what the plugin does (`proven_numbers.build`), with the same pieces: the markers are swapped
-for tokens before Markdown runs (`proven_numbers.markers.Injector`), the math extension (`proven_numbers.mdext`)
-renders the formulas, and after Markdown each token becomes its value's HTML where Markdown placed it. A page with
+for tokens as Markdown reads the page, after any snippets (`proven_numbers.markers.reading`), the math extension
+(`proven_numbers.mdext`) renders the formulas, and after Markdown each token becomes its value's HTML where Markdown
+placed it. A page with
 author errors fails with every one of them, each at its line. What the plugin does for the whole site (KaTeX's
 stylesheet and fonts served from the site, every value shown somewhere, the page promises, values.json) is then
 the command ``python -m proven_numbers check SITE_DIR`` (`proven_numbers.check`).
@@ -32,6 +33,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 
 from proven_numbers import katex
 from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.markers.reading import MarkerPass
 from proven_numbers.mdext import MathExtension
 from proven_numbers.registry import load_values
 from proven_numbers.report import ErrorReport
@@ -39,9 +41,8 @@ from proven_numbers.value import Value
 
 __all__ = ["ProvenNumbersExtension", "makeExtension"]
 
-#: Before every preprocessor that reads the page (pymdownx.snippets is 32): as the plugin swaps them, on the page's
-#: own lines.
-_PRE_PRIORITY = 33
+#: Before every preprocessor that reads the page.
+_PRE_PRIORITY = 35
 #: After every postprocessor: the HTML is the page's, as the plugin's on_page_content gets it.
 _POST_PRIORITY = -200
 
@@ -52,15 +53,17 @@ def _values(spec: str, python_path: tuple[str, ...]) -> Mapping[str, Value]:
     return load_values(spec, [Path(folder).resolve() for folder in python_path])
 
 
-class _Swap(Preprocessor):  # type: ignore[misc]
+class _Begin(Preprocessor):  # type: ignore[misc]
+    """A page begins: a fresh report; the markers are read by the math extension, after the snippets."""
+
     def __init__(self, md: Markdown, ext: ProvenNumbersExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.report = ErrorReport(page=self.ext.page)
-        swapped: str = self.ext.injector.replace_markers("\n".join(lines), self.ext.page)
-        return swapped.split("\n")
+        self.ext.markers.begin(self.ext.page)
+        return lines
 
 
 class _Place(Postprocessor):  # type: ignore[misc]
@@ -124,6 +127,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the markers' processors and the math extension, configured alike, on `md`."""
         md.registerExtension(self)
+        self.markers = MarkerPass(lambda: self.injector)
         self.math = math = MathExtension(
             node_modules=str(Path(self.getConfig("node_modules")).resolve()),
             cache_dir=str(Path(self.getConfig("cache_dir")).resolve()),
@@ -131,9 +135,10 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
             options={"output": self.getConfig("output")},
             prefix=self.getConfig("prefix"),
             line_offset=self.line_offset,
+            markers=self.markers,
         )
         math.extendMarkdown(md)
-        md.preprocessors.register(_Swap(md, self), "pn_markers", _PRE_PRIORITY)
+        md.preprocessors.register(_Begin(md, self), "pn_markers_begin", _PRE_PRIORITY)
         md.postprocessors.register(_Place(md, self), "pn_markers_place", _POST_PRIORITY)
 
 
