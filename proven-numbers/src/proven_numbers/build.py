@@ -117,7 +117,9 @@ class Build:
         except ValueError as error:
             raise PluginError(f"proven-numbers: {error}") from None
         paths = [self.root / folder for folder in options.python_path]
-        values = load_values(options.values, paths)
+        if options.max_cells < 0:
+            raise PluginError(f"proven-numbers: max_cells is a whole number, 0 for no bound; got {options.max_cells}")
+        values = load_values(options.values, paths, max_cells=options.max_cells)
         self.about = load_about(options.about, paths) if options.about else default_about()
         self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
         # The markers are read inside Markdown, after the snippets, in every Markdown object (mkdocstrings' too).
