@@ -229,11 +229,17 @@ class Build:
 
         A broken promise is recorded for the build's report, with the page.
         """
+        broken = []
         if self.options.promises:
             math_tokens = promises.math_tokens(self.math_nonces)
-            for problem in promises.broken(output, self.injector.token_pattern, math_tokens):
+            broken = promises.broken(output, self.injector.token_pattern, math_tokens)
+            for problem in broken:
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
-        return self.deferral.restore(output)
+        output = self.deferral.restore(output)
+        if self.preview and broken:  # the live preview shows it in the page, as it shows a bad marker
+            said = [f"{page or '?'}: the page breaks the site's promises: {problem}" for problem in broken]
+            output = preview.in_page(output, said)
+        return output
 
     def finish(self, site_dir: str) -> None:
         """Report every author error, check that every value was shown, write ``values.json`` and the math font, and
