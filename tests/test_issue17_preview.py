@@ -30,9 +30,9 @@ SOURCE_DATE_EPOCH = "1700000000"
 SERVE_URL = "http://127.0.0.1:8000/"
 MATERIAL = "  name: material\n  font: false\n"
 
-#: Builds the site in the current folder as `mkdocs serve` does, applying each edit of argv[2] (JSON: path, text,
-#: and whether to give the file a time older than its last one) in turn; after each rebuild copies the site to
-#: argv[3]/<n> and prints the kinds of rebuild.
+#: Builds the site in the current folder as `mkdocs serve` does, applying each step of edits of argv[2] (JSON: for
+#: each step, a list of path, text, and the file's new time: "older" or "same" than its last, or "newer") in turn;
+#: after each step's rebuild copies the site to argv[3]/<n> and prints the kinds of rebuild.
 PREVIEW = textwrap.dedent(
     """
     import json, logging, os, shutil, sys
@@ -58,12 +58,15 @@ PREVIEW = textwrap.dedent(
     server = LiveReloadServer(builder=builder, host="127.0.0.1", port=8000, root=site_dir)
     first.plugins.on_serve(server, config=first, builder=builder)
     plugin = first.plugins["proven-numbers"]
-    for n, (path, text, older) in enumerate(edits):
-        file = Path(path)
-        before = file.stat().st_mtime_ns
-        file.write_text(text, encoding="utf-8")
-        if older:  # as cp -p leaves it: the text of a file saved ten seconds before the one it replaces
-            os.utime(file, ns=(before - 10**10, before - 10**10))
+    for n, step in enumerate(edits):
+        for path, text, time in step:
+            file = Path(path)
+            before = file.stat().st_mtime_ns
+            file.write_text(text, encoding="utf-8")
+            if time == "older":  # as cp -p leaves it: the text of a file saved ten seconds before the one it replaces
+                os.utime(file, ns=(before - 10**10, before - 10**10))
+            elif time == "same":  # a second save within the clock's tick, or a copy that keeps the time
+                os.utime(file, ns=(before, before))
         known = len(plugin.session.kinds)
         builder()
         shutil.copytree(site_dir, out / str(n))
@@ -118,7 +121,10 @@ def differences(left: Path, right: Path) -> list[str]:
     return sorted(found)
 
 
-def preview_then_clean(tmp_path: Path, edits: list[tuple[str, str, bool]]) -> tuple[list[dict[str, list[str]]], Path]:
+Step = list[tuple[str, str, str]]
+
+
+def preview_then_clean(tmp_path: Path, edits: list[Step]) -> tuple[list[dict[str, list[str]]], Path]:
     """Run the edits through the preview, and check each rebuild against a clean build of the same files; the
     kinds of each rebuild, and the folder of the preview's sites (one per edit)."""
     preview = make_site(tmp_path / "preview", PAGES, theme=MATERIAL)
@@ -128,26 +134,29 @@ def preview_then_clean(tmp_path: Path, edits: list[tuple[str, str, bool]]) -> tu
     assert len(reports) == len(edits), done.stdout
     clean = tmp_path / "clean"
     shutil.copytree(preview.root, clean, ignore=shutil.ignore_patterns("site", "__pycache__"))
-    for n, (path, text, _) in enumerate(edits):
-        (clean / path).write_text(text, encoding="utf-8")
+    for n, step in enumerate(edits):
+        for path, text, _ in step:
+            (clean / path).write_text(text, encoding="utf-8")
         built = run(CLEAN, str(tmp_path / f"clean-{n}"), cwd=clean)
         assert built.returncode == 0, built.stderr[-6000:]
-        assert differences(tmp_path / "after" / str(n), tmp_path / f"clean-{n}") == [], (n, path, reports[n])
+        assert differences(tmp_path / "after" / str(n), tmp_path / f"clean-{n}") == [], (n, step, reports[n])
     return reports, tmp_path / "after"
 
 
-@pytest.mark.parametrize("older", [True, False], ids=["older-time", "newer-time"])
-def test_a_page_replaced_under_an_older_time_is_rebuilt(tmp_path: Path, older: bool) -> None:
-    """The issue's example (``cp -p`` of a newer text with an older time); and an ordinary save, for contrast."""
-    edits = [("docs/a.md", "# A\n\nThe second text of page A, copied in.\n", older)]
-    reports, after = preview_then_clean(tmp_path, edits)
+@pytest.mark.parametrize("time", ["older", "same", "newer"])
+def test_a_page_replaced_under_an_older_or_the_same_time_is_rebuilt(tmp_path: Path, time: str) -> None:
+    """The issue's example (``cp -p`` of a newer text with an older time); the same time (which a comparison of
+    times cannot see at all), saved beside an ordinary edit of another page; and an ordinary save, for contrast."""
+    step = [("docs/a.md", "# A\n\nThe second text of page A, copied in.\n", time)]
+    step += [("docs/c.md", "# C\n\nPage C, edited.\n", "newer")] if time == "same" else []
+    reports, after = preview_then_clean(tmp_path, [step])
     assert reports[0]["kinds"] == ["dirty"]
     assert "The second text of page A" in (after / "0" / "a" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_page_let_into_search_enters_the_index_and_leaves_it_again(tmp_path: Path) -> None:
     included = PAGES["b.md"].replace("---\nsearch:\n  exclude: true\n---\n\n", "")
-    edits = [("docs/b.md", included, False), ("docs/b.md", PAGES["b.md"], False)]
+    edits = [[("docs/b.md", included, "newer")], [("docs/b.md", PAGES["b.md"], "newer")]]
     reports, after = preview_then_clean(tmp_path, edits)
     assert [report["kinds"] for report in reports] == [["dirty"], ["dirty"]]
     indexes = [json.loads((after / n / "search" / "search_index.json").read_text()) for n in ("0", "1")]
@@ -158,7 +167,7 @@ def test_a_broken_promise_under_serve_stands_in_the_page(tmp_path: Path) -> None
     """`mkdocs build` fails on it; the preview goes on, and shows it where the author looks."""
     broken = '# A\n\n<img alt="x" src="https://example.com/x.png">\n\nText.\n'
     preview = make_site(tmp_path / "preview", PAGES, theme=MATERIAL)
-    edits = [("docs/a.md", broken, False)]
+    edits = [[("docs/a.md", broken, "newer")]]
     done = run(PREVIEW, str(tmp_path / "serving"), json.dumps(edits), str(tmp_path / "after"), cwd=preview.root)
     assert done.returncode == 0, done.stderr[-6000:]
     page = (tmp_path / "after" / "0" / "a" / "index.html").read_text(encoding="utf-8")
