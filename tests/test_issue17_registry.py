@@ -168,24 +168,21 @@ def test_every_wrong_value_of_a_generated_registry_is_named_at_its_line(tmp_path
     lines = [ENTRIES[k][0].replace("NAME", name) for k, name in zip(kinds, names, strict=True)]
     body = "\n".join(lines) + "\nreturn {" + ", ".join(f"{n!r}: {n}" for n in names) + "}\n"
     spec, path = registry(tmp_path / f"r{next(_NUMBERS)}", body)
-    wrong = [(i, ENTRIES[k][1]) for i, k in enumerate(kinds) if ENTRIES[k][1] is not None]
+    wrong = [(i, said) for i, k in enumerate(kinds) if (said := ENTRIES[k][1]) is not None]
     if not wrong:
         assert list(load_values(spec, [path.parent], max_cells=100)) == names
         return
     message = failure(spec, path.parent, max_cells=100)
-    first, said = wrong[0]
-    # A value refused while it is made stops the registry there: the first wrong value is named, at its line.
-    if "max_cells" not in said:
-        assert f"value '{names[first]}' {said}" in message
-        assert message.endswith(f"(made at {path}:{8 + first} in compute)")
-        return
-    # Values past the bound are all made; each is named, at its line, until one refused while made stops it.
-    stop = next((i for i, s in wrong if "max_cells" not in s), None)
+    # A value refused while it is made stops the registry there: that value is named, at its line, and no other.
+    stop = next((i for i, said in wrong if "max_cells" not in said), None)
     if stop is not None:
-        assert f"value '{names[stop]}' " in message
+        said = dict(wrong)[stop]
+        assert f"value '{names[stop]}' {said}" in message
         assert message.endswith(f"(made at {path}:{8 + stop} in compute)")
+        assert message.count("(made at") == 1
         return
-    for i, s in wrong:
-        assert f"value '{names[i]}' {s}" in message
+    # Otherwise every value is made, and each past the bound is named, at its line.
+    for i, said in wrong:
+        assert f"value '{names[i]}' {said}: " in message
         assert f"(made at {path}:{8 + i} in compute)" in message
     assert message.count("more than max_cells") == len(wrong)

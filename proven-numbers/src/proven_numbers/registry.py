@@ -119,8 +119,8 @@ def load_values(spec: str, paths: Sequence[Path], max_cells: int = 0) -> Mapping
     values: dict[str, Value] = {}
     problems = []
     for name, entry in entries.items():
-        made = entry.made_at if isinstance(entry, Value) and entry.made_at else None
-        where = f"made at {made}" if made else f"returned by {_defined_at(registry)}"
+        maker = entry.made_at if isinstance(entry, Value) else ""
+        where = f"made at {maker}" if maker else f"returned by {_defined_at(registry)}"
         try:
             value = values[name] = coerce(name, entry)
         except RegistryError as error:
