@@ -19,9 +19,16 @@ from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from support_tiny_site import ROOT, BuildError, TinySite, build_site, make_site
 
+from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.markers.reading import MarkerPass
+from proven_numbers.mdext import MathExtension
 from proven_numbers.report import AuthorErrors
+
+PAGE = "page.md"
 
 #: A value on every page that is not the subject, so that "shown on no page" does not muddle the message.
 W = "W is <!-- nnla:W as=inline -->.\n\n"
@@ -167,3 +174,45 @@ def test_the_markdown_extension_alone_reads_a_snippets_markers(tmp_path: Path) -
     html = md.convert('Faces <!-- calc:faces as=inline -->.\n\n--8<-- "mean.md"\n')
     assert 'data-calc-name="mean"' in html
     assert "calc:" not in html
+
+
+PAGE_WORDS = st.sampled_from(["Alpha.", "Beta gamma.", "- item", "> quote", "Delta *em*.", ""])
+SNIPPET_WORDS = st.sampled_from(["Omega.", "Psi chi.", "- other", "> said", ""])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.lists(PAGE_WORDS, max_size=6),
+    after=st.lists(PAGE_WORDS, max_size=6),
+    snippet=st.lists(SNIPPET_WORDS, max_size=6),
+    in_snippet=st.integers(min_value=0, max_value=6),
+    in_page=st.none() | st.integers(min_value=0, max_value=6),
+)
+# The shape that failed before blank lines stopped anchoring the match: a blank line after the ``--8<--`` line and
+# a blank line in the snippet before the marker.
+@example(before=["Alpha.", ""], after=[], snippet=["Omega.", ""], in_snippet=2, in_page=None)
+@example(before=[], after=[""], snippet=["Omega.", ""], in_snippet=2, in_page=None)
+def test_a_bad_marker_in_or_after_a_snippet_is_named_at_the_pages_own_line(
+    tmp_path: Path, before: list[str], after: list[str], snippet: list[str], in_snippet: int, in_page: int | None
+) -> None:
+    """Generated pages around one ``--8<--`` line (blank lines on both sides, which a snippet's blank lines used to be
+    matched with): a bad marker inside the snippet is named at the ``--8<--`` line, one after it at its own line."""
+    snippet = [*snippet[:in_snippet], "Bad <!-- nnla:nope_in -->.", *snippet[in_snippet:]]
+    if in_page is not None:  # and sometimes none: nothing after the snippet to anchor the page's lines
+        after = [*after[:in_page], "Bad <!-- nnla:nope_out -->.", *after[in_page:]]
+    (tmp_path / "part.md").write_text("\n".join(snippet) + "\n", encoding="utf-8")
+    page = [*before, '--8<-- "part.md"', *after]
+    injector = Injector({}, lambda tex, display: tex, Syntax("nnla"))
+    markers = MarkerPass(injector)
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "pymdownx.snippets", MathExtension(markers=markers)],
+        extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)]}},
+    )
+    markers.begin(PAGE)
+    errors: list[MarkerError] = []
+    injector.inject(md.convert("\n".join(page) + "\n"), PAGE, on_error=lambda error: errors.append(error) or "")
+    lines = {error.message.split("'")[1]: error.line for error in errors if "unknown value" in error.message}
+    expected = {"nope_in": len(before) + 1}
+    if in_page is not None:
+        expected["nope_out"] = len(before) + 2 + after.index("Bad <!-- nnla:nope_out -->.")
+    assert lines == expected
