@@ -160,7 +160,11 @@ RELOAD_SCRIPT = textwrap.dedent(
     plugin = load_config(config_file=str(root / "mkdocs.yml")).plugins["proven-numbers"]
     plugin.on_startup(command="serve", dirty=False)
     page = SimpleNamespace(
-        file=SimpleNamespace(src_uri="demo.md", abs_src_path=str(root / "docs" / "demo.md")),
+        file=SimpleNamespace(
+            src_uri="demo.md",
+            abs_src_path=str(root / "docs" / "demo.md"),
+            abs_dest_path=str(root / "site" / "demo" / "index.html"),
+        ),
         url="demo/",
         title="Demo",
         present_anchor_ids=set(),
