@@ -1,11 +1,14 @@
 r"""The build's side of markers: each marker of a page swapped for its value's HTML, and a record of what was shown.
 
 `Injector.replace_markers` swaps every candidate marker of a page (`proven_numbers.markers.syntax.candidates`) for a
-token of this build, code or not, keeping every line in place. Markdown then makes the page. `Injector.inject`
-finds each token in the HTML (`proven_numbers.places`) and, by the place Markdown gave it, puts back the
-marker as written where it is code, puts the value where it is text, and fails with the page and the line where
-a value cannot stand (a heading, a link title, an attribute, a comment, a script, a formula) or where the marker
-is wrong (a malformed marker, an unknown name, a form the value lacks, a block inside a sentence, a false claim).
+token of this build, code or not, keeping every line in place (`proven_numbers.markers.reading` calls it as
+Markdown reads the page, for the page and for Markdown converted inside it, such as a docstring). Markdown then
+makes the page. `Injector.inject` finds each token in the HTML (`proven_numbers.places`) and, by the place Markdown
+gave it, puts back the marker as written where it is code, puts the value where it is text, and fails with the
+page and the line where a value cannot stand (a heading, a link title, an attribute, a comment, a script, a
+formula, an element the reader does not see) or where the marker is wrong (a malformed marker, an unknown name, a
+form the value lacks, a block inside a sentence, a false claim). A display formula's TeX that holds a marker's
+text takes it back as written (`Injector.as_written`).
 A line of the page that holds a NUL byte fails too, at its line: HTML has no place for one.
 """
 
