@@ -174,7 +174,17 @@ def test_a_broken_promise_under_serve_stands_in_the_page(tmp_path: Path) -> None
     body = page.index("<body")
     box = page.index('class="pn-preview-error"')
     assert body < box < page.index("<header"), "the box comes first in the body"
-    assert "a.md: the page breaks the site&#x27;s promises: &lt;img src&gt; requests" in page or (
-        "a.md: the page breaks the site's promises: &lt;img src&gt; requests" in page
-    )
+    assert "a.md: the page breaks the site's promises: &lt;img src&gt; requests" in page[box:]
     assert "example.com/x.png" in page[box : page.index("</div>", box)]
+
+
+def test_a_marker_in_front_matter_under_serve_stands_in_the_page(tmp_path: Path) -> None:
+    """`mkdocs build` fails on it at its line (tests/test_issue17_markers_everywhere.py); the preview shows it."""
+    edited = '---\ntitle: "SSE <!-- nnla:sse -->"\n---\n\n# A\n\nText.\n'
+    preview = make_site(tmp_path / "preview", PAGES, theme=MATERIAL)
+    edits = [[("docs/a.md", edited, "newer")]]
+    done = run(PREVIEW, str(tmp_path / "serving"), json.dumps(edits), str(tmp_path / "after"), cwd=preview.root)
+    assert done.returncode == 0, done.stderr[-6000:]
+    page = (tmp_path / "after" / "0" / "a" / "index.html").read_text(encoding="utf-8")
+    box = page.index('class="pn-preview-error"')
+    assert "a.md:2: the marker &lt;!-- nnla:sse --&gt; stands in the page's front matter" in page[box:]

@@ -126,6 +126,7 @@ class Build:
         self.markers = MarkerPass(self.injector)
         # The nonces of this build's math tokens, each Markdown object's: a word of their shape is prose.
         self.math_nonces: set[str] = set()
+        self._front_matter_boxes = ""  # the live preview's boxes for the page being converted
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
         # plain text, which is what the search index keeps of it.
@@ -201,10 +202,13 @@ class Build:
         self.report.page = page
         self.budget.page = page
         self.markers.begin(page)
+        boxes = []
         for line, message in front_matter_markers(self.syntax, source or "", markdown):
             self.report.add(page, line, message)
-            if self.preview:
+            if self.preview:  # shown first in the page (`page_content`), as a bad marker is where it stands
                 preview.report(f"{page}:{line}: {message}")
+                boxes.append(preview.error_box(f"{page}:{line}: {message}"))
+        self._front_matter_boxes = "".join(boxes)
         return markdown
 
     def page_content(self, content: str, page: str) -> str:
@@ -221,7 +225,8 @@ class Build:
             preview.report(message)
             return preview.error_box(message, inline=True)
 
-        return self.injector.inject(content, page, on_error=record)
+        boxes, self._front_matter_boxes = self._front_matter_boxes, ""
+        return boxes + self.injector.inject(content, page, on_error=record)
 
     def page_output(self, output: str, page: str = "") -> str:
         """Check that the finished page keeps the site's promises (`proven_numbers.promises`), then put KaTeX's HTML
