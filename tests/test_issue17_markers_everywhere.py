@@ -210,7 +210,12 @@ def test_a_bad_marker_in_or_after_a_snippet_is_named_at_the_pages_own_line(
     )
     markers.begin(PAGE)
     errors: list[MarkerError] = []
-    injector.inject(md.convert("\n".join(page) + "\n"), PAGE, on_error=lambda error: errors.append(error) or "")
+
+    def record(error: MarkerError) -> str:
+        errors.append(error)
+        return ""
+
+    injector.inject(md.convert("\n".join(page) + "\n"), PAGE, on_error=record)
     lines = {error.message.split("'")[1]: error.line for error in errors if "unknown value" in error.message}
     expected = {"nope_in": len(before) + 1}
     if in_page is not None:

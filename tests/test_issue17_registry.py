@@ -12,6 +12,7 @@ import itertools
 import textwrap
 from pathlib import Path
 
+import markdown  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -186,3 +187,22 @@ def test_every_wrong_value_of_a_generated_registry_is_named_at_its_line(tmp_path
         assert f"value '{names[i]}' {said}: " in message
         assert f"(made at {path}:{8 + i} in compute)" in message
     assert message.count("more than max_cells") == len(wrong)
+
+
+def test_the_markdown_extension_alone_has_the_bound_too(tmp_path: Path) -> None:
+    """The route without MkDocs (Zensical) reads the same option."""
+    spec, _ = registry(tmp_path, 'return {"big": np.ones((100, 100))}\n')
+    options: dict[str, object] = {"values": spec, "python_path": [str(tmp_path)], "cache_dir": str(tmp_path / "cache")}
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "proven_numbers"], extension_configs={"proven_numbers": options}
+    )
+    with pytest.raises(
+        PluginError, match=r"value 'big' holds 10000 numbers \(shape \(100, 100\)\), more than max_cells \(2500\)"
+    ):
+        md.convert("<!-- value:big -->\n")
+    options["max_cells"] = 10_000
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "proven_numbers"], extension_configs={"proven_numbers": options}
+    )
+    with pytest.raises(PluginError, match="'big' is an array of shape"):  # past the bound's check: the marker's own
+        md.convert("<!-- value:big as=table -->\n")

@@ -48,9 +48,9 @@ _POST_PRIORITY = -200
 
 
 @functools.cache
-def _values(spec: str, python_path: tuple[str, ...]) -> Mapping[str, Value]:
+def _values(spec: str, python_path: tuple[str, ...], max_cells: int) -> Mapping[str, Value]:
     """The registry, computed once per process for each spec (every page of a build shares it)."""
-    return load_values(spec, [Path(folder).resolve() for folder in python_path])
+    return load_values(spec, [Path(folder).resolve() for folder in python_path], max_cells=max_cells)
 
 
 class _Begin(Preprocessor):  # type: ignore[misc]
@@ -93,6 +93,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
             "python_path": [["."], "Folders put on sys.path while the values' module is imported."],
             "prefix": ["value", "The marker's prefix: <!-- PREFIX:NAME -->."],
             "digits": [4, "Decimals shown when a marker does not say."],
+            "max_cells": [2500, "The most numbers a value may hold, by its shape; 0 for no bound."],
             "node_modules": ["node_modules", "The folder holding the npm package katex."],
             "cache_dir": [".cache/katex", "Where KaTeX's renderings are kept between builds."],
             "macros": [{}, "KaTeX macros for every formula."],
@@ -116,7 +117,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
         spec = str(self.getConfig("values"))
         if not spec:
             raise katex.KatexSetupError("the proven_numbers extension needs its values option: 'module:callable'")
-        values = _values(spec, tuple(self.getConfig("python_path")))
+        values = _values(spec, tuple(self.getConfig("python_path")), int(self.getConfig("max_cells")))
         renderer = katex.get_renderer(
             Path(self.getConfig("node_modules")).resolve(),
             Path(self.getConfig("cache_dir")).resolve(),

@@ -58,6 +58,8 @@ def in_page(page: str, messages: list[str]) -> str:
     if finder.at is None:
         return boxes + page
     line, column, tag = finder.at
-    starts = [0, *(index + 1 for index, character in enumerate(page) if character == "\n")]
-    after = starts[line - 1] + column + len(tag)
+    line_start = 0
+    for _ in range(line - 1):  # the parser counts lines at "\n" alone
+        line_start = page.index("\n", line_start) + 1
+    after = line_start + column + len(tag)
     return page[:after] + boxes + page[after:]
