@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from proven_numbers import katex, mathfont, preview, promises
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.markers.reading import MarkerPass, front_matter_markers
 from proven_numbers.registry import load_about, load_values
 from proven_numbers.report import ErrorReport
 from proven_numbers.value import Value
@@ -116,9 +117,16 @@ class Build:
         except ValueError as error:
             raise PluginError(f"proven-numbers: {error}") from None
         paths = [self.root / folder for folder in options.python_path]
-        values = load_values(options.values, paths)
+        if options.max_cells < 0:
+            raise PluginError(f"proven-numbers: max_cells is a whole number, 0 for no bound; got {options.max_cells}")
+        values = load_values(options.values, paths, max_cells=options.max_cells)
         self.about = load_about(options.about, paths) if options.about else default_about()
         self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
+        # The markers are read inside Markdown, after the snippets, in every Markdown object (mkdocstrings' too).
+        self.markers = MarkerPass(self.injector)
+        # The nonces of this build's math tokens, each Markdown object's: a word of their shape is prose.
+        self.math_nonces: set[str] = set()
+        self._front_matter_boxes = ""  # the live preview's boxes for the page being converted
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
         # plain text, which is what the search index keeps of it.
@@ -142,6 +150,8 @@ class Build:
             "node": katex_options.node,
             "prefix": options.prefix,
             "deferral": self.deferral,
+            "markers": self.markers,
+            "issued": self.math_nonces,
             "report": self.report,
             "preview_errors": preview,
         }
@@ -179,7 +189,8 @@ class Build:
         return files
 
     def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:
-        """Swap the page's markers for tokens, before Markdown makes the page.
+        """Before Markdown makes the page: its markers are read by the math extension's preprocessor, after the
+        snippets (`proven_numbers.markers.reading`); a marker in its front matter or metadata is an error here.
 
         Args:
             markdown: the page's Markdown, as MkDocs hands it over: without its YAML front matter.
@@ -190,7 +201,15 @@ class Build:
         self.config.mdx_configs[MDEXT]["line_offset"] = offset
         self.report.page = page
         self.budget.page = page
-        return self.injector.replace_markers(markdown, page)
+        self.markers.begin(page)
+        boxes = []
+        for line, message in front_matter_markers(self.syntax, source or "", markdown):
+            self.report.add(page, line, message)
+            if self.preview:  # shown first in the page (`page_content`), as a bad marker is where it stands
+                preview.report(f"{page}:{line}: {message}")
+                boxes.append(preview.error_box(f"{page}:{line}: {message}"))
+        self._front_matter_boxes = "".join(boxes)
+        return markdown
 
     def page_content(self, content: str, page: str) -> str:
         """Put the rendered values into the page's HTML; a bad marker is recorded with the page and the line of its
@@ -206,7 +225,8 @@ class Build:
             preview.report(message)
             return preview.error_box(message, inline=True)
 
-        return self.injector.inject(content, page, on_error=record)
+        boxes, self._front_matter_boxes = self._front_matter_boxes, ""
+        return boxes + self.injector.inject(content, page, on_error=record)
 
     def page_output(self, output: str, page: str = "") -> str:
         """Check that the finished page keeps the site's promises (`proven_numbers.promises`), then put KaTeX's HTML
@@ -214,10 +234,17 @@ class Build:
 
         A broken promise is recorded for the build's report, with the page.
         """
+        broken = []
         if self.options.promises:
-            for problem in promises.broken(output, self.injector.token_pattern):
+            math_tokens = promises.math_tokens(self.math_nonces)
+            broken = promises.broken(output, self.injector.token_pattern, math_tokens)
+            for problem in broken:
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
-        return self.deferral.restore(output)
+        output = self.deferral.restore(output)
+        if self.preview and broken:  # the live preview shows it in the page, as it shows a bad marker
+            said = [f"{page or '?'}: the page breaks the site's promises: {problem}" for problem in broken]
+            output = preview.in_page(output, said)
+        return output
 
     def finish(self, site_dir: str) -> None:
         """Report every author error, check that every value was shown, write ``values.json`` and the math font, and

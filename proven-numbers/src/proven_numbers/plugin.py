@@ -114,6 +114,8 @@ class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-u
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         templates.keep_compiled(env)
+        if self.session is not None:
+            self.session.keep_titles(file.page for file in files.documentation_pages() if file.page is not None)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

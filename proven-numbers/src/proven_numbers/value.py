@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from proven_numbers import origin
+
 if TYPE_CHECKING:
     from proven_numbers.markers.render import Showing
 
@@ -75,6 +77,17 @@ class Value(ABC):
     forms: ClassVar[tuple[str, ...]]
     block_forms: ClassVar[frozenset[str]] = BLOCK_FORMS
     on_page: ClassVar[bool] = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Value:
+        made = super().__new__(cls)
+        object.__setattr__(made, "_made_at", origin.from_stack(Value))  # before __post_init__ can refuse it
+        return made
+
+    @property
+    def made_at(self) -> str:
+        """``FILE:LINE in FUNCTION`` of the site's code that made the value ("" if this package made it, from a
+        registry's plain number or array)."""
+        return str(getattr(self, "_made_at", ""))
 
     @property
     @abstractmethod
