@@ -51,7 +51,7 @@ def font_folder(config: MkDocsConfig) -> Path:
     plugin = config.plugins.get("proven-numbers")
     if plugin is None:
         raise PluginError("hooks/nnla_social.py: the proven-numbers plugin, whose KaTeX has the cards' font, is off")
-    folder = Path(config.config_file_path).parent / plugin.config.katex.node_modules / FONTS
+    folder = Path(config.config_file_path).parent / str(plugin.config.katex.node_modules) / FONTS
     for name in (REGULAR, BOLD):
         if not (folder / name).is_file():
             raise PluginError(f"hooks/nnla_social.py: no {name} in {folder}: install KaTeX (npm ci)")
