@@ -105,12 +105,12 @@ def test_a_published_page_names_its_card_and_the_card_is_in_the_site(
 
 
 @pytest.mark.site
-def test_cards_differ_by_page_and_carry_their_title(published: BuiltSite) -> None:
-    """Two pages' cards differ; a card is the page's title drawn over the same card without it."""
+def test_cards_differ_by_page_and_are_described_by_their_title(published: BuiltSite) -> None:
+    """Two pages' cards differ (each draws its own title), and a card's text alternative names its page."""
     folder = published.site_dir / "assets" / "images" / "social"
     assert (folder / "part-1.png").read_bytes() != (folder / "part-2.png").read_bytes()
-    description = published.page("part-1/index.html")
-    assert "Part I" in (meta(BeautifulSoup(description, "html.parser"), "og:image:alt") or "")
+    head = BeautifulSoup(published.page("part-1/index.html"), "html.parser")
+    assert meta(head, "og:image:alt") == "Part I: Neural Networks with Linear Algebra"
 
 
 @pytest.mark.site
