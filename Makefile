@@ -56,8 +56,10 @@ browser:
 	  fi; \
 	fi
 
+# The preview's port: `make serve PORT=8001` when 8000 is taken (hooks/nnla_serve.py says so before building).
+PORT ?= 8000
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: setup
 	$(BIN)/mkdocs build --strict

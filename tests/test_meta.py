@@ -174,7 +174,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 
 def test_published_pages_name_their_own_address_only(published: BuiltSite) -> None:
-    """The canonical link and og:url are the page's address under site_url; no other absolute URL in a head."""
+    """The canonical link and og:url are the page's address under site_url, og:image its card there
+    (hooks/nnla_social.py); no other absolute URL in a head."""
     for page in pages(published.site_dir):
         h = head(published.page(page))
         if page == "404.html":
@@ -184,7 +185,9 @@ def test_published_pages_name_their_own_address_only(published: BuiltSite) -> No
         canonical = [link["href"] for link in h.links if link.get("rel") == "canonical"]
         assert canonical == [address], page
         assert h.meta.get("og:url") == [address], page
-        assert sorted(absolute_urls(h.urls)) == [address, address], page
+        card = urljoin(SITE_URL, f"assets/images/social/{page.removesuffix('index.html').rstrip('/') or 'index'}.png")
+        assert h.meta.get("og:image") == [card], page
+        assert sorted(absolute_urls(h.urls)) == sorted([address, address, card]), page
 
 
 def test_published_sitemap_lists_every_page_under_the_sub_path(published: BuiltSite) -> None:

@@ -224,7 +224,9 @@ def page_words(page_html: str, separator: str) -> list[str]:
     assert article is not None
     for formula in article.select(".katex"):
         formula.replace_with(plain_text(str(formula)) or "")
-    for skipped in article.select(".headerlink, script, style, [data-search-exclude]"):
+    # Skipped: what the search plugin never reads, and Material's facts at the page's foot (its last-updated date),
+    # which the theme adds around the page's content.
+    for skipped in article.select(".headerlink, script, style, [data-search-exclude], .md-source-file"):
         skipped.decompose()
     for kept in article.select(KEPT):  # a tag the index keeps separates words
         kept.insert_before(" ")
