@@ -24,7 +24,7 @@ which records where each element starts) only for a file that fails.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +37,10 @@ from proven_numbers.shipped_css import fetched_urls
 
 __all__ = ["Problem", "check_page", "check_site", "check_stylesheet"]
 
-#: The origin a file is read at: any host would do, the question is only whether a URL leaves it.
-_SITE = "https://site.invalid/"
-_ORIGIN = "https://site.invalid"
+#: Where a file may be read from: any host would do, the question is only whether a URL leaves it. The scheme
+#: matters (``https:evil.example/x`` is a path on an https: page, and another host on an http: or file: one), so
+#: every URL is resolved against each of them.
+_SITES = ("https://site.invalid/", "http://site.invalid/", "file:///site/")
 #: Attributes that hold a URL, on any element: a javascript: URL in any of them is refused.
 _URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "poster", "data", "background", "xlink:href", "cite", "longdesc",
@@ -75,9 +76,12 @@ class Problem:
 
 @functools.lru_cache(maxsize=4096)
 def _fetched_urls(css: str, declarations: bool) -> list[tuple[str, int]]:
-    """`fetched_urls`, once per distinct text: KaTeX writes the same few ``style=`` values thousands of times. CSS
-    that holds no ``(`` has no function and no ``url(`` token (CSS Syntax), so it fetches nothing."""
-    return fetched_urls(css, declarations=declarations) if "(" in css else []
+    """`fetched_urls`, once per distinct text: KaTeX writes the same few ``style=`` values thousands of times. A
+    declaration list (no ``@import`` there) that holds no ``(`` has no function and no ``url(`` token (CSS
+    Syntax), so it fetches nothing."""
+    if declarations and "(" not in css:
+        return []
+    return fetched_urls(css, declarations=declarations)
 
 
 def _resolve(url: str, base: str) -> ada_url.URL | None:
@@ -85,6 +89,29 @@ def _resolve(url: str, base: str) -> ada_url.URL | None:
         return ada_url.URL(url, base)
     except ValueError:  # no URL at all: the browser requests nothing
         return None
+
+
+def _home(resolved: ada_url.URL, site: str) -> bool:
+    """Whether fetching `resolved` from a page of `site` stays on the site (a data: URL requests nothing)."""
+    if resolved.protocol in {"data:", "about:"}:
+        return True
+    if site.startswith("file:"):  # a file: URL with a host is a network share
+        return resolved.protocol == "file:" and not resolved.host
+    return bool(resolved.origin == site.rstrip("/"))
+
+
+def _judge(value: str, bases: Sequence[tuple[str, str]], fetched: bool) -> str | None:
+    """What is wrong with the URL `value` on a page with these (site, base URL) pairs: a javascript: URL, or a
+    request to another host (the URL it requests), or None."""
+    for site, base in bases:
+        resolved = _resolve(value, base)
+        if resolved is None:
+            continue
+        if resolved.protocol == "javascript:":
+            return "javascript"
+        if fetched and not _home(resolved, site):
+            return str(resolved.href)
+    return None
 
 
 def _srcset(value: str) -> list[str]:
@@ -113,20 +140,18 @@ def _srcset(value: str) -> list[str]:
 class _Page:
     """The reading of one page: its problems, each with the index of its element in document order."""
 
-    def __init__(self, tree: LexborHTMLParser, base: str) -> None:
+    def __init__(self, tree: LexborHTMLParser, bases: Sequence[tuple[str, str]]) -> None:
         self.tree = tree
-        self.base = base
+        self.bases = bases
         self.found: list[tuple[int, str]] = []
         self.index = 0
 
-    def url(self, at: int, value: str, what: str, fetched: bool, base: str | None = None) -> None:
-        resolved = _resolve(value, base or self.base)
-        if resolved is None:
-            return
-        if resolved.protocol == "javascript:":
+    def url(self, at: int, value: str, what: str, fetched: bool) -> None:
+        verdict = _judge(value, self.bases, fetched)
+        if verdict == "javascript":
             self.found.append((at, f"{what} holds a javascript: URL ({value!r})"))
-        elif fetched and resolved.protocol not in {"data:", "about:"} and resolved.origin != _ORIGIN:
-            self.found.append((at, f"{what} requests {resolved.href!r} from another host"))
+        elif verdict is not None:
+            self.found.append((at, f"{what} requests {verdict!r} from another host"))
 
     def css(self, at: int, text: str, what: str, declarations: bool = False) -> None:
         for url, _line in _fetched_urls(text, declarations):
@@ -165,8 +190,7 @@ class _Page:
         elif tag in _ANIMATIONS and attributes.get("attributename", "").strip().lower() in {"href", "xlink:href"}:
             self.found.append((at, f"<{tag} attributeName={attributes['attributename']!r}> rewrites a link"))
         elif tag == "base" and "href" in attributes:
-            resolved = _resolve(attributes["href"], _SITE)
-            if resolved is not None and resolved.origin != _ORIGIN:
+            if _judge(attributes["href"], [(site, site) for site in _SITES], fetched=True) is not None:
                 self.found.append((at, f"<base href={attributes['href']!r}> sends every relative URL elsewhere"))
 
     def walk(self, node: LexborNode, in_svg: bool = False, at: int | None = None) -> None:
@@ -187,14 +211,15 @@ class _Page:
             self.walk(child, inside, at)
 
 
-def _base(tree: LexborHTMLParser, page_url: str) -> str:
-    """The document's base URL: the first ``<base href>``'s, resolved against the page's address."""
+def _bases(tree: LexborHTMLParser, where: str) -> list[tuple[str, str]]:
+    """For each site the page may be read at, the document's base URL: the first ``<base href>``'s, resolved
+    against the page's address, or that address."""
     base = tree.css_first("base[href]")
-    if base is not None:
-        resolved = _resolve(base.attributes.get("href") or "", page_url)
-        if resolved is not None:
-            return resolved.href
-    return page_url
+    bases = []
+    for site in _SITES:
+        resolved = _resolve(base.attributes.get("href") or "", site + where) if base is not None else None
+        bases.append((site, resolved.href if resolved is not None else site + where))
+    return bases
 
 
 def _csp_problems(tree: LexborHTMLParser) -> Iterator[tuple[int, str]]:
@@ -247,7 +272,7 @@ def _lines(text: str, indexes: set[int]) -> dict[int, int]:
 def check_page(text: str, where: str, *, require_csp: bool) -> list[Problem]:
     """What the page `where` (its path in the site) holds that it must not (see the module); empty if nothing."""
     tree = LexborHTMLParser(text)
-    page = _Page(tree, _base(tree, _SITE + where))
+    page = _Page(tree, _bases(tree, where))
     if tree.root is not None:
         page.element(tree.root, 0, False)
         page.index = 1
@@ -264,14 +289,13 @@ def check_page(text: str, where: str, *, require_csp: bool) -> list[Problem]:
 def check_stylesheet(text: str, where: str) -> list[Problem]:
     """What the stylesheet `where` (its path in the site) requests from another host."""
     problems = []
+    bases = [(site, site + where) for site in _SITES]
     for url, line in fetched_urls(text):
-        resolved = _resolve(url, _SITE + where)
-        if resolved is None:
-            continue
-        if resolved.protocol == "javascript:":
+        verdict = _judge(url, bases, fetched=True)
+        if verdict == "javascript":
             problems.append(Problem(where, line, f"url() holds a javascript: URL ({url!r})"))
-        elif resolved.protocol not in {"data:", "about:"} and resolved.origin != _ORIGIN:
-            problems.append(Problem(where, line, f"requests {resolved.href!r} from another host"))
+        elif verdict is not None:
+            problems.append(Problem(where, line, f"requests {verdict!r} from another host"))
     return sorted(set(problems))
 
 
