@@ -108,12 +108,11 @@ def policy(scripts: Iterable[str] = (), styles: Iterable[str] = ()) -> str:
     """The policy that allows the inline scripts and styles of these texts, and nothing else inline."""
     script_hashes = " ".join(dict.fromkeys(sorted(map(source_hash, scripts))))
     style_hashes = " ".join(dict.fromkeys(sorted(map(source_hash, styles))))
-    directives = {
-        "default-src": _FIXED["default-src"],
-        "script-src": f"'self' {script_hashes}".strip(),
-        **{name: value for name, value in _FIXED.items() if name != "default-src"},
-    }
+    directives = dict(_FIXED)
+    directives["script-src"] = f"'self' {script_hashes}".strip()
     directives["style-src-elem"] = f"'self' {style_hashes}".strip()
+    order = ["default-src", "script-src", "style-src", "style-src-elem", *_FIXED]
+    directives = {name: directives[name] for name in dict.fromkeys(order)}
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
