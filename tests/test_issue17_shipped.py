@@ -23,7 +23,10 @@ POLICY = f'<meta http-equiv="{csp.HTTP_EQUIV}" content="{csp.policy()}">'
 
 
 def page_problems(case: str, *, require_csp: bool = True) -> list[str]:
-    return [str(problem) for problem in check_page(PAGE.format(policy=POLICY, case=case), "p/index.html", require_csp=require_csp)]
+    return [
+        str(problem)
+        for problem in check_page(PAGE.format(policy=POLICY, case=case), "p/index.html", require_csp=require_csp)
+    ]
 
 
 #: Each of the issue's spellings (and their kin), with what the failure says. Every one is on line 5 of its page.
@@ -38,8 +41,14 @@ SPELLINGS = [
     ('<img src="https:\\\\evil.example\\x.png">', "<img src> requests 'https://evil.example/x.png'"),
     ('<img src="https:evil.example/x.png">', "<img src> requests 'https://evil.example/x.png'"),
     ('<img srcset="a.png 1x, //evil.example/b.png 2x">', "<img srcset> requests 'https://evil.example/b.png'"),
-    ('<style>a{background:url(\\68ttps://evil.example/x.png)}</style>', "<style> requests 'https://evil.example/x.png'"),
-    ('<style>a{background:u\\72l(https://evil.example/y.png)}</style>', "<style> requests 'https://evil.example/y.png'"),
+    (
+        "<style>a{background:url(\\68ttps://evil.example/x.png)}</style>",
+        "<style> requests 'https://evil.example/x.png'",
+    ),
+    (
+        "<style>a{background:u\\72l(https://evil.example/y.png)}</style>",
+        "<style> requests 'https://evil.example/y.png'",
+    ),
     ("<p style=\"background:image-set('https://evil.example/a.png' 1x)\">x</p>", "<p style> requests 'https://evil"),
     ('<style>@import"https://evil.example/a.css";</style>', "<style> requests 'https://evil.example/a.css'"),
     ("<style>@import url(//evil.example/b.css);</style>", "<style> requests 'https://evil.example/b.css'"),
@@ -51,7 +60,10 @@ SPELLINGS = [
     ('<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>', "rewrites a link"),
     ('<svg><set attributeName="xlink:href" to="javascript:alert(1)"/></svg>', "<set attributeName='xlink:href'>"),
     ('<svg><image href="https://evil.example/i.png"/></svg>', "<image href> requests"),
-    ('<svg><style><img src="https://evil.example/s.png"></style></svg>', "<img src> requests 'https://evil.example/s.png'"),
+    (
+        '<svg><style><img src="https://evil.example/s.png"></style></svg>',
+        "<img src> requests 'https://evil.example/s.png'",
+    ),
     ('<p onclick="alert(1)">x</p>', "<p onclick> is an event handler"),
     ('<img src="a.png" OnError="alert(1)">', "<img onerror> is an event handler"),
     ('<script>fetch("https://evil.example/")</script>', "an inline <script> the page's policy does not allow"),
@@ -79,7 +91,7 @@ def test_each_spelling_fails_at_its_line(case: str, message: str) -> None:
         '<link rel="canonical" href="https://example.org/nnla/">',
         '<img src="../assets/a.png" srcset="a.png 1x, b.png 2x"><link rel="stylesheet" href="assets/k.css">',
         "<style>.a{background:url(fonts/KaTeX_Main-Regular.woff2)}.b{content:'https://example.org/'}</style>",
-        '<p style="mask-image:url(\'data:image/svg+xml;charset=utf-8,<svg/>\')">x</p>',
+        "<p style=\"mask-image:url('data:image/svg+xml;charset=utf-8,<svg/>')\">x</p>",
         '<script src="../javascripts/explorers.js" defer></script><script type="application/json">{"a": 1}</script>',
         '<svg><a href="#f"><use href="#g"/></a></svg><p>javascript: in prose is text</p>',
         '<a href="mailto:someone@example.org">mail</a>',
@@ -126,6 +138,7 @@ def test_a_stylesheet_fails_at_its_line(css: str, line: int, message: str) -> No
 
 
 # ------------------------------------------------------------------------------------ generated spellings
+
 
 #: The ways HTML lets an author write one character of an attribute value.
 def _html_char(char: str) -> st.SearchStrategy[str]:

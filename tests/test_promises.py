@@ -69,5 +69,7 @@ def test_the_build_fails_on_a_page_that_breaks_one() -> None:
     build.page_output(page.replace('"x"', '"y"'), "other.md")
     with pytest.raises(PluginError, match=r"demo\.md: the page breaks the site's promises: ids used more than once: x"):
         build.finish(config.site_dir)
-    with pytest.raises(PluginError, match=r"other\.md: the page breaks the site's promises: ids used more than once: y"):
+    with pytest.raises(
+        PluginError, match=r"other\.md: the page breaks the site's promises: ids used more than once: y"
+    ):
         build.finish(config.site_dir)

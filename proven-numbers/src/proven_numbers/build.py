@@ -19,7 +19,6 @@ import numpy as np
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
-
 from selectolax.lexbor import LexborHTMLParser
 
 from proven_numbers import csp, katex, mathfont, preview, promises, shipped

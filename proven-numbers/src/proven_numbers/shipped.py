@@ -11,9 +11,10 @@ tokens (`proven_numbers.shipped_css`). What a file may hold:
   ``xlink:href``, ``url()``/``image-set()``/``@import`` in a stylesheet, a ``<style>`` or a ``style=``; a link to
   another site (``<a href>``, ``<link rel=canonical>``) is no request;
 - no ``javascript:`` URL in any attribute that holds a URL; no event-handler attribute (``onclick=``); no SVG
-  ``<script>``; no ``<animate>``/``<set>`` that rewrites a link; no ``<iframe srcdoc>``; no ``<meta http-equiv=refresh>``;
-  no ``<base>`` to another origin; no ``<object>``/``<embed>``: the policy would stop each (`proven_numbers.csp`),
-  and a page that holds one is a page whose author meant something the reader will not get;
+  ``<script>``; no ``<animate>``/``<set>`` that rewrites a link; no ``<iframe srcdoc>``; no
+  ``<meta http-equiv=refresh>``; no ``<base>`` to another origin; no ``<object>``/``<embed>``: the policy would
+  stop each (`proven_numbers.csp`), and a page that holds one is a page whose author meant something the reader
+  will not get;
 - with ``csp``, the policy's ``<meta>`` first in ``<head>`` (after ``<meta charset>``), and no inline script that
   its hashes do not allow (one written in the page's Markdown, or brought by a formula).
 
@@ -189,9 +190,8 @@ class _Page:
             self.found.append((at, f"<{tag}> embeds a plugin, which the policy refuses (object-src 'none')"))
         elif tag in _ANIMATIONS and attributes.get("attributename", "").strip().lower() in {"href", "xlink:href"}:
             self.found.append((at, f"<{tag} attributeName={attributes['attributename']!r}> rewrites a link"))
-        elif tag == "base" and "href" in attributes:
-            if _judge(attributes["href"], [(site, site) for site in _SITES], fetched=True) is not None:
-                self.found.append((at, f"<base href={attributes['href']!r}> sends every relative URL elsewhere"))
+        elif tag == "base" and _judge(attributes.get("href", ""), [(s, s) for s in _SITES], fetched=True):
+            self.found.append((at, f"<base href={attributes['href']!r}> sends every relative URL elsewhere"))
 
     def walk(self, node: LexborNode, in_svg: bool = False, at: int | None = None) -> None:
         """Read `node` and what is under it; `at` pins every element (a template's content) to one index."""
@@ -237,19 +237,23 @@ def _csp_problems(tree: LexborHTMLParser) -> Iterator[tuple[int, str]]:
         return
     before = elements[:position]
     early = [node.tag for node in before if node.tag not in {"html", "head"} and "charset" not in node.attributes]
-    if early or elements[position].parent is None or elements[position].parent.tag != "head":
+    parent = elements[position].parent
+    if early or parent is None or parent.tag != "head":
         yield position, f"the Content-Security-Policy <meta> is not first in <head>: after {early or 'the body'}"
     content = elements[position].attributes.get("content") or ""
     directives = {part.split()[0].lower(): part.split()[1:] for part in content.split(";") if part.split()}
     allowed = set(directives.get("script-src", directives.get("default-src", [])))
     for index, node in enumerate(elements):
-        if node.tag == "script" and "src" not in node.attributes and csp.executable(node):
-            if csp.source_hash(node.text(deep=True) or "") not in allowed:
-                text = " ".join((node.text(deep=True) or "").split())
-                yield index, (
+        inline = node.tag == "script" and "src" not in node.attributes and csp.executable(node)
+        if inline and csp.source_hash(node.text(deep=True) or "") not in allowed:
+            text = " ".join((node.text(deep=True) or "").split())
+            yield (
+                index,
+                (
                     f"an inline <script> the page's policy does not allow, so the browser will not run it "
                     f"({text[:60]!r}): a page's Markdown and its formulas hold no script, scripts come from files"
-                )
+                ),
+            )
 
 
 def _lines(text: str, indexes: set[int]) -> dict[int, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import tinycss2
+import tinycss2  # type: ignore[import-untyped]
 
 __all__ = ["fetched_urls"]
 
