@@ -227,10 +227,7 @@ class Build:
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
         content_scripts = self._content_scripts.pop(page, [])
         if self.options.csp:
-            try:
-                output = csp.protect(output, not_allowed=content_scripts)
-            except csp.CspError as error:
-                self.report.add(page or "?", 0, str(error))
+            output = csp.protect(output, not_allowed=content_scripts)
         return self.deferral.restore(output)
 
     def check_shipped(self, site_dir: str) -> None:

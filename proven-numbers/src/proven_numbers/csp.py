@@ -30,7 +30,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
     "HTTP_EQUIV",
-    "CspError",
     "executable",
     "inline_scripts",
     "inline_styles",
@@ -64,10 +63,6 @@ _RUN_TYPES = frozenset({"", "module", "importmap", "speculationrules"})
 _JAVASCRIPT_TYPES = re.compile(
     r"(?:application|text)/(?:x-)?(?:java|ecma)script|text/(?:javascript1\.[0-5]|jscript|livescript)", re.IGNORECASE
 )
-
-
-class CspError(ValueError):
-    """A page the policy cannot be put into (it has no ``<head>``)."""
 
 
 def source_hash(text: str) -> str:
@@ -118,6 +113,8 @@ def policy(scripts: Iterable[str] = (), styles: Iterable[str] = ()) -> str:
 
 _CHARSET = re.compile(r"<meta\s[^>]*?\bcharset\s*=[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
+#: Where a page without a ``<head>`` tag has its head: after its doctype and ``<html>`` tag, if it has them.
+_START = re.compile(r"\s*(?:<!doctype[^>]*>\s*)?(?:<html(?:\s[^>]*)?>)?", re.IGNORECASE)
 
 
 def protect(page: str, not_allowed: Iterable[str] = ()) -> str:
@@ -128,18 +125,17 @@ def protect(page: str, not_allowed: Iterable[str] = ()) -> str:
         not_allowed: the texts of inline scripts the build did not write (the page's Markdown's): each is left out
             of the hashes once, so the browser does not run it.
 
-    Raises:
-        CspError: the page has no ``<head>`` to put the policy in.
+    A page without a ``<head>`` tag (a fragment) gets the ``<meta>`` first: the browser puts it in the head it
+    implies. The check of what ships (`proven_numbers.shipped`) verifies where the parser put it.
     """
     tree = LexborHTMLParser(page)
     scripts = Counter(inline_scripts(tree))
     scripts.subtract(Counter(not_allowed))
     meta = f'<meta http-equiv="{HTTP_EQUIV}" content="{policy(+scripts, inline_styles(tree))}">'
-    head = _HEAD.search(page)
-    if head is None:
-        raise CspError("the page has no <head> for its Content-Security-Policy")
-    charset = _CHARSET.search(page, head.end())
-    at = charset.end() if charset is not None and not page[head.end() : charset.start()].strip() else head.end()
+    head = _HEAD.search(page) or _START.match(page)
+    start = head.end() if head is not None else 0
+    charset = _CHARSET.search(page, start)
+    at = charset.end() if charset is not None and not page[start : charset.start()].strip() else start
     return f"{page[:at]}\n  {meta}{page[at:]}"
 
 
