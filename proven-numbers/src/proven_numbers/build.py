@@ -113,6 +113,7 @@ class Build:
         self.renderer.begin_build(self.budget)
         self.report = ErrorReport()
         self._content_scripts: dict[str, list[str]] = {}
+        self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
         try:
             self.syntax = Syntax(options.prefix, options.digits)
         except ValueError as error:
@@ -213,15 +214,18 @@ class Build:
         self._content_scripts[page] = csp.inline_scripts(LexborHTMLParser(content))
         return content
 
-    def page_output(self, output: str, page: str = "") -> str:
+    def page_output(self, output: str, page: str = "", dest: str = "") -> str:
         """Check that the finished page keeps the site's promises (`proven_numbers.promises`), give it its
         Content-Security-Policy (`proven_numbers.csp`), then put KaTeX's HTML back in place of the stand-ins, once
         nothing else parses the page.
 
         The policy's hashes are those of the page's inline scripts before the formulas are restored, less those
         of its content (`page_content`): what the theme wrote. A broken promise is recorded for the build's
-        report, with the page; what ships is checked again, file by file, at the end of the build (`finish`).
+        report, with the page; what ships is checked again, file by file, at the end of the build (`finish`),
+        where `dest` (the page's path in the site) names the page a problem of that file comes from.
         """
+        if dest:
+            self._built[dest] = page
         if self.options.promises:
             for problem in promises.broken(output, self.injector.token_pattern):
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
@@ -234,7 +238,14 @@ class Build:
         """Check every HTML and CSS file of the built site as a browser reads it (`proven_numbers.shipped`), each
         problem recorded at its file (a path in the site) and line."""
         for problem in shipped.check_site(Path(site_dir), require_csp=self.options.csp):
-            self.report.add(problem.file, problem.line, f"what ships breaks the site's promises: {problem.message}")
+            source = self._built.get(problem.file)
+            if source is None:  # a static file of docs/ or of the theme: the build wrote it as it found it
+                origin = " (a file copied as it is)"
+            else:
+                origin = f" (the page {source})" if source != problem.file else ""
+            self.report.add(
+                problem.file, problem.line, f"what ships breaks the site's promises{origin}: {problem.message}"
+            )
 
     def finish(self, site_dir: str) -> None:
         """Report every author error, check that every value was shown, write ``values.json`` and the math font, and

@@ -129,7 +129,7 @@ class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-u
 
     @event_priority(-100)  # last: the page checked is the page published
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._current().page_output(output, page.file.src_uri)
+        return self._current().page_output(output, page.file.src_uri, page.file.dest_uri)
 
     @event_priority(-100)  # last, as on_post_page: a theme's page of its own (404.html) gets its policy too
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
