@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import shutil
 import threading
 import wsgiref.util
 from collections.abc import Iterator
@@ -190,3 +191,25 @@ def test_the_preview_allows_mkdocs_live_reload_script_and_nothing_else(tmp_path:
     assert "livereload" in served
     assert check_page(served, "index.html", require_csp=True) == []
     assert any("does not allow" in problem.message for problem in check_page(unwrapped, "index.html", require_csp=True))
+
+
+@pytest.mark.site
+def test_the_check_command_passes_the_real_site_and_fails_a_page_without_its_policy(
+    built_site: BuiltSite, tmp_path: Path
+) -> None:
+    """`python -m proven_numbers check --require-csp` over a copy of the real site: it passes (it used to stop on
+    the explorer that carries no data, read by a regular expression); a page stripped of its policy fails."""
+    from nnla_essay.registry import compute_all
+    from proven_numbers.check import check_site
+    from proven_numbers.registry import load_values
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    values = load_values("nnla_essay.registry:compute_all", [ROOT / "hooks"])
+    assert set(values) == set(compute_all())
+    assert check_site(site, values, "nnla", None, "", require_csp=True).problems == []
+    page = site / "errata" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(f'http-equiv="{csp.HTTP_EQUIV}"', 'name="gone"'), encoding="utf-8")
+    problems = check_site(site, values, "nnla", None, "", require_csp=True).problems
+    assert problems == ["errata/index.html:3: the page carries no Content-Security-Policy <meta>"]  # its <html>

@@ -16,13 +16,14 @@ Every problem is reported, each with its file, and the command fails if there is
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
 
 from proven_numbers import katex, promises, shipped
 from proven_numbers.build import default_about, values_document
@@ -48,10 +49,13 @@ class SiteCheck:
 
 
 def _page_values(page: str, prefix: str) -> list[tuple[str, str | None]]:
-    """Each shown value's name on the page, with its JSON if the element carries it."""
-    p = re.escape(prefix)
-    shown = re.compile(rf'data-{p}-name="([^"]*)"(?: data-{p}-value="([^"]*)")?')
-    return [(name, html.unescape(data) if data is not None else None) for name, data in shown.findall(page)]
+    """Each shown value's name on the page, with its JSON if the element carries it (an explorer published in
+    values.json alone carries none), read by the HTML parser."""
+    name, data = f"data-{prefix}-name", f"data-{prefix}-value"
+    return [
+        (node.attributes.get(name) or "", node.attributes.get(data) if data in node.attributes else None)
+        for node in LexborHTMLParser(page).css(f"[{name}]")
+    ]
 
 
 def check_site(
