@@ -117,7 +117,7 @@ def test_check_fails_a_site_built_without_the_extension_and_names_each_problem(
     status, output = run_check(site, site_values, tmp_path, capsys)
     assert status == 1
     assert "raw/index.html: a marker <!-- calc:... --> was left in the page" in output
-    assert "cdn/index.html: " in output
+    assert "cdn/index.html:1: <link href> requests 'https://cdn.example.org/katex.css' from another host" in output
     assert "index.html: the data of 'mean' on the page is not what the values compute" in output
     assert "the value 'faces' is shown on no page" in output
     assert "the value 'p_seven' is shown on no page" in output

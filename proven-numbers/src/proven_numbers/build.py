@@ -19,8 +19,9 @@ import numpy as np
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from selectolax.lexbor import LexborHTMLParser
 
-from proven_numbers import katex, mathfont, preview, promises
+from proven_numbers import csp, katex, mathfont, preview, promises, shipped
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.markers import Injector, MarkerError, Syntax
 from proven_numbers.markers.reading import MarkerPass, front_matter_markers
@@ -112,6 +113,8 @@ class Build:
         self.budget = katex.Budget(float(katex_options.time_budget))
         self.renderer.begin_build(self.budget)
         self.report = ErrorReport()
+        self._content_scripts: dict[str, list[str]] = {}
+        self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
         try:
             self.syntax = Syntax(options.prefix, options.digits)
         except ValueError as error:
@@ -226,25 +229,50 @@ class Build:
             return preview.error_box(message, inline=True)
 
         boxes, self._front_matter_boxes = self._front_matter_boxes, ""
-        return boxes + self.injector.inject(content, page, on_error=record)
+        content = self.injector.inject(content, page, on_error=record)
+        # The inline scripts of the page's own content (its Markdown's, its values'): the policy does not allow them.
+        self._content_scripts[page] = csp.inline_scripts(LexborHTMLParser(content))
+        return boxes + content
 
-    def page_output(self, output: str, page: str = "") -> str:
-        """Check that the finished page keeps the site's promises (`proven_numbers.promises`), then put KaTeX's HTML
-        back in place of the stand-ins, once nothing else parses the page.
+    def page_output(self, output: str, page: str = "", dest: str = "") -> str:
+        """Check that the finished page keeps the site's promises (`proven_numbers.promises`), give it its
+        Content-Security-Policy (`proven_numbers.csp`), then put KaTeX's HTML back in place of the stand-ins, once
+        nothing else parses the page.
 
-        A broken promise is recorded for the build's report, with the page.
+        The policy's hashes are those of the page's inline scripts before the formulas are restored, less those
+        of its content (`page_content`): what the theme wrote. A broken promise is recorded for the build's
+        report, with the page; what ships is checked again, file by file, at the end of the build (`finish`),
+        where `dest` (the page's path in the site) names the page a problem of that file comes from.
         """
+        if dest:
+            self._built[dest] = page
         broken = []
         if self.options.promises:
             math_tokens = promises.math_tokens(self.math_nonces)
             broken = promises.broken(output, self.injector.token_pattern, math_tokens)
             for problem in broken:
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
+        content_scripts = self._content_scripts.pop(page, [])
+        if self.options.csp:
+            output = csp.protect(output, not_allowed=content_scripts)
         output = self.deferral.restore(output)
         if self.preview and broken:  # the live preview shows it in the page, as it shows a bad marker
             said = [f"{page or '?'}: the page breaks the site's promises: {problem}" for problem in broken]
             output = preview.in_page(output, said)
         return output
+
+    def check_shipped(self, site_dir: str) -> None:
+        """Check every HTML and CSS file of the built site as a browser reads it (`proven_numbers.shipped`), each
+        problem recorded at its file (a path in the site) and line."""
+        for problem in shipped.check_site(Path(site_dir), require_csp=self.options.csp):
+            source = self._built.get(problem.file)
+            if source is None:  # a static file of docs/ or of the theme: the build wrote it as it found it
+                origin = " (a file copied as it is)"
+            else:
+                origin = f" (the page {source})" if source != problem.file else ""
+            self.report.add(
+                problem.file, problem.line, f"what ships breaks the site's promises{origin}: {problem.message}"
+            )
 
     def finish(self, site_dir: str) -> None:
         """Report every author error, check that every value was shown, write ``values.json`` and the math font, and
@@ -253,6 +281,8 @@ class Build:
         Raises:
             PluginError: the build's author errors, or a value no page shows.
         """
+        if self.options.promises:
+            self.check_shipped(site_dir)
         unshown = self.injector.unshown()
         if unshown and self.options.require_shown:
             p = self.options.prefix

@@ -79,7 +79,11 @@ class ProvenNumbersConfig(base.Config):  # type: ignore[no-untyped-call]
     max_cells = c.Type(int, default=2500)
     #: Fail the build on a value that no page shows (a computed number nobody can check is a silent bug).
     require_shown = c.Type(bool, default=True)
-    #: Check every finished page against the site's promises (no other host, no ``javascript:``, unique ids).
+    #: Check every finished page, and every HTML and CSS file of the built site, against the site's promises (no
+    #: other host, no ``javascript:``, no script but the theme's, unique ids).
     promises = c.Type(bool, default=True)
+    #: Give every page a Content-Security-Policy ``<meta>`` that allows the site's own origin alone, and the theme's
+    #: inline scripts by their hashes: the reader's browser then enforces the promises (`proven_numbers.csp`).
+    csp = c.Type(bool, default=True)
     katex = c.SubConfig(KatexConfig)
     preview = c.SubConfig(PreviewConfig)
