@@ -47,10 +47,12 @@ def card_uri(page: Page) -> str:
     return f"{FOLDER}/{PurePosixPath(page.file.src_uri).with_suffix('.png')}"
 
 
-def font_folder(config: MkDocsConfig) -> Path:
+def font_folder(config: MkDocsConfig) -> Path | None:
+    """KaTeX's font folder, where the proven-numbers plugin takes KaTeX from; None when the plugin is off (then the
+    theme refuses the pages anyway, with the message that says why, so no card is drawn)."""
     plugin = config.plugins.get("proven-numbers")
     if plugin is None:
-        raise PluginError("hooks/nnla_social.py: the proven-numbers plugin, whose KaTeX has the cards' font, is off")
+        return None
     folder = Path(config.config_file_path).parent / str(plugin.config.katex.node_modules) / FONTS
     for name in (REGULAR, BOLD):
         if not (folder / name).is_file():
@@ -123,9 +125,12 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     """Draw the page's card into the site, and tell the template where it is and its size (`nnla_card`)."""
     title = config.site_name if page.is_homepage or not page.title else page.title
     description = (page.meta or {}).get("description") or config.site_description or ""
+    folder = font_folder(config)
+    if folder is None:
+        return context
     uri = card_uri(page)
     target = Path(config.site_dir) / uri
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(draw_card(config.site_name, str(title), str(description), font_folder(config)))
+    target.write_bytes(draw_card(config.site_name, str(title), str(description), folder))
     context["nnla_card"] = {"uri": uri, "width": WIDTH, "height": HEIGHT}
     return context

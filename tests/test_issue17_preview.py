@@ -174,7 +174,7 @@ def test_a_broken_promise_under_serve_stands_in_the_page(tmp_path: Path) -> None
     body = page.index("<body")
     box = page.index('class="pn-preview-error"')
     assert body < box < page.index("<header"), "the box comes first in the body"
-    assert "a.md: the page breaks the site's promises: &lt;img src&gt; requests" in page[box:]
+    assert "a.md: what ships breaks the site's promises: &lt;img src&gt; requests" in page[box:]
     assert "example.com/x.png" in page[box : page.index("</div>", box)]
 
 

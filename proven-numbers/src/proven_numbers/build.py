@@ -256,9 +256,13 @@ class Build:
         if self.options.csp:
             output = csp.protect(output, not_allowed=content_scripts)
         output = self.deferral.restore(output)
-        if self.preview and broken:  # the live preview shows it in the page, as it shows a bad marker
+        if self.preview and self.options.promises:  # the live preview shows them in the page, as a bad marker
             said = [f"{page or '?'}: the page breaks the site's promises: {problem}" for problem in broken]
-            output = preview.in_page(output, said)
+            # What ships is checked at the end of the build (`check_shipped`); the preview checks this page now too.
+            ships = shipped.check_page(output, dest or page, require_csp=self.options.csp)
+            said += [f"{page or '?'}: what ships breaks the site's promises: {problem.message}" for problem in ships]
+            if said:
+                output = preview.in_page(output, said)
         return output
 
     def check_shipped(self, site_dir: str) -> None:
