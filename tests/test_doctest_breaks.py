@@ -27,8 +27,6 @@ import doccheck
 import pytest
 from conftest import ROOT, BuiltSite, build_copy, copy_env, copy_project
 
-pytestmark = pytest.mark.site
-
 #: The copy's nnla says this is its version, so that values.json shows which nnla the build imported.
 COPY_VERSION = "0.1.0+mutated-copy"
 

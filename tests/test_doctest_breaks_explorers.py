@@ -20,8 +20,6 @@ import pytest
 from conftest import BuiltSite, copy_project
 from test_doctest_breaks import Mutation, problems_of, reported
 
-pytestmark = pytest.mark.site
-
 #: The learning-rate explorer's factor loses its 2: r = 1 − η λ_max / 2, so r and the regimes are wrong.
 HALF_FACTOR = Mutation(
     "hooks/nnla_essay/values_explorers.py",

@@ -17,8 +17,6 @@ import pytest
 from conftest import BuiltSite, copy_project
 from test_doctest_breaks import Mutation, build, built, fresh_copy, insert_paragraph, mutate, problems_of, reported
 
-pytestmark = pytest.mark.site
-
 #: The backward pass forgets the activation's derivative: Delta_1 = Delta_2 W2^T, without the factor 1 - H∘H.
 NO_TANH_PRIME = Mutation("nnla/backward.py", "    D1 *= tanh_prime\n", "    pass  # mutated: tanh'(A1) is left out\n")
 #: The chain rule's activation Jacobian is the identity instead of diag(1 - h∘h).

@@ -21,8 +21,6 @@ import pytest
 import yaml
 from conftest import ROOT, BuiltSite, build_site
 
-pytestmark = pytest.mark.site
-
 #: A sub-path address, as a project page has (https://USER.github.io/nnla/).
 SITE_URL = "https://example.org/nnla/"
 #: Attributes whose value is a URL.

@@ -201,6 +201,7 @@ RELOAD_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_serve_rebuild_sees_an_edited_engine_and_registry(tmp_path: Path) -> None:
     """`mkdocs serve` keeps the hook module; an edit of the engine or the registry must change the next build."""
     copy = copy_project(tmp_path / "copy", katex_cache=False)
@@ -274,6 +275,7 @@ def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: P
         hooks(config).build.report.raise_if_any()
 
 
+@pytest.mark.slow
 def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
     """Without the plugin every marker would stay an invisible comment: the theme refuses to render such a page."""
     copy = copy_project(tmp_path / "copy")
