@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import os
 import shutil
 import subprocess
@@ -101,6 +102,56 @@ def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str
     if returncode != 0:
         pytest.fail(f"mkdocs build --strict failed ({returncode}):\n{output}")
     return BuiltSite(site_dir, output)
+
+
+class _Said(logging.Handler):
+    """What MkDocs logs during a build, as its command line prints it (`WARNING -  ...`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname:<7} -  {record.getMessage()}")
+
+
+def build_in_process(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """`mkdocs build --strict` of `config` in this process, as the command line makes it; (status, what it said).
+
+    Sound only for a project whose Python code is this checkout's: the engine, the registry and the plugin are
+    the modules this process has already imported (only `hooks/nnla_hooks.py` is loaded from `config`'s folder).
+    A copy whose code is broken on purpose is built by `build_copy`, in a fresh process. `env` is set for the
+    build's duration (`mkdocs.yml` reads `!ENV` when it is loaded). A test that calls this must be marked `slow`,
+    as for `run_mkdocs_build`: it is a whole build, without the start of a process.
+    """
+    _require_slow_marker("builds the whole site in-process (conftest.build_in_process)")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    said = _Said()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(said)
+    status = 0
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}.items():
+            patch.setenv(name, value)
+        try:
+            loaded = load_config(config_file=str(config), site_dir=str(site_dir), strict=True)
+            loaded.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(loaded)
+            finally:
+                loaded.plugins.on_shutdown()
+        except (MkDocsException, SystemExit) as error:  # the command line prints the error and exits 1
+            said.lines.append(str(error))
+            status = 1
+        except Exception as error:  # the command line prints a traceback and exits 1
+            said.lines.append(f"{type(error).__name__}: {error}")
+            status = 1
+        finally:
+            logger.removeHandler(said)
+    return status, "\n".join(said.lines)
 
 
 @pytest.fixture(scope="session")
