@@ -205,7 +205,8 @@ def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
     (destination / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     cache = ROOT / ".cache" / "katex"
     if katex_cache and cache.is_dir():
-        shutil.copytree(cache, destination / ".cache" / "katex")
+        # Another pytest-xdist worker's build may be writing an entry: its temporary name is renamed in one step.
+        shutil.copytree(cache, destination / ".cache" / "katex", ignore=shutil.ignore_patterns(".tmp-*"))
     return destination
 
 
