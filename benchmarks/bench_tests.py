@@ -33,6 +33,8 @@ from benchmarks.report import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "includes" / "test-results.md"
+#: Everything the commands printed, for a failure's full story (test-artifacts/ is gitignored).
+LOG = ROOT / "test-artifacts" / "bench-tests.log"
 #: The fast tier's selection and the number of workers, as the Makefile's `check` and `test` targets give them.
 FAST_TIER = "not slow and not browser"
 WORKERS = "2"
@@ -71,6 +73,7 @@ def _env() -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "",
         "NO_MKDOCS_2_WARNING": "1",
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000"),
+        "NNLA_REQUIRE_BROWSER": "1",  # as .ci/run: a missing browser fails the run, it does not shorten it
     }
 
 
@@ -82,6 +85,8 @@ def run(commands: list[list[str]]) -> Timed:
         print("$", shlex.join(command), file=sys.stderr, flush=True)
         process = subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True, check=False)
         tail = "\n".join((process.stdout + process.stderr).strip().splitlines()[-15:])
+        with LOG.open("a", encoding="utf-8") as log:
+            log.write(f"$ {shlex.join(command)}\n{process.stdout}{process.stderr}\n")
         if process.returncode != 0:
             return Timed(time.monotonic() - start, False, tail)
     return Timed(time.monotonic() - start, True, tail)
@@ -140,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help=f"print the table, do not write {RESULTS.name}")
     args = parser.parse_args(argv)
     info = machine()
+    LOG.parent.mkdir(exist_ok=True)
+    LOG.write_text("", encoding="utf-8")
     tiers: dict[str, tuple[Timed, int]] = {}
     builds: list[Timed] = []
     with tempfile.TemporaryDirectory(prefix="bench-tests-") as work:
