@@ -102,7 +102,8 @@ def lint() -> list[list[str]]:
 
 
 def pytest(*selection: str) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-q", "-n", WORKERS, "--dist", "loadgroup", *selection]
+    # The slowest tests are named in the log, for whoever wants to make a tier quicker.
+    return [sys.executable, "-m", "pytest", "-q", "--durations=30", "-n", WORKERS, "--dist", "loadgroup", *selection]
 
 
 def strict_build(work: Path) -> Timed:
