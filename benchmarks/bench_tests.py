@@ -120,8 +120,8 @@ def table(builds: list[Timed], tiers: dict[str, tuple[Timed, int]], info: dict[s
     lines = [
         f"Measured by `benchmarks/bench_tests.py` on {info['date']}: {info['machine']}, {info['nproc']} cores"
         f" ({info['cpu']}), Python {info['python']}; load average {info['load']} at the start, {load_end} at"
-        f" the end. One strict build: {', '.join(_s(b.seconds) for b in builds)} (before, between and after the"
-        f" tiers); the unit below is their median, {_s(unit)}.",
+        f" the end. One strict build: {', '.join(_s(b.seconds) for b in builds)} (before the first tier and after"
+        f" each); the unit below is their median, {_s(unit)}.",
         "",
         "| tier | command | tests passed | skipped | wall time | in strict builds | goal |",
         "|---|---|---|---|---|---|---|",
@@ -150,26 +150,34 @@ def main(argv: list[str] | None = None) -> int:
     LOG.write_text("", encoding="utf-8")
     tiers: dict[str, tuple[Timed, int]] = {}
     builds: list[Timed] = []
+
+    def report() -> bool:
+        """Print (and write) the table of what is measured so far: a run stopped midway leaves its figures."""
+        failed = [b for b in builds if not b.ok]
+        if failed:
+            print(f"a strict build failed:\n{failed[0].tail}", file=sys.stderr)
+            return False
+        result = table(builds, tiers, info, f"{os.getloadavg()[0]:.1f}")
+        print(result)
+        if not args.no_write:
+            RESULTS.write_text(result, encoding="utf-8")
+            print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+        return True
+
     with tempfile.TemporaryDirectory(prefix="bench-tests-") as work:
         builds.append(strict_build(Path(work)))
         tiers["fast tier"] = (run([*lint(), pytest("-m", FAST_TIER)]), FAST_GOAL_BUILDS)
         builds.append(strict_build(Path(work)))
+        if not report():
+            return 1
         if not args.no_full:
             tiers["whole suite"] = (run([*lint(), pytest()]), FULL_GOAL_BUILDS)
             builds.append(strict_build(Path(work)))
-    failed = [b for b in builds if not b.ok]
-    if failed:
-        print(f"a strict build failed:\n{failed[0].tail}", file=sys.stderr)
-        return 1
-    load_end = f"{os.getloadavg()[0]:.1f}"
-    result = table(builds, tiers, info, load_end)
-    print(result)
+            if not report():
+                return 1
     for name, (timed, _) in tiers.items():
         if not timed.ok:
             print(f"{name} failed:\n{timed.tail}", file=sys.stderr)
-    if not args.no_write:
-        RESULTS.write_text(result, encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0 if all(timed.ok for timed, _ in tiers.values()) else 1
 
 
