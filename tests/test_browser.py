@@ -22,8 +22,6 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
 
-pytestmark = pytest.mark.browser
-
 #: The two widths at which no formula may widen the page: a laptop and a phone.
 WIDE, NARROW = 1280, 390
 #: WCAG 2.1 minimum contrast: 4.5:1 for text (1.4.3), 3:1 for the lines of a graph (1.4.11).
@@ -277,7 +275,7 @@ def _visit(browser: Any, served: ServedSite, visit: Visit, width: int, screensho
         for palette in ("light", "dark"):
             if palette == "dark":
                 page.locator("form[data-nnla-palette] label:visible").click()
-                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
             visit.scheme[palette] = page.evaluate("document.body.dataset.mdColorScheme")
             visit.figures[palette] = page.evaluate(FIGURES_JS)
             shot = screenshots / f"{slug(visit.path)}-{palette}.png"

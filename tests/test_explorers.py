@@ -27,8 +27,6 @@ import doccheck_explorers
 import pytest
 from conftest import BuiltSite, ServedSite, serve
 
-pytestmark = pytest.mark.browser
-
 WIDE, NARROW = 1280, 390
 #: Each explorer, the page it stands on, and the readout's numbers (from doccheck_explorers).
 EXPLORERS = {
@@ -141,7 +139,7 @@ def open_page(browser: Any, base_url: str, path: str, width: int, palette: str, 
     page.goto(base_url + path, wait_until="load")
     if palette == "dark":
         page.locator("form[data-nnla-palette] label:visible").click()
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     page.nnla_outside, page.nnla_errors = outside, errors
     return page
 

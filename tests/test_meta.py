@@ -19,9 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import markupsafe
 import pytest
 import yaml
-from conftest import ROOT, BuiltSite, build_site
-
-pytestmark = pytest.mark.site
+from conftest import ROOT, BuiltSite, build_in_process
 
 #: A sub-path address, as a project page has (https://USER.github.io/nnla/).
 SITE_URL = "https://example.org/nnla/"
@@ -169,8 +167,12 @@ def test_no_absolute_url_in_a_head_without_site_url(built_site: BuiltSite) -> No
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The site built for publishing under a sub-path, as mkdocs.yml says: NNLA_SITE_URL set."""
-    return build_site(tmp_path_factory.mktemp("published") / "site", env={"NNLA_SITE_URL": SITE_URL})
+    """The site built for publishing under a sub-path, as mkdocs.yml says: NNLA_SITE_URL set (in this process:
+    the code is the checkout's, only the address differs)."""
+    site = tmp_path_factory.mktemp("published") / "site"
+    status, output = build_in_process(ROOT / "mkdocs.yml", site, env={"NNLA_SITE_URL": SITE_URL})
+    assert status == 0, f"mkdocs build --strict failed:\n{output}"
+    return BuiltSite(site, output)
 
 
 def test_published_pages_name_their_own_address_only(published: BuiltSite) -> None:

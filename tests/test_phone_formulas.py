@@ -27,8 +27,6 @@ import pytest
 from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
 from test_browser import NARROW, UNSKIP_JS, contrast, over, page_paths, parse_colour, slug
 
-pytestmark = pytest.mark.browser
-
 #: Formulas that may still scroll at 390 px on the pages broken into lines, by page, each with the reason it
 #: cannot break. A formula is named by its value (`data-nnla-name`) or by the start of its TeX.
 MAY_SCROLL: dict[str, dict[str, str]] = {
@@ -258,7 +256,7 @@ def phone_visit(browser: Any, base_url: str, path: str, shots: Path | None = Non
         for palette in ("light", "dark"):
             if palette == "dark":
                 page.locator("form[data-nnla-palette] label:visible").click()
-                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
             visit.boxes[palette] = _measure(page, palette, visit, shots)
         for box in visit.scrolling("light"):
             page.evaluate(PROBE_JS, box.index)

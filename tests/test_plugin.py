@@ -12,7 +12,7 @@ from typing import Any
 
 import mkdocs.commands.serve as serve_command
 import pytest
-from conftest import build_copy, copy_env, copy_project
+from conftest import build_in_process, copy_env, copy_project
 from markdown import Markdown  # type: ignore[import-untyped]
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -209,6 +209,7 @@ RELOAD_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_serve_rebuild_sees_an_edited_engine_and_registry(tmp_path: Path) -> None:
     """`mkdocs serve` keeps the hook module; an edit of the engine or the registry must change the next build."""
     copy = copy_project(tmp_path / "copy", katex_cache=False)
@@ -282,6 +283,7 @@ def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: P
         hooks(config).build.report.raise_if_any()
 
 
+@pytest.mark.slow
 def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
     """Without the plugin every marker would stay an invisible comment: the theme refuses to render such a page."""
     copy = copy_project(tmp_path / "copy")
@@ -290,6 +292,6 @@ def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
     without = re.sub(r"\n  - proven-numbers:\n(?:(?:      .*)?\n)+", "\n", text)
     assert "  - proven-numbers:" not in without
     config.write_text(without, encoding="utf-8")
-    returncode, output = build_copy(copy, tmp_path / "site")
+    returncode, output = build_in_process(config, tmp_path / "site")  # only mkdocs.yml differs: no fresh process
     assert returncode != 0
     assert "proven_numbers_plugin_did_not_run__this_build_would_publish_pages_without_their_computed_numbers" in output

@@ -307,7 +307,7 @@ def test_searching_lstsq_in_the_browser(chromium: Any, served_site: ServedSite) 
         page.goto(served_site.url("part-1/"))
         page.fill("input.md-search__input", "lstsq")
         results = page.locator(".md-search-result__item")
-        results.first.wait_for(timeout=20_000)
+        results.first.wait_for()
         links = [results.nth(i).locator("a").first.get_attribute("href") or "" for i in range(results.count())]
         text = page.locator(".md-search-result").inner_text()
     finally:
