@@ -20,7 +20,8 @@ import pytest
 from conftest import BuiltSite, build_site
 from test_explorers import EXPLORERS, engine, moves, open_page, problems_of, where_each_move_lands
 
-pytestmark = [pytest.mark.site, pytest.mark.browser]
+# Each test reads the offline variant, a build of its own (conftest marks `browser` from the fixtures).
+pytestmark = pytest.mark.slow
 
 #: The word a reader searches for, and the page its results must include.
 QUERY, FOUND_ON = "jacobian", "part-2.html"

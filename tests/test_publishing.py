@@ -76,7 +76,6 @@ def git_date(source: str) -> str | None:
 # ------------------------------------------------------------------------------------------ with the addresses
 
 
-@pytest.mark.site
 @pytest.mark.parametrize(("source", "path"), PAGES.items())
 def test_a_published_page_links_its_repository_and_its_edit_page(published: BuiltSite, source: str, path: str) -> None:
     """Each page links the repository in its header and its own file's edit page."""
@@ -87,7 +86,6 @@ def test_a_published_page_links_its_repository_and_its_edit_page(published: Buil
     assert edit["href"] == f"{REPO}/edit/main/docs/{source}"
 
 
-@pytest.mark.site
 @pytest.mark.parametrize(("source", "path"), PAGES.items())
 def test_a_published_page_names_its_card_and_the_card_is_in_the_site(
     published: BuiltSite, source: str, path: str
@@ -104,7 +102,6 @@ def test_a_published_page_names_its_card_and_the_card_is_in_the_site(
         assert picture.size == (1200, 630)
 
 
-@pytest.mark.site
 def test_cards_differ_by_page_and_are_described_by_their_title(published: BuiltSite) -> None:
     """Two pages' cards differ (each draws its own title), and a card's text alternative names its page."""
     folder = published.site_dir / "assets" / "images" / "social"
@@ -113,7 +110,6 @@ def test_cards_differ_by_page_and_are_described_by_their_title(published: BuiltS
     assert meta(head, "og:image:alt") == "Part I: Neural Networks with Linear Algebra"
 
 
-@pytest.mark.site
 @pytest.mark.parametrize(("source", "path"), PAGES.items())
 def test_each_page_shows_its_files_last_commit_date(published: BuiltSite, source: str, path: str) -> None:
     """The page's last-updated date is its file's last commit's day (UTC), as git formats it."""
@@ -125,7 +121,6 @@ def test_each_page_shows_its_files_last_commit_date(published: BuiltSite, source
         assert [t["datetime"] for t in times] == [expected]
 
 
-@pytest.mark.site
 def test_the_build_without_site_url_does_not_note_it(published: BuiltSite) -> None:
     assert "site_url is not set" not in published.output
 
@@ -133,7 +128,6 @@ def test_the_build_without_site_url_does_not_note_it(published: BuiltSite) -> No
 # --------------------------------------------------------------------------------------- without the addresses
 
 
-@pytest.mark.site
 @pytest.mark.parametrize("path", ["index.html", "part-2/index.html"])
 def test_without_addresses_no_repository_edit_link_or_card(built_site: BuiltSite, path: str) -> None:
     """The session's build (no NNLA_REPO_URL, no NNLA_SITE_URL): no repository link, edit button or og:image."""
@@ -144,7 +138,6 @@ def test_without_addresses_no_repository_edit_link_or_card(built_site: BuiltSite
     assert meta(page, "twitter:card") == "summary"
 
 
-@pytest.mark.site
 def test_a_build_without_site_url_says_what_a_sub_path_needs(built_site: BuiltSite) -> None:
     """The session's build prints the note at INFO (a warning would fail --strict, and the build passed)."""
     assert f"INFO    -  {nnla_addresses.NOTE}" in built_site.output
@@ -207,8 +200,6 @@ def elsewhere(requests: list[str], base_url: str) -> list[str]:
     return [url for url in requests if not url.startswith(base_url)]
 
 
-@pytest.mark.site
-@pytest.mark.browser
 def test_the_repository_link_asks_nothing_of_the_repository_host(chromium: Any, published: BuiltSite) -> None:
     """With a GitHub repository linked, the page requests nothing from another host (no api.github.com facts)."""
     with serve(published.site_dir) as base_url:
@@ -217,8 +208,6 @@ def test_the_repository_link_asks_nothing_of_the_repository_host(chromium: Any, 
     assert elsewhere(requests, base_url) == []
 
 
-@pytest.mark.site
-@pytest.mark.browser
 def test_materials_own_repository_link_is_caught(chromium: Any, published: BuiltSite, tmp_path: Path) -> None:
     """Material's own partial (`data-md-component="source"`) asks GitHub's API for the repository's facts: the
     same check reports it."""
