@@ -18,7 +18,7 @@ CHECKOUT_PATH := PYTHONPATH=$(CURDIR)/hooks:$(CURDIR)
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup setup-dev browser serve build test lint bench clean
+.PHONY: setup setup-dev browser validators serve build test lint bench clean
 
 setup: $(SITE_STAMP) $(NODE_SITE_STAMP)
 setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP)
@@ -53,6 +53,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "make: /usr/bin/chromium is missing: the browser tests will skip (apt-get install chromium)"; \
+	  fi; \
+	fi
+
+# Debian's Java for the Nu Html Checker (npm's vnu-jar is its jar; tests/test_reader_nu.py runs it on every page).
+# Installed when we may (root with apt-get), as Chromium is; otherwise that test says why it skips.
+validators:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "make: java is missing: the Nu Html Checker's test will skip (apt-get install default-jre-headless)"; \
 	  fi; \
 	fi
 

@@ -421,7 +421,9 @@ def test_on_the_pages_broken_into_lines_only_the_listed_formulas_scroll(phone: d
 #: The stylesheet with the scroll cue taken away, as if its rules were deleted.
 NO_CUE_CSS = "\n.md-typeset .nnla-math-display { background: none !important; animation: none !important; }\n"
 #: A formula too wide for a phone, added to Part I.
-WIDE_FORMULA = '<div class="nnla-math-display" tabindex="0"><span style="display:inline-block;width:900px">wide</span></div>'
+WIDE_FORMULA = (
+    '<div class="nnla-math-display" tabindex="0"><span style="display:inline-block;width:900px">wide</span></div>'
+)
 
 
 def test_the_phone_checks_catch_a_missing_cue_and_an_unbroken_formula(

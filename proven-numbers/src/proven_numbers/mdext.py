@@ -23,8 +23,9 @@ Markdown placed it, from the page's HTML (`proven_numbers.places`).
 
 Output: inline math becomes KaTeX's `<span class="katex">...</span>`; display math becomes
 `<div class="PREFIX-math-display" tabindex="0"><span class="katex-display">...</span></div>` (a block element, so the
-site's CSS can let a wide formula scroll inside its own box, which the keyboard reaches). Both go through Markdown's HTML stash, so other
-extensions never see the rendered HTML (an underscore in the MathML annotation does not become `<em>`).
+site's CSS can let a wide formula scroll inside its own box, which the keyboard reaches). Both go through Markdown's
+HTML stash, so other extensions never see the rendered HTML (an underscore in the MathML annotation does not become
+`<em>`).
 
 In a heading, the table of contents, the heading's id and a page title taken from the heading use the
 formula's TeX as plain text ("Gradient of $`L`$" is listed as "Gradient of L" with id "gradient-of-l"); the
