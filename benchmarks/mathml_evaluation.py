@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from benchmarks.page_variants import VARIANTS, build_variants
 from benchmarks.page_weight import gzipped, page_weight
@@ -42,7 +42,7 @@ OUT = ROOT / "test-artifacts" / "mathml-evaluation"
 BUILDS = {"katex-html": "published", "mathml": "mathml-ours"}
 HOSTS = {"gzip": True, "plain": False}
 WIDTHS = ((1280, 900), (390, 844))
-PALETTES = ("light", "dark")
+PALETTES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 GOALS = {"elements": 10_000, "html_raw": 400_000, "score": 0.95}
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
 
