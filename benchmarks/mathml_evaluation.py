@@ -194,10 +194,10 @@ def firefox_shots(sites: dict[str, Path], picks: list[dict[str, Any]]) -> list[P
     with ExitStack() as stack:
         bases = {build: stack.enter_context(serve(site)) for build, site in sites.items()}
         profile = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnla-firefox-")))
-        for _, build, width, palette, index in harnesses:
-            shot = OUT / "firefox" / f"formula-{index}-{width}px-{palette}-{build}.png"
+        for _, build, width, scheme, index in harnesses:
+            shot = OUT / "firefox" / f"formula-{index}-{width}px-{scheme}-{build}.png"
             shot.parent.mkdir(parents=True, exist_ok=True)
-            url = f"{bases[build]}formula-shots/{index}-{width}-{palette}.html"
+            url = f"{bases[build]}formula-shots/{index}-{width}-{scheme}.html"
             command = [FIREFOX, "--headless", "--profile", str(profile), "--screenshot", str(shot),
                        f"--window-size={width},400", url]  # fmt: skip
             subprocess.run(command, capture_output=True, timeout=180, check=False)
