@@ -35,7 +35,7 @@ MIN_CHARACTERS = 30
 #: training.py and many.py.
 MAY_SCROLL = {1280: 2, 390: 12}
 
-#: Every docstring item's width in characters of its font, and every docstring display formula's box.
+#: Every docstring item's description's width in characters of its font, and every docstring display formula's box.
 MEASURE_JS = """() => {
     const chars = (element) => {
         const probe = document.createElement('span');
@@ -52,8 +52,10 @@ MEASURE_JS = """() => {
     };
     return {
         tables: document.querySelectorAll('.doc-contents table').length,
-        items: [...document.querySelectorAll('.doc-section-item')].map(item => ({
-            object: name(item), chars: chars(item), text: item.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50),
+        // A description's width is its box's: the list item, or the table's cell.
+        items: [...document.querySelectorAll('.doc-section-item .doc-md-description')].map(d => ({
+            object: name(d), chars: chars(d.parentElement),
+            text: d.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50),
         })),
         formulas: [...document.querySelectorAll('.doc-contents .nnla-math-display')].map(box => ({
             object: name(box),
