@@ -220,7 +220,7 @@ def _heading_parts(name: str, heading: str) -> list[tuple[bool, str]]:
     if not text.strip():
         raise RegistryError(
             f"table {name!r}: the heading {heading!r} is math alone; give it some text (a screen reader reads a "
-            "column by its heading's text), as in \"loss $`Z`$\""
+            'column by its heading\'s text), as in "loss $`Z`$"'
         )
     return [(math, part) for math, part in parts if part]
 
