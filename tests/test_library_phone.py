@@ -30,9 +30,9 @@ WIDTHS = (1280, 390)
 #: The narrowest a docstring's item (a parameter, what is returned, an error raised) may be, in characters ("0").
 MIN_CHARACTERS = 30
 #: How many of the page's display formulas may still scroll at each width (their docstrings would have to break
-#: them into lines): at 1280 px, the backward pass's deltas (nnla/backward.py) and the toy's two update rules
-#: (nnla/examples.py); at 390 px also formulas of jacobians.py, descent.py, network.py, chain_rule.py,
-#: training.py and many.py.
+#: them into lines): at 1280 px those of nnla.backprop and nnla.examples.toy_descent; at 390 px also those of
+#: chain, gradients, jacobian_bias, jacobian_weights, max_stable_lr, network_descent, network_descent_many,
+#: network_forward, network_jacobians and stage_jacobians.
 MAY_SCROLL = {1280: 2, 390: 12}
 
 #: Every docstring item's description's width in characters of its font, and every docstring display formula's box.
