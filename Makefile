@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # The fast tier: everything but what builds or copies more than the session's one build, and the browser.
 FAST_TIER := not slow and not browser
 
-.PHONY: setup setup-dev browser serve build check test lint bench bench-tests clean
+.PHONY: setup setup-dev browser validators serve build check test lint bench bench-tests clean
 
 setup: $(SITE_STAMP) $(NODE_SITE_STAMP)
 setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP)
@@ -63,6 +63,17 @@ browser:
 	  fi; \
 	fi
 
+# Debian's Java for the Nu Html Checker (npm's vnu-jar is its jar; tests/test_reader_nu.py runs it on every page).
+# Installed when we may (root with apt-get), as Chromium is; otherwise that test says why it skips.
+validators:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "make: java is missing: the Nu Html Checker's test will skip (apt-get install default-jre-headless)"; \
+	  fi; \
+	fi
+
 # The preview's port: `make serve PORT=8001` when 8000 is taken (hooks/nnla_serve.py says so before building).
 PORT ?= 8000
 serve: setup
@@ -81,7 +92,7 @@ check: lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "$(FAST_TIER)"
 
 # Every test; a module whose tests share a costly fixture (a venv, a crawl) keeps them on one worker (xdist_group).
-test: lint browser
+test: lint browser validators
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 bench: setup setup-dev

@@ -57,7 +57,7 @@ def test_the_extension_puts_values_claims_and_math_on_the_page(tmp_path: Path, s
     assert 'data-calc-name="mean" data-calc-value="3.5"' in page
     assert 'class="calc-value calc-claim"' in page
     assert 'data-calc-name="faces" data-calc-value="[1.0,2.0,3.0,4.0,5.0,6.0]"' in page
-    assert '<div class="calc-math-display"><span class="katex-display">' in page
+    assert '<div class="calc-math-display" tabindex="0"><span class="katex-display">' in page
     assert page.count('<span class="katex">') >= 3  # the inline formula, the mean, the claim
     assert "<code>&lt;!-- calc:mean --&gt;</code>" in page  # code shows the marker as written
 

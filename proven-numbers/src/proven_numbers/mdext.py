@@ -22,9 +22,10 @@ blocks show math syntax as written. Before Markdown runs, each inline formula an
 Markdown placed it, from the page's HTML (`proven_numbers.places`).
 
 Output: inline math becomes KaTeX's `<span class="katex">...</span>`; display math becomes
-`<div class="PREFIX-math-display"><span class="katex-display">...</span></div>` (a block element, so the site's
-CSS can let a wide formula scroll inside its own box). Both go through Markdown's HTML stash, so other
-extensions never see the rendered HTML (an underscore in the MathML annotation does not become `<em>`).
+`<div class="PREFIX-math-display" tabindex="0"><span class="katex-display">...</span></div>` (a block element, so the
+site's CSS can let a wide formula scroll inside its own box, which the keyboard reaches). Both go through Markdown's
+HTML stash, so other extensions never see the rendered HTML (an underscore in the MathML annotation does not become
+`<em>`).
 
 In a heading, the table of contents, the heading's id and a page title taken from the heading use the
 formula's TeX as plain text ("Gradient of $`L`$" is listed as "Gradient of L" with id "gradient-of-l"); the
@@ -71,6 +72,7 @@ from proven_numbers.math_placing import (
     HeadingMathPostprocessor,
     HeadingMathTreeprocessor,
     MathPostprocessor,
+    display_box,
 )
 from proven_numbers.math_reading import SOURCE_PRIORITY, MathPreprocessor, SourcePreprocessor
 from proven_numbers.math_syntax import FenceOpening, MathError, code_spans, fence_options
@@ -271,7 +273,7 @@ class MathExtension(Extension):  # type: ignore[misc]
                 katex=False,
             )
             return token
-        return f'<div class="{self.getConfig("prefix")}-math-display">{html_out}</div>'
+        return display_box(self.getConfig("prefix"), html_out)
 
     def _as_written(self, m: re.Match[str]) -> str:
         token = m.group()
