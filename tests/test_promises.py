@@ -73,3 +73,26 @@ def test_the_build_fails_on_a_page_that_breaks_one() -> None:
         PluginError, match=r"other\.md: the page breaks the site's promises: ids used more than once: y"
     ):
         build.finish(config.site_dir)
+
+
+def _converted(text: str) -> str:
+    """The page as Python-Markdown and the math extension make it (no KaTeX needed: no formula is on one line)."""
+    return str(markdown.markdown(text, extensions=["pymdownx.superfences", MathExtension()]))
+
+
+def test_a_formula_split_across_lines_is_named_not_shown_as_code() -> None:
+    """Markdown reads a $`...`$ over two lines as a code span between two dollars; the reader would see the TeX."""
+    page = _converted("The sum $`a +\nb`$ here.\n")
+    assert "$<code>a +\nb</code>$" in page  # what Markdown makes of it: the case the promise is about
+    assert broken(page) == [
+        "a formula split across lines shows as code between dollars: $`a + b`$ (write an inline formula on one "
+        "line, or as a ```math fence)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Code `a + b` and a price of $5.\n", "Dollars $ `x` $ apart.\n", "A fence:\n\n```\n$`x`$\n```\n"],
+)
+def test_code_near_dollars_is_not_a_split_formula(text: str) -> None:
+    assert broken(_converted(text)) == []

@@ -1,6 +1,8 @@
 """What every finished page promises a reader, checked on the page's HTML before it is written.
 
 - it shows no KaTeX error (``katex-error``, KaTeX's red formula);
+- it shows no formula as code: a $`...`$ split across lines is a code span between two dollars to Markdown, since
+  markdown-katex's syntax (and the math extension's) reads a formula on one line;
 - it holds none of the build's internal tokens (a marker's, a formula's or a math fence's stand-in);
 - its ids are unique.
 
@@ -16,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["broken", "math_tokens"]
 
@@ -51,6 +53,12 @@ def broken(
     problems = [
         f"a formula shows KaTeX's error: {node.attributes.get('title') or ''!r}" for node in tree.css(".katex-error")
     ]
+    problems += [
+        f"a formula split across lines shows as code between dollars: $`{' '.join(node.text().split())}`$ (write "
+        "an inline formula on one line, or as a ```math fence)"
+        for node in tree.css("code")
+        if _between_dollars(node)
+    ]
     ids = Counter(node.attributes.get("id") or "" for node in tree.css("[id]"))
     repeated = sorted(name for name, count in ids.items() if count > 1)
     if repeated:
@@ -62,3 +70,17 @@ def broken(
     if leaked is not None:
         problems.append(f"an internal math token reached the page: {leaked.group()}")
     return problems
+
+
+def _between_dollars(code: LexborNode) -> bool:
+    """Whether a code element sits right between a "$" and a "$" of its parent's text, as Markdown leaves a formula
+    whose $`...`$ is not on one line (a code span may span lines; an inline formula may not)."""
+    before, after = code.prev, code.next
+    return (
+        before is not None
+        and after is not None
+        and before.tag == "-text"
+        and after.tag == "-text"
+        and (before.text_content or "").endswith("$")
+        and (after.text_content or "").startswith("$")
+    )
