@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # The fast tier: everything but what builds or copies more than the session's one build, and the browser.
 FAST_TIER := not slow and not browser
 
-.PHONY: setup setup-dev browser validators serve build check test lint bench bench-tests clean
+.PHONY: setup setup-dev browser validators serve build offline check test lint bench bench-tests clean
 
 setup: $(SITE_STAMP) $(NODE_SITE_STAMP)
 setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP)
@@ -81,6 +81,10 @@ serve: setup
 
 build: setup
 	$(BIN)/mkdocs build --strict
+
+# The variant read from disk (file://): pages as files, search without a server (README, "Reading the site from disk").
+offline: setup
+	NNLA_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
 
 lint: setup setup-dev
 	$(BIN)/ruff check .
