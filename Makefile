@@ -1,7 +1,8 @@
 # One entry point for readers, authors and CI. Every target sets itself up on a fresh machine.
 #   make serve   set up what reading needs, then preview the site on http://127.0.0.1:8000 (reloads on edits)
 #   make build   the same set-up, then write the static site to site/ (strict: any warning fails)
-#   make test    set up the test stack too (Chromium as well, as root), then lint, type-check and run the tests
+#   make check   while working: lint, type-check and the fast tier of the tests (not slow, no browser), on 2 workers
+#   make test    set up the test stack too (Chromium as well, as root), then lint, type-check and run every test
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,8 +18,14 @@ CHECKOUT_PATH := PYTHONPATH=$(CURDIR)/hooks:$(CURDIR)
 # Pages record this as their build date (sitemap), so that two builds of one commit are identical.
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# pytest keeps its rewritten test modules as bytecode; without it every run (and every worker) rewrites them all.
+export PYTHONDONTWRITEBYTECODE :=
+# The tests run on this many pytest-xdist workers (`make test PYTEST_WORKERS=0` runs them in one process).
+PYTEST_WORKERS ?= 2
+# The fast tier: everything but what builds or copies more than the session's one build, and the browser.
+FAST_TIER := not slow and not browser
 
-.PHONY: setup setup-dev browser serve build test lint bench clean
+.PHONY: setup setup-dev browser validators serve build offline check test lint bench bench-tests clean
 
 setup: $(SITE_STAMP) $(NODE_SITE_STAMP)
 setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP)
@@ -56,23 +63,49 @@ browser:
 	  fi; \
 	fi
 
+# Debian's Java for the Nu Html Checker (npm's vnu-jar is its jar; tests/test_reader_nu.py runs it on every page).
+# Installed when we may (root with apt-get), as Chromium is; otherwise that test says why it skips.
+validators:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "make: java is missing: the Nu Html Checker's test will skip (apt-get install default-jre-headless)"; \
+	  fi; \
+	fi
+
+# The preview's port: `make serve PORT=8001` when 8000 is taken (hooks/nnla_serve.py says so before building).
+PORT ?= 8000
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: setup
 	$(BIN)/mkdocs build --strict
+
+# The variant read from disk (file://): pages as files, search without a server (README, "Reading the site from disk").
+offline: setup
+	NNLA_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
 
 lint: setup setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint browser
-	$(BIN)/python -m pytest
+# The fast tier, spread by load over the workers (README, "Testing").
+check: lint
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "$(FAST_TIER)"
+
+# Every test; a module whose tests share a costly fixture (a venv, a crawl) keeps them on one worker (xdist_group).
+test: lint browser validators
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 bench: setup setup-dev
 	$(CHECKOUT_PATH) $(BIN)/python -m benchmarks.bench_engine
 	$(CHECKOUT_PATH) $(BIN)/python -m benchmarks.bench_build
+
+# The test tiers' wall time against one strict build, measured in the same run (docs/building.md, "Testing").
+bench-tests: setup setup-dev browser
+	$(CHECKOUT_PATH) $(BIN)/python -m benchmarks.bench_tests
 
 clean:
 	rm -rf site .cache test-artifacts

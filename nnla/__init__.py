@@ -44,6 +44,11 @@ from nnla.network import ForwardPass, network_forward
 from nnla.numdiff import numerical_jacobian
 from nnla.training import NetworkTrace, network_descent
 
+from nnla import _doc  # isort: skip
+
+# The docstrings' formulas are TeX for the library page, which reads the source; help() and pydoc get plain text.
+_doc.plain_docstrings(__name__)
+
 __version__ = "0.1.0"
 
 __all__ = [

@@ -1,31 +1,53 @@
-"""Shared fixtures: one strict build of the whole site per test session, and that site served on 127.0.0.1."""
+"""Shared fixtures: one strict build of the whole site per test session, and that site served on 127.0.0.1.
+
+Also the tiers (README, "Testing"): every test that uses the session's build is marked `site`, every test that
+drives Chromium `browser`, both from the fixtures it uses; `slow` is written on the tests themselves, and a test
+that builds the whole site in a subprocess without it fails (`run_mkdocs_build`), so that `make check`
+(`-m "not slow and not browser"`) cannot quietly grow a build per test.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tools import static_server
 from tools.chromium import CHROMIUM, CHROMIUM_FLAGS, chromium_unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
+# Hypothesis's defaults fail an example that takes over 200 ms, or data that is slow to generate: on a loaded
+# machine that is the load, not the code. No deadline, and no "too slow" health check; tests that bound time
+# do so themselves, generously.
+settings.register_profile("nnla", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("nnla")
 #: Screenshots, Lighthouse reports and other files a run leaves for people to look at (gitignored).
 ARTIFACTS = ROOT / "test-artifacts"
 #: Every build in the tests records this as its date, as `make` does with the commit's date.
 SOURCE_DATE_EPOCH = "1700000000"
 #: Lines the run prints at its end, whatever pytest's capture settings (see `pytest_terminal_summary`).
 SUMMARY = pytest.StashKey[list[str]]()
+#: Fixtures that stand for the session's build of the real site, and for the browser: a test that uses one (even
+#: through another fixture) gets the marker.
+SITE_FIXTURES = frozenset({"built_site", "served_site"})
+BROWSER_FIXTURES = frozenset({"chromium"})
+#: Module fixtures that build, copy or install more than the session's build (a copy of the project to break,
+#: a second build, a wheel, a LinkChecker crawl): a test that uses one is marked `slow`.
+SLOW_FIXTURES = frozenset({"pristine", "published", "wheel", "crawl"})
+#: The test being set up or run in this process, for `run_mkdocs_build`'s check of the `slow` marker.
+_current: list[pytest.Item] = []
 
 
 @dataclass(frozen=True)
@@ -48,8 +70,10 @@ def run_mkdocs_build(
     """Run `mkdocs build --strict` as `make build` does; return its exit status and everything it printed.
 
     `cwd` comes first on the build's `sys.path` (`python -m`), so a copy of the project is built with its own
-    `nnla` only when `cwd` is the copy.
+    `nnla` only when `cwd` is the copy. A test that calls this must be marked `slow` (the session's own build,
+    made by the `built_site` fixture, is the exception): otherwise it fails, naming the marker.
     """
+    _require_slow_marker("runs `mkdocs build` in a subprocess (conftest.run_mkdocs_build)")
     process = subprocess.run(
         [
             sys.executable,
@@ -80,10 +104,81 @@ def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", env: dict[str
     return BuiltSite(site_dir, output)
 
 
+class _Said(logging.Handler):
+    """What MkDocs logs during a build, as its command line prints it (`WARNING -  ...`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname:<7} -  {record.getMessage()}")
+
+
+def build_in_process(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """`mkdocs build --strict` of `config` in this process, as the command line makes it; (status, what it said).
+
+    Sound only for a project whose Python code is this checkout's: the engine, the registry and the plugin are
+    the modules this process has already imported (only `hooks/nnla_hooks.py` is loaded from `config`'s folder).
+    A copy whose code is broken on purpose is built by `build_copy`, in a fresh process. `env` is set for the
+    build's duration (`mkdocs.yml` reads `!ENV` when it is loaded). A test that calls this must be marked `slow`,
+    as for `run_mkdocs_build`: it is a whole build, without the start of a process.
+    """
+    _require_slow_marker("builds the whole site in-process (conftest.build_in_process)")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    said = _Said()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(said)
+    status = 0
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}.items():
+            patch.setenv(name, value)
+        try:
+            loaded = load_config(config_file=str(config), site_dir=str(site_dir), strict=True)
+            loaded.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(loaded)
+            finally:
+                loaded.plugins.on_shutdown()
+        except (MkDocsException, SystemExit) as error:  # the command line prints the error and exits 1
+            said.lines.append(str(error))
+            status = 1
+        except Exception as error:  # the command line prints a traceback and exits 1
+            said.lines.append(f"{type(error).__name__}: {error}")
+            status = 1
+        finally:
+            logger.removeHandler(said)
+    return status, "\n".join(said.lines)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The site, built once for the whole session in strict mode."""
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+    """The site, built once for the whole session (once per worker under pytest-xdist) in strict mode."""
+    with _session_build():
+        return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+@contextlib.contextmanager
+def _session_build() -> Iterator[None]:
+    """While the session's build is made, whichever test asked for it first need not be marked `slow`."""
+    saved = _current[:]
+    _current.clear()
+    try:
+        yield
+    finally:
+        _current[:] = saved
+
+
+def _require_slow_marker(what: str) -> None:
+    if _current and _current[-1].get_closest_marker("slow") is None:
+        pytest.fail(
+            f"{_current[-1].nodeid} {what} but is not marked slow: mark it (pytest.mark.slow) so that "
+            '`make check` (-m "not slow and not browser") leaves it to `make test`',
+            pytrace=False,
+        )
 
 
 # ---------------------------------------------------------------------------------------- copies of the project
@@ -110,7 +205,8 @@ def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
     (destination / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     cache = ROOT / ".cache" / "katex"
     if katex_cache and cache.is_dir():
-        shutil.copytree(cache, destination / ".cache" / "katex")
+        # Another pytest-xdist worker's build may be writing an entry: its temporary name is renamed in one step.
+        shutil.copytree(cache, destination / ".cache" / "katex", ignore=shutil.ignore_patterns(".tmp-*"))
     return destination
 
 
@@ -180,22 +276,115 @@ def chromium() -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            yield browser
+            yield PatientBrowser(browser)
         finally:
             browser.close()
 
 
+#: How long any wait of Playwright may last in the tests (a navigation, a locator, a `wait_for_function`): a
+#: bound for a hang, not a measure of speed, so generous enough for a machine under any sane load.
+BROWSER_WAIT_MS = 120_000
+
+
+class PatientBrowser:
+    """Playwright's Browser whose contexts and pages wait up to `BROWSER_WAIT_MS` for anything, not 30 s.
+
+    Tests wait for a condition (`wait_for_function`, a locator's `wait_for`) and give no timeout of their own.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(BROWSER_WAIT_MS)
+        context.set_default_navigation_timeout(BROWSER_WAIT_MS)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(BROWSER_WAIT_MS)
+        page.set_default_navigation_timeout(BROWSER_WAIT_MS)
+        return page
+
+
+# ------------------------------------------------------------------------------------------------ the tiers
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it uses: `site` for the session's build, `browser` for Chromium, `slow` for a fixture
+    of `SLOW_FIXTURES`."""
+    wrong = []
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("site") is not None and not used & SITE_FIXTURES:
+            wrong.append(f"{item.nodeid} is marked site but uses none of {', '.join(sorted(SITE_FIXTURES))}")
+        module = item.getparent(pytest.Module)
+        if module is not None:
+            for marker in module.own_markers:
+                if marker.name in {"site", "browser"}:
+                    wrong.append(f"{module.nodeid} marks all its tests {marker.name}: leave that to conftest.py")
+        if used & SLOW_FIXTURES and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+        if used & SITE_FIXTURES and item.get_closest_marker("site") is None:
+            item.add_marker(pytest.mark.site)
+        if used & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+    if wrong:
+        raise pytest.UsageError("markers that select no tier:\n" + "\n".join(dict.fromkeys(wrong)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """Keep the running test (its fixtures' set-up included) where `run_mkdocs_build` can see its markers."""
+    _current.append(item)
+    try:
+        return (yield)
+    finally:
+        _current.remove(item)
+
+
 # ------------------------------------------------------------------------------------------- the run's summary
+
+#: The property a test's report carries a summary line in: under pytest-xdist a worker's lines reach the run's
+#: end only inside the reports it sends.
+SUMMARY_PROPERTY = "nnla_summary"
+#: Lines appended in this process and not yet put in a report.
+_pending: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SUMMARY] = []
+    _summaries.append(config.stash[SUMMARY])
+
+
+#: Where this process's reports leave their summary lines (the run's configuration's list).
+_summaries: list[list[str]] = []
 
 
 @pytest.fixture(scope="session")
-def summary(pytestconfig: pytest.Config) -> list[str]:
+def summary() -> list[str]:
     """Append lines here to have them printed at the end of the run (CI's log shows them even under capture)."""
-    return pytestconfig.stash[SUMMARY]
+    return _pending
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
+    report = yield
+    if _pending and isinstance(report, pytest.TestReport):
+        report.user_properties.extend((SUMMARY_PROPERTY, line) for line in _pending)
+        _pending.clear()
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the lines, whether the report was made here or by a pytest-xdist worker."""
+    lines = [str(value) for name, value in report.user_properties if name == SUMMARY_PROPERTY]
+    if lines and _summaries:
+        _summaries[-1].extend(lines)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

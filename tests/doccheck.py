@@ -605,8 +605,9 @@ TEX_ALLOWED = {
     r"\bw = 4\b": "the argument of f(w) = w² where the essay takes its slope",
     r"\bf\([456]\)": "the arguments of f(w) = w² (its values are square_at_4 … square_at_6)",
 }
-#: Elements whose text is not prose: computed values and claims, math, code, figures, footnote marks.
-NOT_PROSE = "[data-nnla-name], .katex, code, pre, svg, script, style, .headerlink, sup[id^=fnref]"
+#: Elements whose text is not prose: computed values and claims, math, code, figures, footnote marks, and the page's
+#: facts at its foot (its last-updated date, from git: tests/test_publishing.py checks it against git's own).
+NOT_PROSE = "[data-nnla-name], .katex, code, pre, svg, script, style, .headerlink, sup[id^=fnref], .md-source-file"
 _PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _TEX_SCRIPT = re.compile(r"[_^](?:\{[^{}]*\}|\\?\w)")
 

@@ -18,8 +18,6 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import BuiltSite, ServedSite
 
-pytestmark = pytest.mark.browser
-
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
 #: The essay's pages, whose fragments the errata and the parts link to each other.

@@ -25,9 +25,7 @@ from pathlib import Path
 
 import doccheck
 import pytest
-from conftest import ROOT, BuiltSite, build_copy, copy_env, copy_project
-
-pytestmark = pytest.mark.site
+from conftest import ROOT, BuiltSite, build_copy, build_in_process, copy_env, copy_project
 
 #: The copy's nnla says this is its version, so that values.json shows which nnla the build imported.
 COPY_VERSION = "0.1.0+mutated-copy"
@@ -129,8 +127,16 @@ def build(copy: Path) -> tuple[int, str, Path]:
     return returncode, output, site
 
 
-def built(copy: Path) -> tuple[str, Path]:
-    returncode, output, site = build(copy)
+def build_pages(copy: Path) -> tuple[int, str, Path]:
+    """Build a copy whose break is in its pages alone (docs/), in this process: its code is the checkout's, so the
+    modules already imported are the copy's (`conftest.build_in_process`); no process to start."""
+    site = copy.parent / "site"
+    returncode, output = build_in_process(copy / "mkdocs.yml", site)
+    return returncode, output, site
+
+
+def built(copy: Path, pages_only: bool = False) -> tuple[str, Path]:
+    returncode, output, site = build_pages(copy) if pages_only else build(copy)
     assert returncode == 0, f"the mutated copy should build, and let the doc-test find the break:\n{output}"
     return output, site
 
@@ -218,7 +224,7 @@ def test_a_perturbed_example_fails_the_doctest_at_the_claim(pristine: Path, tmp_
 def test_an_unknown_marker_fails_the_build_with_page_and_line(pristine: Path, tmp_path: Path) -> None:
     copy = fresh_copy(pristine, tmp_path)
     line = insert_paragraph(copy / "docs" / "part-2.md", "<!-- nnla:grad_weight -->")
-    returncode, output, _ = build(copy)
+    returncode, output, _ = build_pages(copy)
     assert returncode != 0, output
     assert f"part-2.md:{line}: unknown value 'grad_weight'" in output, output
     assert "did you mean 'grad_weights'" in output, output
@@ -227,7 +233,7 @@ def test_an_unknown_marker_fails_the_build_with_page_and_line(pristine: Path, tm
 def test_a_malformed_marker_fails_the_build_with_page_and_line(pristine: Path, tmp_path: Path) -> None:
     copy = fresh_copy(pristine, tmp_path)
     line = insert_paragraph(copy / "docs" / "part-2.md", "<!-- nnla: W -->")
-    returncode, output, _ = build(copy)
+    returncode, output, _ = build_pages(copy)
     assert returncode != 0, output
     assert f"part-2.md:{line}: malformed marker '<!-- nnla: W -->'" in output, output
 
@@ -236,7 +242,7 @@ def test_a_broken_link_fails_the_strict_build(pristine: Path, tmp_path: Path) ->
     """MkDocs' link validation is a warning, and strict mode makes the warning stop the build."""
     copy = fresh_copy(pristine, tmp_path)
     insert_paragraph(copy / "docs" / "part-2.md", "See [the missing page](no-such-page.md).")
-    returncode, output, _ = build(copy)
+    returncode, output, _ = build_pages(copy)
     assert returncode != 0, output
     assert re.search(r"WARNING .*'part-2\.md' contains a link 'no-such-page\.md'", output), output
     assert "Aborted with 1 warnings in strict mode" in output, output
@@ -246,7 +252,7 @@ def test_a_number_typed_into_the_prose_fails_the_doctest(pristine: Path, tmp_pat
     """A result written by hand, neither computed nor claimed, is reported with its page and its sentence."""
     copy = fresh_copy(pristine, tmp_path)
     insert_paragraph(copy / "docs" / "part-2.md", "The running example's SSE is 5.65, as computed by hand.")
-    output, site = built(copy)
+    output, site = built(copy, pages_only=True)
     reported(
         doccheck.check_site(site, output),
         r"^numbers_in_prose_are_accounted_for: part-2/index\.html: 5\.65 in the prose \(.*SSE is 5\.65, as",

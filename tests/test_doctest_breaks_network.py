@@ -17,8 +17,6 @@ import pytest
 from conftest import BuiltSite, copy_project
 from test_doctest_breaks import Mutation, build, built, fresh_copy, insert_paragraph, mutate, problems_of, reported
 
-pytestmark = pytest.mark.site
-
 #: The backward pass forgets the activation's derivative: Delta_1 = Delta_2 W2^T, without the factor 1 - H∘H.
 NO_TANH_PRIME = Mutation("nnla/backward.py", "    D1 *= tanh_prime\n", "    pass  # mutated: tanh'(A1) is left out\n")
 #: The chain rule's activation Jacobian is the identity instead of diag(1 - h∘h).
@@ -115,7 +113,7 @@ def test_a_number_typed_into_part_3_fails_the_doctest(pristine: Path, tmp_path: 
     """A result written by hand on Part III, neither computed nor claimed, is reported with the page and sentence."""
     copy = fresh_copy(pristine, tmp_path)
     insert_paragraph(copy / "docs" / "part-3.md", "After training, the MSE is 0.0001, as computed by hand.")
-    output, site = built(copy)
+    output, site = built(copy, pages_only=True)
     reported(
         doccheck.check_site(site, output),
         r"^part-3 numbers_in_prose_are_accounted_for: part-3/index\.html: 0\.0001 in the prose \(.*MSE is 0\.0001",
@@ -126,7 +124,7 @@ def test_inline_math_split_over_two_lines_fails_the_doctest(pristine: Path, tmp_
     """Inline math cannot span lines: it reaches the reader as dollar signs around code, and Part III is named."""
     copy = fresh_copy(pristine, tmp_path)
     insert_paragraph(copy / "docs" / "part-3.md", "The summed loss is $`L = \\ell_1 +\n\\ell_2`$ for two outputs.")
-    output, site = built(copy)
+    output, site = built(copy, pages_only=True)
     reported(
         doccheck.check_site(site, output), r"^part-3 math_is_typeset: part-3/index\.html: a formula is not typeset"
     )

@@ -15,8 +15,6 @@ import pytest
 from conftest import BuiltSite, copy_project
 from test_doctest_breaks import Mutation, problems_of, reported
 
-pytestmark = pytest.mark.site
-
 #: The batched runs record each gradient norm a thousandth too large.
 NORMS_OFF_BY_A_THOUSANDTH = Mutation(
     "nnla/many.py",

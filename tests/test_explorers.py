@@ -28,8 +28,6 @@ import doccheck_training
 import pytest
 from conftest import BuiltSite, ServedSite, serve
 
-pytestmark = pytest.mark.browser
-
 WIDE, NARROW = 1280, 390
 #: Each explorer and the page it stands on (the readout's numbers: doccheck_explorers.LR_NUMBERS for the learning
 #: rate's, doccheck_training.NUMBERS for the training explorer's).
@@ -199,7 +197,7 @@ def open_page(browser: Any, base_url: str, path: str, width: int, palette: str, 
     page.goto(base_url + path, wait_until="load")
     if palette == "dark":
         page.locator("form[data-nnla-palette] label:visible").click()
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     page.nnla_outside, page.nnla_errors = outside, errors
     return page
 

@@ -216,7 +216,7 @@ def test_inline_and_display_in_markdown(cache_dir: Path) -> None:
     """$`...`$ renders inline in its paragraph; ```math as a display block in our div, not in a <p>."""
     html, _ = convert("Text $`x_1`$ here.\n\n```math\ny_2\n```\n", cache_dir)
     assert re.match(r'<p>Text <span class="katex">.*</span> here\.</p>', html)
-    assert '<div class="nnla-math-display"><span class="katex-display">' in html
+    assert '<div class="nnla-math-display" tabindex="0"><span class="katex-display">' in html
     assert "<p><div" not in html
     assert tex_of(html) == ["x_1", "y_2"]
 
@@ -287,10 +287,10 @@ def test_math_in_admonition_and_list(cache_dir: Path) -> None:
     html, _ = convert(text, cache_dir)
     admonition = html[html.index('<div class="admonition note">') : html.index("<ol>")]
     assert tex_of(admonition) == ["\\alpha", "\\beta"]
-    assert '<div class="nnla-math-display">' in admonition
+    assert '<div class="nnla-math-display" tabindex="0">' in admonition
     item = html[html.index("<li>") : html.index("</li>")]
     assert tex_of(item) == ["\\gamma", "\\delta"]
-    assert '<div class="nnla-math-display">' in item
+    assert '<div class="nnla-math-display" tabindex="0">' in item
 
 
 def test_math_in_html_blocks_and_details(cache_dir: Path) -> None:
@@ -373,7 +373,7 @@ def test_math_off_in_markdown(tmp_path: Path) -> None:
     html = md.convert("A $`x_1 < y`$.\n\n```math\nz\n```\n")
     assert '<p>A <code class="pn-math-off">x_1 &lt; y</code>.</p>' in html
     # Without a prefix of the site's, a display formula's box is the package's default, value-math-display.
-    assert '<div class="value-math-display"><code class="pn-math-off">z</code></div>' in html
+    assert '<div class="value-math-display" tabindex="0"><code class="pn-math-off">z</code></div>' in html
 
 
 # --- the inline scanner, property-based ------------------------------------------------------------
@@ -411,7 +411,7 @@ def test_deferred_math_is_light_until_restored(cache_dir: Path) -> None:
     restored = deferral.restore(html)
     assert "pn-math-deferred" not in restored
     assert tex_of(restored) == ["x_1", "y_2"]
-    assert '<div class="nnla-math-display"><span class="katex-display">' in restored
+    assert '<div class="nnla-math-display" tabindex="0"><span class="katex-display">' in restored
 
 
 def test_restore_refuses_an_unknown_stand_in(cache_dir: Path) -> None:

@@ -7,6 +7,7 @@ import ast
 import doctest
 import html
 import re
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,16 @@ def test_the_tours_copied_code_runs(built_site: BuiltSite) -> None:
 
 
 @pytest.mark.browser
+def clipboard_once_filled(page: Any, bound_s: float = 120.0) -> str:
+    """The clipboard's text as soon as it is not empty (polled every 50 ms), or "" after `bound_s`."""
+    deadline = time.monotonic() + bound_s
+    copied: str = page.evaluate("navigator.clipboard.readText()")
+    while not copied and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+        copied = page.evaluate("navigator.clipboard.readText()")
+    return copied
+
+
 def test_the_copy_button_copies_the_statements(chromium: Any, served_site: ServedSite) -> None:
     """Material's own copy button, in Chromium: it copies the block's data-copy (Material reads the closest one),
     so a tour block and a docstring's example paste as code."""
@@ -225,11 +236,12 @@ def test_the_copy_button_copies_the_statements(chromium: Any, served_site: Serve
         blocks = page.locator("div.highlight[data-copy]")
         assert blocks.count() >= 20
         for block in (blocks.first, blocks.last):
+            page.evaluate("navigator.clipboard.writeText('')")
             block.scroll_into_view_if_needed()
             block.hover()
             block.locator("button[data-md-type=copy], button.md-clipboard").first.click()
-            page.wait_for_timeout(300)
-            copied = page.evaluate("navigator.clipboard.readText()")
+            # The copy is asynchronous: wait until the clipboard holds something, however long the machine takes.
+            copied = clipboard_once_filled(page)
             assert copied == block.get_attribute("data-copy")
             assert ">>>" not in copied
     finally:

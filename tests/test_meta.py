@@ -19,9 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import markupsafe
 import pytest
 import yaml
-from conftest import ROOT, BuiltSite, build_site
-
-pytestmark = pytest.mark.site
+from conftest import ROOT, BuiltSite, build_in_process
 
 #: A sub-path address, as a project page has (https://USER.github.io/nnla/).
 SITE_URL = "https://example.org/nnla/"
@@ -169,12 +167,17 @@ def test_no_absolute_url_in_a_head_without_site_url(built_site: BuiltSite) -> No
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The site built for publishing under a sub-path, as mkdocs.yml says: NNLA_SITE_URL set."""
-    return build_site(tmp_path_factory.mktemp("published") / "site", env={"NNLA_SITE_URL": SITE_URL})
+    """The site built for publishing under a sub-path, as mkdocs.yml says: NNLA_SITE_URL set (in this process:
+    the code is the checkout's, only the address differs)."""
+    site = tmp_path_factory.mktemp("published") / "site"
+    status, output = build_in_process(ROOT / "mkdocs.yml", site, env={"NNLA_SITE_URL": SITE_URL})
+    assert status == 0, f"mkdocs build --strict failed:\n{output}"
+    return BuiltSite(site, output)
 
 
 def test_published_pages_name_their_own_address_only(published: BuiltSite) -> None:
-    """The canonical link and og:url are the page's address under site_url; no other absolute URL in a head."""
+    """The canonical link and og:url are the page's address under site_url, og:image its card there
+    (hooks/nnla_social.py); no other absolute URL in a head."""
     for page in pages(published.site_dir):
         h = head(published.page(page))
         if page == "404.html":
@@ -184,7 +187,9 @@ def test_published_pages_name_their_own_address_only(published: BuiltSite) -> No
         canonical = [link["href"] for link in h.links if link.get("rel") == "canonical"]
         assert canonical == [address], page
         assert h.meta.get("og:url") == [address], page
-        assert sorted(absolute_urls(h.urls)) == [address, address], page
+        card = urljoin(SITE_URL, f"assets/images/social/{page.removesuffix('index.html').rstrip('/') or 'index'}.png")
+        assert h.meta.get("og:image") == [card], page
+        assert sorted(absolute_urls(h.urls)) == sorted([address, address, card]), page
 
 
 def test_published_sitemap_lists_every_page_under_the_sub_path(published: BuiltSite) -> None:

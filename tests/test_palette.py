@@ -16,8 +16,6 @@ import pytest
 import yaml
 from conftest import ROOT, BuiltSite, ServedSite
 
-pytestmark = pytest.mark.browser
-
 #: Record every change to an attribute of <body>, and whether the article had been parsed when it happened.
 WATCH_BODY_JS = """
 window.__bodyChanges = [];

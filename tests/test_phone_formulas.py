@@ -27,8 +27,6 @@ import pytest
 from conftest import ARTIFACTS, BuiltSite, ServedSite, serve
 from test_browser import NARROW, UNSKIP_JS, contrast, over, page_paths, parse_colour, slug
 
-pytestmark = pytest.mark.browser
-
 #: Formulas that may still scroll at 390 px on the pages broken into lines, by page, each with the reason it
 #: cannot break. A formula is named by its value (`data-nnla-name`) or by the start of its TeX.
 MAY_SCROLL: dict[str, dict[str, str]] = {
@@ -258,7 +256,7 @@ def phone_visit(browser: Any, base_url: str, path: str, shots: Path | None = Non
         for palette in ("light", "dark"):
             if palette == "dark":
                 page.locator("form[data-nnla-palette] label:visible").click()
-                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'", timeout=5000)
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
             visit.boxes[palette] = _measure(page, palette, visit, shots)
         for box in visit.scrolling("light"):
             page.evaluate(PROBE_JS, box.index)
@@ -421,7 +419,9 @@ def test_on_the_pages_broken_into_lines_only_the_listed_formulas_scroll(phone: d
 #: The stylesheet with the scroll cue taken away, as if its rules were deleted.
 NO_CUE_CSS = "\n.md-typeset .nnla-math-display { background: none !important; animation: none !important; }\n"
 #: A formula too wide for a phone, added to Part I.
-WIDE_FORMULA = '<div class="nnla-math-display"><span style="display:inline-block;width:900px">wide</span></div>'
+WIDE_FORMULA = (
+    '<div class="nnla-math-display" tabindex="0"><span style="display:inline-block;width:900px">wide</span></div>'
+)
 
 
 def test_the_phone_checks_catch_a_missing_cue_and_an_unbroken_formula(
@@ -434,8 +434,8 @@ def test_the_phone_checks_catch_a_missing_cue_and_an_unbroken_formula(
     stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + NO_CUE_CSS, encoding="utf-8")
     part_1 = site / "part-1" / "index.html"
     html = part_1.read_text(encoding="utf-8")
-    assert '<div class="nnla-math-display">' in html, "Part I has no display formula: update this test"
-    first = '<div class="nnla-math-display">'
+    assert '<div class="nnla-math-display" tabindex="0">' in html, "Part I has no display formula: update this test"
+    first = '<div class="nnla-math-display" tabindex="0">'
     part_1.write_text(html.replace(first, WIDE_FORMULA + first, 1), encoding="utf-8")
     with serve(site) as base_url:
         visits = [phone_visit(chromium, base_url, path) for path in ("part-1/", "part-2/")]

@@ -12,7 +12,8 @@ from typing import Any
 
 import mkdocs.commands.serve as serve_command
 import pytest
-from conftest import build_copy, copy_env, copy_project
+from conftest import build_in_process, copy_env, copy_project
+from markdown import Markdown  # type: ignore[import-untyped]
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -80,14 +81,16 @@ def test_on_serve_watches_the_engine_the_hooks_and_the_theme_overrides_often(con
     assert vars(serve_command)["build"] != module._rebuild
 
 
-def test_on_page_markdown_replaces_markers_on_their_lines(config: MkDocsConfig) -> None:
+def test_markers_are_read_by_markdown_and_placed_by_on_page_content(config: MkDocsConfig) -> None:
+    """on_page_markdown leaves the page as written (the math extension reads the markers after the snippets);
+    the page's own Markdown object swaps them, and on_page_content puts the values where Markdown put them."""
     markdown = "# T\n\nThe SSE is <!-- nnla:sse -->.\n"
     out = hooks(config).on_page_markdown(markdown, page=page("demo.md", config), config=config, files=Files([]))
-    assert "nnla:" not in out
-    assert out.count("\n") == markdown.count("\n")
-    html = hooks(config).on_page_content(
-        f"<p>{out.splitlines()[2]}</p>", page=page("demo.md", config), config=config, files=Files([])
-    )
+    assert out == markdown
+    md = Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    converted = md.convert(out)
+    assert "nnla:" not in converted
+    html = hooks(config).on_page_content(converted, page=page("demo.md", config), config=config, files=Files([]))
     assert 'data-nnla-name="sse"' in html
     output = hooks(config).on_post_page(html, page=page("demo.md", config), config=config)
     assert hooks(config).build.report.errors == []
@@ -157,7 +160,11 @@ RELOAD_SCRIPT = textwrap.dedent(
     plugin = load_config(config_file=str(root / "mkdocs.yml")).plugins["proven-numbers"]
     plugin.on_startup(command="serve", dirty=False)
     page = SimpleNamespace(
-        file=SimpleNamespace(src_uri="demo.md", abs_src_path=str(root / "docs" / "demo.md")),
+        file=SimpleNamespace(
+            src_uri="demo.md",
+            abs_src_path=str(root / "docs" / "demo.md"),
+            abs_dest_path=str(root / "site" / "demo" / "index.html"),
+        ),
         url="demo/",
         title="Demo",
         present_anchor_ids=set(),
@@ -173,7 +180,8 @@ RELOAD_SCRIPT = textwrap.dedent(
     def sse_on_page():
         config = configured()
         out = plugin.on_page_markdown("<!-- nnla:sse claim=5.65 -->\\n", page=page, config=config, files=None)
-        return plugin.on_page_content(markdown.markdown(out), page=page, config=config, files=None)
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        return plugin.on_page_content(md.convert(out), page=page, config=config, files=None)
 
     def edit(path, old, new):
         text = path.read_text()
@@ -201,6 +209,7 @@ RELOAD_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_serve_rebuild_sees_an_edited_engine_and_registry(tmp_path: Path) -> None:
     """`mkdocs serve` keeps the hook module; an edit of the engine or the registry must change the next build."""
     copy = copy_project(tmp_path / "copy", katex_cache=False)
@@ -274,6 +283,7 @@ def test_formula_lines_are_the_files_own_on_a_page_with_front_matter(tmp_path: P
         hooks(config).build.report.raise_if_any()
 
 
+@pytest.mark.slow
 def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
     """Without the plugin every marker would stay an invisible comment: the theme refuses to render such a page."""
     copy = copy_project(tmp_path / "copy")
@@ -282,6 +292,6 @@ def test_a_toolchain_that_skips_the_plugin_fails_loudly(tmp_path: Path) -> None:
     without = re.sub(r"\n  - proven-numbers:\n(?:(?:      .*)?\n)+", "\n", text)
     assert "  - proven-numbers:" not in without
     config.write_text(without, encoding="utf-8")
-    returncode, output = build_copy(copy, tmp_path / "site")
+    returncode, output = build_in_process(config, tmp_path / "site")  # only mkdocs.yml differs: no fresh process
     assert returncode != 0
     assert "proven_numbers_plugin_did_not_run__this_build_would_publish_pages_without_their_computed_numbers" in output

@@ -17,6 +17,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from conftest import SOURCE_DATE_EPOCH, copy_env, copy_project
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -117,6 +118,7 @@ def _differences(left: Path, right: Path) -> list[str]:
     return sorted(found)
 
 
+@pytest.mark.slow
 def test_each_preview_rebuild_gives_the_site_a_clean_build_gives(tmp_path: Path) -> None:
     preview = copy_project(tmp_path / "preview")
     edits = [(path, old, new) for path, old, new, _ in EDITS]

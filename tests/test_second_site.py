@@ -23,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-pytestmark = pytest.mark.site
+# A venv of its own from the package index: slow, and one worker sets it up for every test of the module.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("second-site-venv")]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dice"

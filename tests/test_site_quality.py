@@ -34,6 +34,7 @@ from conftest import (
     BuiltSite,
     ServedSite,
     build_copy,
+    build_in_process,
     copy_project,
     serve,
 )
@@ -189,6 +190,7 @@ def test_every_fragment_link_has_its_target(built_site: BuiltSite) -> None:
     assert not missing, "\n".join(missing)
 
 
+@pytest.mark.slow
 def test_the_link_checks_catch_broken_links(built_site: BuiltSite, tmp_path: Path) -> None:
     """On a copy of the site with a font deleted and two raw HTML links broken, each link check says what and where."""
     site = tmp_path / "site"
@@ -224,10 +226,11 @@ def test_the_building_page_includes_the_benchmark_results(built_site: BuiltSite)
     assert not (built_site.site_dir / "includes").exists()
 
 
+@pytest.mark.slow
 def test_a_missing_results_file_fails_the_build(tmp_path: Path) -> None:
     copy = copy_project(tmp_path / "checkout")
     (copy / "docs" / "includes" / "build-results.md").unlink()
-    returncode, output = build_copy(copy, tmp_path / "site")
+    returncode, output = build_in_process(copy / "mkdocs.yml", tmp_path / "site")  # a file of docs/ gone: in-process
     assert returncode != 0
     assert "build-results.md" in output, output
 
@@ -246,13 +249,21 @@ def test_no_build_command_is_strict_and_quiet() -> None:
 # ------------------------------------------------------------------------------------------- reproducibility
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) -> None:
     """The session's build and a build of a fresh copy (another folder, an empty KaTeX cache) are identical.
 
     Every file is compared and none is left out: the only date a build writes is pinned by SOURCE_DATE_EPOCH,
-    which `make` sets from the commit's date and the tests fix.
+    which `make` sets from the commit's date and the tests fix, besides each page's last-updated date, which is
+    its file's last commit's (hooks/nnla_updated.py): the copy takes the checkout's git history along (`.git`, a
+    folder or, in a git worktree, a file), as a second checkout of the commit would have it.
     """
     copy = copy_project(tmp_path / "checkout", katex_cache=False)
+    git = ROOT / ".git"
+    if git.is_dir():
+        shutil.copytree(git, copy / ".git", symlinks=True)
+    elif git.is_file():
+        shutil.copy2(git, copy / ".git")
     returncode, output = build_copy(copy, tmp_path / "site")
     assert returncode == 0, output
     first, second = built_site.site_dir, tmp_path / "site"
@@ -286,6 +297,7 @@ def failing_audits(report: dict[str, Any], category: str) -> list[str]:
     return lines
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_lighthouse_scores_part_2(served_site: ServedSite, summary: list[str]) -> None:
     """Lighthouse's default (mobile) audit of Part II reaches THRESHOLDS; the scores are printed and saved."""

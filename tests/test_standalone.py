@@ -57,7 +57,7 @@ def test_the_extension_puts_values_claims_and_math_on_the_page(tmp_path: Path, s
     assert 'data-calc-name="mean" data-calc-value="3.5"' in page
     assert 'class="calc-value calc-claim"' in page
     assert 'data-calc-name="faces" data-calc-value="[1.0,2.0,3.0,4.0,5.0,6.0]"' in page
-    assert '<div class="calc-math-display"><span class="katex-display">' in page
+    assert '<div class="calc-math-display" tabindex="0"><span class="katex-display">' in page
     assert page.count('<span class="katex">') >= 3  # the inline formula, the mean, the claim
     assert "<code>&lt;!-- calc:mean --&gt;</code>" in page  # code shows the marker as written
 
@@ -117,7 +117,7 @@ def test_check_fails_a_site_built_without_the_extension_and_names_each_problem(
     status, output = run_check(site, site_values, tmp_path, capsys)
     assert status == 1
     assert "raw/index.html: a marker <!-- calc:... --> was left in the page" in output
-    assert "cdn/index.html: " in output
+    assert "cdn/index.html:1: <link href> requests 'https://cdn.example.org/katex.css' from another host" in output
     assert "index.html: the data of 'mean' on the page is not what the values compute" in output
     assert "the value 'faces' is shown on no page" in output
     assert "the value 'p_seven' is shown on no page" in output

@@ -73,6 +73,7 @@ REBUILDS = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_rebuild_in_the_same_process_compiles_no_page_template(tmp_path: Path) -> None:
     """Material's and mkdocstrings' templates are compiled by the first build only."""
     process = subprocess.run(

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from test_second_site import INSTALL_TIMEOUT, Venv, copy_example, run
 
-pytestmark = pytest.mark.site
+# A venv of its own from the package index: slow, and one worker sets it up for every test of the module.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zensical-venv")]
 
 ROOT = Path(__file__).resolve().parent.parent
 ZENSICAL = "zensical==0.0.73"

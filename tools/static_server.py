@@ -1,7 +1,8 @@
 """Serve a built site on 127.0.0.1 as a static host would, for the tests and the benchmarks.
 
-Text is gzip-compressed (GitHub Pages and nginx do it), fonts get their proper types, and nothing is logged,
-so that Lighthouse measures the site and not a bare development server.
+Text is gzip-compressed (GitHub Pages and nginx do it; `compress=False` stands for a host that does not), fonts
+get their proper types, and nothing is logged, so that Lighthouse measures the site and not a bare development
+server.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml",
     }
 
-    def __init__(self, *args: Any, extra_headers: Mapping[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, extra_headers: Mapping[str, str], compress: bool = True, **kwargs: Any) -> None:
         self.extra_headers = extra_headers
+        self.compress = compress
         super().__init__(*args, **kwargs)
 
     def send_head(self) -> BinaryIO | None:
@@ -43,7 +45,7 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir() and self.path.split("?")[0].split("#")[0].endswith("/"):
             path = path / "index.html"
         accepts = self.headers.get("Accept-Encoding", "")
-        if not (path.is_file() and path.suffix in COMPRESSIBLE and "gzip" in accepts):
+        if not (self.compress and path.is_file() and path.suffix in COMPRESSIBLE and "gzip" in accepts):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
         self.send_response(200)
@@ -72,17 +74,22 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(site_dir: str | Path, extra_headers: Mapping[str, str] | None = None) -> Iterator[str]:
+def serve(
+    site_dir: str | Path, extra_headers: Mapping[str, str] | None = None, *, compress: bool = True
+) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 on a free port, in a thread; yield its base URL, then stop the server.
 
     Args:
         site_dir: the built site.
         extra_headers: headers added to every response.
+        compress: gzip text files for a client that accepts it, as most static hosts do.
 
     Yields:
         The base URL, ending with "/".
     """
-    handler = functools.partial(_StaticHandler, directory=str(site_dir), extra_headers=dict(extra_headers or {}))
+    handler = functools.partial(
+        _StaticHandler, directory=str(site_dir), extra_headers=dict(extra_headers or {}), compress=compress
+    )
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

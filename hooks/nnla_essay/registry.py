@@ -188,7 +188,7 @@ def _batch_values() -> list[Value]:
 
 def _toy_values() -> list[Value]:
     w0, y0 = examples.TOY_START
-    columns = (r"\text{step}", "w", "y", "Z")
+    columns = ("step", "value of $`w`$", "value of $`y`$", "loss $`Z`$")
 
     def descent(name: str, lr: float, steps: int, swapped: bool, description: str) -> TableValue:
         rows = examples.toy_descent(w0, y0, lr, steps, swapped=swapped)

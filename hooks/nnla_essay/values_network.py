@@ -333,7 +333,7 @@ def _training_values() -> list[Value]:
         table(
             "mlp_lr_sweep",
             sweep,
-            (r"\text{run}", r"\eta", r"\text{steps}", r"\text{final MSE}"),
+            ("run", r"step size $`\eta`$", "steps run", "final MSE"),
             "Descent from the same start with several steps: runs that overflow stop early.",
         ),
         scalar("mlp_lr_first_diverged", min(overflowed), "The smallest step of the sweep whose run overflows."),

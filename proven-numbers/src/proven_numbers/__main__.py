@@ -33,6 +33,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     check.add_argument("--no-katex-assets", action="store_true", help="do not copy KaTeX's stylesheet and fonts")
     check.add_argument("--values-json", default="values.json", help="where values.json goes in the site")
+    check.add_argument(
+        "--require-csp", action="store_true", help="fail a page without its Content-Security-Policy <meta>"
+    )
     return parser.parse_args(argv)
 
 
@@ -45,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         values = load_values(args.values, [Path(folder).resolve() for folder in args.python_path or ["."]])
         node_modules = None if args.no_katex_assets else args.node_modules
-        result = check_site(args.site_dir, values, args.prefix, node_modules, args.values_json)
+        result = check_site(
+            args.site_dir, values, args.prefix, node_modules, args.values_json, require_csp=args.require_csp
+        )
     except MkDocsException as error:
         print(error, file=sys.stderr)
         return 1

@@ -19,10 +19,12 @@ import numpy as np
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from selectolax.lexbor import LexborHTMLParser
 
-from proven_numbers import katex, mathfont, preview, promises
+from proven_numbers import csp, katex, mathfont, preview, promises, shipped
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.markers.reading import MarkerPass, front_matter_markers
 from proven_numbers.registry import load_about, load_values
 from proven_numbers.report import ErrorReport
 from proven_numbers.value import Value
@@ -111,14 +113,23 @@ class Build:
         self.budget = katex.Budget(float(katex_options.time_budget))
         self.renderer.begin_build(self.budget)
         self.report = ErrorReport()
+        self._content_scripts: dict[str, list[str]] = {}
+        self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
         try:
             self.syntax = Syntax(options.prefix, options.digits)
         except ValueError as error:
             raise PluginError(f"proven-numbers: {error}") from None
         paths = [self.root / folder for folder in options.python_path]
-        values = load_values(options.values, paths)
+        if options.max_cells < 0:
+            raise PluginError(f"proven-numbers: max_cells is a whole number, 0 for no bound; got {options.max_cells}")
+        values = load_values(options.values, paths, max_cells=options.max_cells)
         self.about = load_about(options.about, paths) if options.about else default_about()
         self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
+        # The markers are read inside Markdown, after the snippets, in every Markdown object (mkdocstrings' too).
+        self.markers = MarkerPass(self.injector)
+        # The nonces of this build's math tokens, each Markdown object's: a word of their shape is prose.
+        self.math_nonces: set[str] = set()
+        self._front_matter_boxes = ""  # the live preview's boxes for the page being converted
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
         # plain text, which is what the search index keeps of it.
@@ -142,6 +153,8 @@ class Build:
             "node": katex_options.node,
             "prefix": options.prefix,
             "deferral": self.deferral,
+            "markers": self.markers,
+            "issued": self.math_nonces,
             "report": self.report,
             "preview_errors": preview,
         }
@@ -179,7 +192,8 @@ class Build:
         return files
 
     def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:
-        """Swap the page's markers for tokens, before Markdown makes the page.
+        """Before Markdown makes the page: its markers are read by the math extension's preprocessor, after the
+        snippets (`proven_numbers.markers.reading`); a marker in its front matter or metadata is an error here.
 
         Args:
             markdown: the page's Markdown, as MkDocs hands it over: without its YAML front matter.
@@ -190,7 +204,15 @@ class Build:
         self.config.mdx_configs[MDEXT]["line_offset"] = offset
         self.report.page = page
         self.budget.page = page
-        return self.injector.replace_markers(markdown, page)
+        self.markers.begin(page)
+        boxes = []
+        for line, message in front_matter_markers(self.syntax, source or "", markdown):
+            self.report.add(page, line, message)
+            if self.preview:  # shown first in the page (`page_content`), as a bad marker is where it stands
+                preview.report(f"{page}:{line}: {message}")
+                boxes.append(preview.error_box(f"{page}:{line}: {message}"))
+        self._front_matter_boxes = "".join(boxes)
+        return markdown
 
     def page_content(self, content: str, page: str) -> str:
         """Put the rendered values into the page's HTML; a bad marker is recorded with the page and the line of its
@@ -206,18 +228,55 @@ class Build:
             preview.report(message)
             return preview.error_box(message, inline=True)
 
-        return self.injector.inject(content, page, on_error=record)
+        boxes, self._front_matter_boxes = self._front_matter_boxes, ""
+        content = self.injector.inject(content, page, on_error=record)
+        # The inline scripts of the page's own content (its Markdown's, its values'): the policy does not allow them.
+        self._content_scripts[page] = csp.inline_scripts(LexborHTMLParser(content))
+        return boxes + content
 
-    def page_output(self, output: str, page: str = "") -> str:
-        """Check that the finished page keeps the site's promises (`proven_numbers.promises`), then put KaTeX's HTML
-        back in place of the stand-ins, once nothing else parses the page.
+    def page_output(self, output: str, page: str = "", dest: str = "") -> str:
+        """Check that the finished page keeps the site's promises (`proven_numbers.promises`), give it its
+        Content-Security-Policy (`proven_numbers.csp`), then put KaTeX's HTML back in place of the stand-ins, once
+        nothing else parses the page.
 
-        A broken promise is recorded for the build's report, with the page.
+        The policy's hashes are those of the page's inline scripts before the formulas are restored, less those
+        of its content (`page_content`): what the theme wrote. A broken promise is recorded for the build's
+        report, with the page; what ships is checked again, file by file, at the end of the build (`finish`),
+        where `dest` (the page's path in the site) names the page a problem of that file comes from.
         """
+        if dest:
+            self._built[dest] = page
+        broken = []
         if self.options.promises:
-            for problem in promises.broken(output, self.injector.token_pattern):
+            math_tokens = promises.math_tokens(self.math_nonces)
+            broken = promises.broken(output, self.injector.token_pattern, math_tokens)
+            for problem in broken:
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
-        return self.deferral.restore(output)
+        content_scripts = self._content_scripts.pop(page, [])
+        if self.options.csp:
+            output = csp.protect(output, not_allowed=content_scripts)
+        output = self.deferral.restore(output)
+        if self.preview and self.options.promises:  # the live preview shows them in the page, as a bad marker
+            said = [f"{page or '?'}: the page breaks the site's promises: {problem}" for problem in broken]
+            # What ships is checked at the end of the build (`check_shipped`); the preview checks this page now too.
+            ships = shipped.check_page(output, dest or page, require_csp=self.options.csp)
+            said += [f"{page or '?'}: what ships breaks the site's promises: {problem.message}" for problem in ships]
+            if said:
+                output = preview.in_page(output, said)
+        return output
+
+    def check_shipped(self, site_dir: str) -> None:
+        """Check every HTML and CSS file of the built site as a browser reads it (`proven_numbers.shipped`), each
+        problem recorded at its file (a path in the site) and line."""
+        for problem in shipped.check_site(Path(site_dir), require_csp=self.options.csp):
+            source = self._built.get(problem.file)
+            if source is None:  # a static file of docs/ or of the theme: the build wrote it as it found it
+                origin = " (a file copied as it is)"
+            else:
+                origin = f" (the page {source})" if source != problem.file else ""
+            self.report.add(
+                problem.file, problem.line, f"what ships breaks the site's promises{origin}: {problem.message}"
+            )
 
     def finish(self, site_dir: str) -> None:
         """Report every author error, check that every value was shown, write ``values.json`` and the math font, and
@@ -226,6 +285,8 @@ class Build:
         Raises:
             PluginError: the build's author errors, or a value no page shows.
         """
+        if self.options.promises:
+            self.check_shipped(site_dir)
         unshown = self.injector.unshown()
         if unshown and self.options.require_shown:
             p = self.options.prefix

@@ -5,6 +5,9 @@ does for a finished site what the plugin does at the end of its build:
 
 - every page keeps the site's promises (`proven_numbers.promises`), and holds no marker left unreplaced (a host
   that skipped the extension would publish pages without their numbers) and no token of the build;
+- every HTML and CSS file, KaTeX's copied ones included, requests nothing from another host and holds no script
+  but the theme's (`proven_numbers.shipped`), read as a browser reads it; with ``require_csp``, every page carries
+  its Content-Security-Policy (a host that writes one, as the plugin does);
 - every value is shown on some page, and every shown value carries the data the values compute;
 - KaTeX's stylesheet and fonts are copied into the site (``assets/katex/``), and ``values.json`` is written.
 
@@ -13,7 +16,6 @@ Every problem is reported, each with its file, and the command fails if there is
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil
@@ -21,7 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from proven_numbers import katex, promises
+from selectolax.lexbor import LexborHTMLParser
+
+from proven_numbers import katex, promises, shipped
 from proven_numbers.build import default_about, values_document
 from proven_numbers.value import Value
 
@@ -45,14 +49,22 @@ class SiteCheck:
 
 
 def _page_values(page: str, prefix: str) -> list[tuple[str, str | None]]:
-    """Each shown value's name on the page, with its JSON if the element carries it."""
-    p = re.escape(prefix)
-    shown = re.compile(rf'data-{p}-name="([^"]*)"(?: data-{p}-value="([^"]*)")?')
-    return [(name, html.unescape(data) if data is not None else None) for name, data in shown.findall(page)]
+    """Each shown value's name on the page, with its JSON if the element carries it (an explorer published in
+    values.json alone carries none), read by the HTML parser."""
+    name, data = f"data-{prefix}-name", f"data-{prefix}-value"
+    return [
+        (node.attributes.get(name) or "", node.attributes.get(data) if data in node.attributes else None)
+        for node in LexborHTMLParser(page).css(f"[{name}]")
+    ]
 
 
 def check_site(
-    site_dir: Path, values: Mapping[str, Value], prefix: str, node_modules: Path | None, values_json: str
+    site_dir: Path,
+    values: Mapping[str, Value],
+    prefix: str,
+    node_modules: Path | None,
+    values_json: str,
+    require_csp: bool = False,
 ) -> SiteCheck:
     """Check a built site against its values and write what the plugin would have written (see the module).
 
@@ -63,6 +75,7 @@ def check_site(
         node_modules: where the npm package katex is, to copy its stylesheet and fonts into the site; None copies
             nothing.
         values_json: where values.json goes in the site; empty writes none.
+        require_csp: fail a page that carries no Content-Security-Policy (`proven_numbers.csp`).
     """
     result = SiteCheck()
     marker = re.compile(rf"<!--+[\s-]*{re.escape(prefix)}:", re.IGNORECASE)
@@ -98,4 +111,5 @@ def check_site(
         document = values_document(values, result.shown, default_about())
         text = json.dumps(document, indent=1, allow_nan=False, ensure_ascii=False)
         (site_dir / values_json).write_text(text + "\n", encoding="utf-8")
+    result.problems += [str(problem) for problem in shipped.check_site(site_dir, require_csp=require_csp)]
     return result

@@ -74,9 +74,16 @@ class ProvenNumbersConfig(base.Config):  # type: ignore[no-untyped-call]
     digits = c.Type(int, default=4)
     #: Where the values are published, relative to the built site; empty to publish none.
     values_json = c.Type(str, default="values.json")
+    #: The most numbers a value may hold, by its shape (a 100 by 100 array holds 10 000): a value past it fails the
+    #: build, naming it and the line that made it. 0 sets no bound.
+    max_cells = c.Type(int, default=2500)
     #: Fail the build on a value that no page shows (a computed number nobody can check is a silent bug).
     require_shown = c.Type(bool, default=True)
-    #: Check every finished page against the site's promises (no other host, no ``javascript:``, unique ids).
+    #: Check every finished page, and every HTML and CSS file of the built site, against the site's promises (no
+    #: other host, no ``javascript:``, no script but the theme's, unique ids).
     promises = c.Type(bool, default=True)
+    #: Give every page a Content-Security-Policy ``<meta>`` that allows the site's own origin alone, and the theme's
+    #: inline scripts by their hashes: the reader's browser then enforces the promises (`proven_numbers.csp`).
+    csp = c.Type(bool, default=True)
     katex = c.SubConfig(KatexConfig)
     preview = c.SubConfig(PreviewConfig)

@@ -8,8 +8,9 @@ plugin (Zensical, a script calling ``markdown.markdown``): markers, claims and m
           prefix: calc
 
 It does on each page what the plugin does (`proven_numbers.build`), with the same pieces: the markers are swapped
-for tokens before Markdown runs (`proven_numbers.markers.Injector`), the math extension (`proven_numbers.mdext`)
-renders the formulas, and after Markdown each token becomes its value's HTML where Markdown placed it. A page with
+for tokens as Markdown reads the page, after any snippets (`proven_numbers.markers.reading`), the math extension
+(`proven_numbers.mdext`) renders the formulas, and after Markdown each token becomes its value's HTML where Markdown
+placed it. A page with
 author errors fails with every one of them, each at its line. What the plugin does for the whole site (KaTeX's
 stylesheet and fonts served from the site, every value shown somewhere, the page promises, values.json) is then
 the command ``python -m proven_numbers check SITE_DIR`` (`proven_numbers.check`).
@@ -32,6 +33,7 @@ from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 
 from proven_numbers import katex
 from proven_numbers.markers import Injector, MarkerError, Syntax
+from proven_numbers.markers.reading import MarkerPass
 from proven_numbers.mdext import MathExtension
 from proven_numbers.registry import load_values
 from proven_numbers.report import ErrorReport
@@ -39,28 +41,29 @@ from proven_numbers.value import Value
 
 __all__ = ["ProvenNumbersExtension", "makeExtension"]
 
-#: Before every preprocessor that reads the page (pymdownx.snippets is 32): as the plugin swaps them, on the page's
-#: own lines.
-_PRE_PRIORITY = 33
+#: Before every preprocessor that reads the page.
+_PRE_PRIORITY = 35
 #: After every postprocessor: the HTML is the page's, as the plugin's on_page_content gets it.
 _POST_PRIORITY = -200
 
 
 @functools.cache
-def _values(spec: str, python_path: tuple[str, ...]) -> Mapping[str, Value]:
+def _values(spec: str, python_path: tuple[str, ...], max_cells: int) -> Mapping[str, Value]:
     """The registry, computed once per process for each spec (every page of a build shares it)."""
-    return load_values(spec, [Path(folder).resolve() for folder in python_path])
+    return load_values(spec, [Path(folder).resolve() for folder in python_path], max_cells=max_cells)
 
 
-class _Swap(Preprocessor):  # type: ignore[misc]
+class _Begin(Preprocessor):  # type: ignore[misc]
+    """A page begins: a fresh report; the markers are read by the math extension, after the snippets."""
+
     def __init__(self, md: Markdown, ext: ProvenNumbersExtension) -> None:
         super().__init__(md)
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.report = ErrorReport(page=self.ext.page)
-        swapped: str = self.ext.injector.replace_markers("\n".join(lines), self.ext.page)
-        return swapped.split("\n")
+        self.ext.markers.begin(self.ext.page)
+        return lines
 
 
 class _Place(Postprocessor):  # type: ignore[misc]
@@ -90,6 +93,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
             "python_path": [["."], "Folders put on sys.path while the values' module is imported."],
             "prefix": ["value", "The marker's prefix: <!-- PREFIX:NAME -->."],
             "digits": [4, "Decimals shown when a marker does not say."],
+            "max_cells": [2500, "The most numbers a value may hold, by its shape; 0 for no bound."],
             "node_modules": ["node_modules", "The folder holding the npm package katex."],
             "cache_dir": [".cache/katex", "Where KaTeX's renderings are kept between builds."],
             "macros": [{}, "KaTeX macros for every formula."],
@@ -113,7 +117,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
         spec = str(self.getConfig("values"))
         if not spec:
             raise katex.KatexSetupError("the proven_numbers extension needs its values option: 'module:callable'")
-        values = _values(spec, tuple(self.getConfig("python_path")))
+        values = _values(spec, tuple(self.getConfig("python_path")), int(self.getConfig("max_cells")))
         renderer = katex.get_renderer(
             Path(self.getConfig("node_modules")).resolve(),
             Path(self.getConfig("cache_dir")).resolve(),
@@ -124,6 +128,7 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the markers' processors and the math extension, configured alike, on `md`."""
         md.registerExtension(self)
+        self.markers = MarkerPass(lambda: self.injector)
         self.math = math = MathExtension(
             node_modules=str(Path(self.getConfig("node_modules")).resolve()),
             cache_dir=str(Path(self.getConfig("cache_dir")).resolve()),
@@ -131,9 +136,10 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
             options={"output": self.getConfig("output")},
             prefix=self.getConfig("prefix"),
             line_offset=self.line_offset,
+            markers=self.markers,
         )
         math.extendMarkdown(md)
-        md.preprocessors.register(_Swap(md, self), "pn_markers", _PRE_PRIORITY)
+        md.preprocessors.register(_Begin(md, self), "pn_markers_begin", _PRE_PRIORITY)
         md.postprocessors.register(_Place(md, self), "pn_markers_place", _POST_PRIORITY)
 
 

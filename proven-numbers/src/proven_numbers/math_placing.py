@@ -23,13 +23,29 @@ from proven_numbers.math_syntax import MathError
 if TYPE_CHECKING:
     from proven_numbers.mdext import MathExtension
 
-__all__ = ["FinalTreeprocessor", "HeadingMathPostprocessor", "HeadingMathTreeprocessor", "MathPostprocessor"]
+__all__ = [
+    "FinalTreeprocessor",
+    "HeadingMathPostprocessor",
+    "HeadingMathTreeprocessor",
+    "MathPostprocessor",
+    "display_box",
+]
 
 _HEADING_MARK = "\x02pn-math:{}\x03"
 _HEADING_MARK_RE = re.compile("\x02pn-math:([0-9]+)\x03")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # The white space between `math` and a fence's token in code: plain, or in a highlighter's span of its own.
 _SPACE_BEFORE_TOKEN_RE = re.compile(r'(?:[ \t]|<span class="w">[ \t]</span>)$')
+
+
+def display_box(prefix: str, rendered: str) -> str:
+    """A display formula's box: a block of its own, which scrolls when the formula is wider than the column.
+
+    A box that scrolls must be reachable by the keyboard, to be scrolled with the arrow keys (WCAG 2.1.1; axe's
+    `scrollable-region-focusable`): Chromium and Firefox focus such a box by themselves, Safari does not. Whether
+    a formula will scroll depends on the reader's screen, which the build cannot know, so every box is focusable.
+    """
+    return f'<div class="{prefix}-math-display" tabindex="0">{rendered}</div>'
 
 
 class HeadingMathTreeprocessor(Treeprocessor):  # type: ignore[misc]

@@ -51,7 +51,10 @@ def line_origins(written: list[str] | None, lines: list[str]) -> list[int]:
     if written is None or written == lines:
         return list(range(1, len(lines) + 1))
     origins: list[int] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, written, lines, autojunk=False).get_opcodes():
+    # A blank line anchors no match: a snippet's blank lines would otherwise match the page's, and the lines after
+    # them would be taken for the page's own.
+    matcher = SequenceMatcher(lambda line: not line.strip(), written, lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # the same lines, or each changed in place
             origins += range(i1 + 1, i2 + 1)
         elif tag != "delete":  # lines from elsewhere: the line that brought them in
@@ -73,8 +76,8 @@ class MathPreprocessor(Preprocessor):  # type: ignore[misc]
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.begin_document()
-        origins = line_origins(self.ext.written, lines)
-        self.ext.written = None
+        origins = self.ext.origins or line_origins(self.ext.written, lines)
+        self.ext.written, self.ext.origins = None, None
         out = []
         for line, lineno in zip(lines, origins, strict=True):
             opening = fence_opening(line)

@@ -4,13 +4,25 @@ line."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-__all__ = ["FenceOpening", "MathError", "code_spans", "fence_opening", "inline_math_spans", "iter_inline_math"]
+from proven_numbers.katex.renderer import FORMULA_OPTIONS
+
+__all__ = [
+    "FenceOpening",
+    "MathError",
+    "code_spans",
+    "fence_opening",
+    "fence_options",
+    "inline_math_spans",
+    "iter_inline_math",
+]
 
 _BACKTICKS_RE = re.compile(r"`+")
 #: A line break as Python-Markdown sees one: it turns "\r\n" and "\r" into "\n", and splits lines at "\n" alone.
@@ -135,3 +147,51 @@ def inline_math_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield start + first, start + last
         if brk is not None:
             start = brk.end()
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def fence_options(header: str, line: int, tex: str) -> dict[str, Any]:
+    """The KaTeX options the JSON header of a ```math fence at `line` sets, checked: a JSON object of booleans,
+    each an option a formula may set (`proven_numbers.katex.FORMULA_OPTIONS`).
+
+    Raises:
+        MathError: at `line`, naming what is wrong with the header.
+    """
+    header = header.strip()
+    if not header:
+        return {}
+    try:  # strict JSON: Python's reader also takes NaN and Infinity, which KaTeX's (node's) refuses
+        options = json.loads(header, parse_constant=_no_constant)
+    except ValueError:
+        options = None
+    if not isinstance(options, dict):
+        raise MathError(
+            line,
+            tex,
+            True,
+            f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
+            katex=False,
+        )
+    refused = sorted(set(options) - FORMULA_OPTIONS)
+    if refused:
+        raise MathError(
+            line,
+            tex,
+            True,
+            f"a formula may set only the KaTeX options {', '.join(sorted(FORMULA_OPTIONS))}; "
+            f"{', '.join(refused)} is fixed by the site (errors fail the build, nothing is trusted)",
+            katex=False,
+        )
+    for name, value in options.items():
+        if not isinstance(value, bool):
+            raise MathError(
+                line,
+                tex,
+                True,
+                f"the KaTeX option {name} is true or false, not {json.dumps(value)}",
+                katex=False,
+            )
+    return options

@@ -22,9 +22,10 @@ blocks show math syntax as written. Before Markdown runs, each inline formula an
 Markdown placed it, from the page's HTML (`proven_numbers.places`).
 
 Output: inline math becomes KaTeX's `<span class="katex">...</span>`; display math becomes
-`<div class="PREFIX-math-display"><span class="katex-display">...</span></div>` (a block element, so the site's
-CSS can let a wide formula scroll inside its own box). Both go through Markdown's HTML stash, so other
-extensions never see the rendered HTML (an underscore in the MathML annotation does not become `<em>`).
+`<div class="PREFIX-math-display" tabindex="0"><span class="katex-display">...</span></div>` (a block element, so the
+site's CSS can let a wide formula scroll inside its own box, which the keyboard reaches). Both go through Markdown's
+HTML stash, so other extensions never see the rendered HTML (an underscore in the MathML annotation does not become
+`<em>`).
 
 In a heading, the table of contents, the heading's id and a page title taken from the heading use the
 formula's TeX as plain text ("Gradient of $`L`$" is listed as "Gradient of L" with id "gradient-of-l"); the
@@ -51,9 +52,9 @@ KaTeX's bulky HTML, which otherwise costs more than rendering the formulas does.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,15 +64,18 @@ from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesCodeExtension, SuperFencesException
 
 from proven_numbers import preview
-from proven_numbers.katex import FORMULA_OPTIONS, Deferral, KatexBudgetError, KatexError, KatexRenderer, get_renderer
+from proven_numbers.katex import Deferral, KatexBudgetError, KatexError, KatexRenderer, get_renderer
+from proven_numbers.markers.reading import PRIORITY as MARKERS_PRIORITY
+from proven_numbers.markers.reading import MarkerPass, MarkerPreprocessor
 from proven_numbers.math_placing import (
     FinalTreeprocessor,
     HeadingMathPostprocessor,
     HeadingMathTreeprocessor,
     MathPostprocessor,
+    display_box,
 )
 from proven_numbers.math_reading import SOURCE_PRIORITY, MathPreprocessor, SourcePreprocessor
-from proven_numbers.math_syntax import FenceOpening, MathError, code_spans
+from proven_numbers.math_syntax import FenceOpening, MathError, code_spans, fence_options
 
 __all__ = ["FENCE", "MathError", "MathExtension", "code_spans", "makeExtension"]
 
@@ -126,8 +130,8 @@ def _format(src: str, language: str, md: Markdown, options: dict[str, Any], **kw
     return extension.display(options["pn_fence"], src)
 
 
-def _no_constant(name: str) -> float:
-    raise ValueError(f"{name} is not JSON")
+def _raise(error: MathError) -> str:
+    raise error
 
 
 @dataclass
@@ -164,6 +168,8 @@ class MathExtension(Extension):  # type: ignore[misc]
                 "",
                 "A proven_numbers.report.ErrorReport: record a formula's error there and go on, instead of raising.",
             ],
+            "issued": ["", "A set, to which the nonce of this extension's tokens is added (for the leak check)."],
+            "markers": ["", "A proven_numbers.markers.reading.MarkerPass: read the build's markers after snippets."],
             "deferral": [
                 "",  # not None: Python-Markdown would read the object as a bool
                 "A proven_numbers.katex.Deferral: put light stand-ins in the page, and the HTML only when the plugin "
@@ -179,8 +185,12 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.fence_re = re.compile(f"PNUMF{nonce}T[0-9]+Z")  # fence openings
         self.any_token_re = re.compile(f"PNUM[MF]{nonce}T[0-9]+Z")
         self._nonce = nonce
+        issued = self.getConfig("issued")
+        if isinstance(issued, set):  # the build's check of a leaked token knows this Markdown object's tokens
+            issued.add(nonce)
         self.final = False
         self.written: list[str] | None = None  # the page's lines before pymdownx.snippets
+        self.origins: list[int] | None = None  # their lines as written, if the markers' reading found them
         self._renderer: KatexRenderer | None = None
 
     @property
@@ -214,27 +224,16 @@ class MathExtension(Extension):  # type: ignore[misc]
         options: dict[str, Any] | None,
         lineno: int,
         last_line: int | None = None,
+        on_error: Callable[[MathError], str] | None = None,
     ) -> str:
-        """Render one formula of the page; an error fails the build (or, in the live preview, shows a box)."""
-        try:
-            return self.katex(tex, display, options, lineno, last_line)
-        except MathError as error:
-            return self.fail(error, inline=not display)
-
-    def katex(
-        self,
-        tex: str,
-        display: bool,
-        options: dict[str, Any] | None,
-        lineno: int,
-        last_line: int | None = None,
-    ) -> str:
-        """Render one formula of the page, turning a KaTeX error into a `MathError` with its line."""
+        """Render one formula of the page. KaTeX's error becomes a `MathError` at the formula's lines, handed to
+        `on_error`; by default `fail`'s: the build fails (or, in the live preview, a box shows it)."""
         try:
             html_out = self.renderer.render(tex, display, options)
         except KatexError as err:
             last = self.line(last_line) if last_line else None
-            raise MathError(self.line(lineno), tex, display, err.reason, last) from None
+            error = MathError(self.line(lineno), tex, display, err.reason, last)
+            return on_error(error) if on_error is not None else self.fail(error, inline=not display)
         deferral = self.getConfig("deferral")
         if isinstance(deferral, Deferral) and self.renderer.enabled:
             return deferral.defer(html_out, tex)
@@ -251,10 +250,13 @@ class MathExtension(Extension):  # type: ignore[misc]
         """
         fence = self.fences[token]
         tex = self.any_token_re.sub(self._as_written, src).strip("\n")
+        markers = self.getConfig("markers")
+        if isinstance(markers, MarkerPass):  # a marker's text in the formula is TeX, not a marker
+            tex = markers.injector.as_written(tex, markers.page)
         last_line = fence.lineno + len(src.split("\n")) + 1
         try:
-            options = self._header_options(fence.opening.header, fence.lineno, tex)
-            html_out = self.katex(tex, True, options, fence.lineno, last_line)
+            options = fence_options(fence.opening.header, self.line(fence.lineno), tex)
+            html_out = self.render(tex, True, options, fence.lineno, last_line, on_error=_raise)
         except MathError as error:
             fence.error = error
             return token
@@ -271,50 +273,13 @@ class MathExtension(Extension):  # type: ignore[misc]
                 katex=False,
             )
             return token
-        return f'<div class="{self.getConfig("prefix")}-math-display">{html_out}</div>'
+        return display_box(self.getConfig("prefix"), html_out)
 
     def _as_written(self, m: re.Match[str]) -> str:
         token = m.group()
         if token in self.formulas:
             return self.formulas[token][1]
         return f"{self.fences[token].opening.head}{self.fences[token].opening.header}"
-
-    def _header_options(self, header: str, lineno: int, tex: str) -> dict[str, Any]:
-        header = header.strip()
-        if not header:
-            return {}
-        try:  # strict JSON: Python's reader also takes NaN and Infinity, which KaTeX's (node's) refuses
-            options = json.loads(header, parse_constant=_no_constant)
-        except ValueError:
-            options = None
-        if not isinstance(options, dict):
-            raise MathError(
-                self.line(lineno),
-                tex,
-                True,
-                f"the text after ```math must be a JSON object of KaTeX options, not {header!r}",
-                katex=False,
-            )
-        refused = sorted(set(options) - FORMULA_OPTIONS)
-        if refused:
-            raise MathError(
-                self.line(lineno),
-                tex,
-                True,
-                f"a formula may set only the KaTeX options {', '.join(sorted(FORMULA_OPTIONS))}; "
-                f"{', '.join(refused)} is fixed by the site (errors fail the build, nothing is trusted)",
-                katex=False,
-            )
-        for name, value in options.items():
-            if not isinstance(value, bool):
-                raise MathError(
-                    self.line(lineno),
-                    tex,
-                    True,
-                    f"the KaTeX option {name} is true or false, not {json.dumps(value)}",
-                    katex=False,
-                )
-        return options
 
     def fail(self, error: MathError, inline: bool = False) -> str:
         """Raise `error`; or, given a `report` (the plugin's), record it there and return a box that shows it.
@@ -375,6 +340,7 @@ class MathExtension(Extension):  # type: ignore[misc]
         self.fences.clear()
         self.final = False
         self.written = None
+        self.origins = None
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors on `md`."""
@@ -382,6 +348,9 @@ class MathExtension(Extension):  # type: ignore[misc]
         md.registerExtension(self)
         md.preprocessors.register(SourcePreprocessor(md, self), "pn_math_source", SOURCE_PRIORITY)
         md.preprocessors.register(MathPreprocessor(md, self), "pn_math", _PRE_PRIORITY)
+        markers = self.getConfig("markers")
+        if isinstance(markers, MarkerPass):
+            md.preprocessors.register(MarkerPreprocessor(md, self, markers), "pn_markers", MARKERS_PRIORITY)
         md.treeprocessors.register(HeadingMathTreeprocessor(md, self), "pn_math_headings", _HEADINGS_PRIORITY)
         md.treeprocessors.register(FinalTreeprocessor(md, self), "pn_math_final", _FINAL_PRIORITY)
         md.postprocessors.register(HeadingMathPostprocessor(md, self), "pn_math_headings", _POST_PRIORITY)

@@ -31,6 +31,9 @@ _PHRASING = frozenset({"p", "span", "a", "em", "strong", "b", "i", "sup", "sub",
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
+#: Elements whose content the browser does not show the reader: a template's is inert, a <noscript>'s is for a
+#: browser without scripts, an <option>'s is a choice in a list (only the chosen one shows, and as plain text).
+_UNSHOWN = frozenset({"template", "noscript", "option"})
 _FORMULA_CLASSES = frozenset({"katex", "katex-display", "pn-math-deferred", "pn-math-off"})
 #: The one line break html.parser counts.
 _NEWLINE = re.compile("\n")
@@ -48,6 +51,8 @@ class Place:
         alone: whether it is all the text of that element (surrounding white space aside).
         parent_start: the offset of the parent's start tag, when `alone`.
         parent_end: the offset just past the parent's end tag, when `alone`.
+        hidden: the start of the innermost element around it whose content the browser does not show the reader
+            (``<template>``, ``<noscript>``, ``<option>``, or one with the ``hidden`` attribute), or "".
     """
 
     token: str
@@ -57,6 +62,7 @@ class Place:
     alone: bool = False
     parent_start: int = -1
     parent_end: int = -1
+    hidden: str = ""
 
 
 @dataclass
@@ -65,6 +71,7 @@ class _Open:
     start: int
     inner: int
     kind: Where | None
+    hidden: str = ""
     places: list[Place] = field(default_factory=list)
 
 
@@ -94,7 +101,8 @@ class _Locator(html.parser.HTMLParser):
     def _found(self, text: str, at: int, where: Where) -> None:
         for match in self.token.finditer(text):
             parent = self.stack[-1] if self.stack else None
-            place = Place(match.group(), at + match.start(), where, parent.tag if parent else "")
+            hidden = next((element.hidden for element in reversed(self.stack) if element.hidden), "")
+            place = Place(match.group(), at + match.start(), where, parent.tag if parent else "", hidden=hidden)
             self.places.append(place)
             if parent is not None and where == "text":
                 parent.places.append(place)
@@ -115,7 +123,8 @@ class _Locator(html.parser.HTMLParser):
             kind = "script"
         elif classes & _FORMULA_CLASSES:
             kind = "formula"
-        self.stack.append(_Open(tag, start, start + len(text), kind))
+        hidden = f"<{tag}>" if tag in _UNSHOWN else f"<{tag} hidden>" if "hidden" in dict(attrs) else ""
+        self.stack.append(_Open(tag, start, start + len(text), kind, hidden))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._found(self.get_starttag_text() or "", self._offset(), "attribute")

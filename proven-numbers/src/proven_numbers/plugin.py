@@ -30,7 +30,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from proven_numbers import reload, templates
+from proven_numbers import csp, reload, templates
 from proven_numbers.build import MDEXT, Build
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.preview_rebuild import Session
@@ -114,6 +114,8 @@ class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-u
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         templates.keep_compiled(env)
+        if self.session is not None:
+            self.session.keep_titles(file.page for file in files.documentation_pages() if file.page is not None)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -129,7 +131,13 @@ class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-u
 
     @event_priority(-100)  # last: the page checked is the page published
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._current().page_output(output, page.file.src_uri)
+        return self._current().page_output(output, page.file.src_uri, page.file.dest_uri)
+
+    @event_priority(-100)  # last, as on_post_page: a theme's page of its own (404.html) gets its policy too
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if not template_name.endswith((".html", ".htm")):
+            return output_content
+        return self._current().page_output(output_content, template_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._current()
@@ -166,6 +174,8 @@ class ProvenNumbersPlugin(BasePlugin[ProvenNumbersConfig]):  # type: ignore[no-u
             polling_interval=self.config.preview.polling_interval,
         )
         faster.error_handler = server.error_handler
+        if self.config.csp:  # MkDocs appends its live-reload script to each page it serves: allow it, there alone
+            faster.set_app(csp.reloading(faster.serve_request))
         server.server_close()  # never bound nor served: MkDocs serves the one returned
         for path in [*getattr(server, "_watched_paths", {config.docs_dir: 1, config.config_file_path: 1})]:
             faster.watch(path)

@@ -8,9 +8,10 @@ the page, at the place of the marker or formula, and say it in the terminal too.
 from __future__ import annotations
 
 import html
+import html.parser
 import logging
 
-__all__ = ["ERROR_CLASS", "error_box", "report"]
+__all__ = ["ERROR_CLASS", "error_box", "in_page", "report"]
 
 #: The class of the box (styled inline: the preview must show it even if the site's stylesheet is the problem).
 ERROR_CLASS = "pn-preview-error"
@@ -32,3 +33,33 @@ def error_box(message: str, inline: bool = False) -> str:
 def report(message: str) -> None:
     """Say the error in the terminal, at a level that does not abort a strict preview build."""
     log.info("proven-numbers build error, shown in the page (mkdocs build fails on it): %s", message)
+
+
+class _BodyStart(html.parser.HTMLParser):
+    """Finds where the page's <body> start tag ends (the parser's own line index: lines at "\n" alone)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.at: tuple[int, int, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body" and self.at is None:
+            line, column = self.getpos()
+            self.at = (line, column, self.get_starttag_text() or "")
+
+
+def in_page(page: str, messages: list[str]) -> str:
+    """The finished page with a box of `messages` first in its body (or first of all, if it has no body): for
+    what is wrong with the page as a whole, such as a broken promise, which has no place of its own."""
+    boxes = "".join(error_box(message) for message in messages)
+    finder = _BodyStart()
+    finder.feed(page)
+    finder.close()
+    if finder.at is None:
+        return boxes + page
+    line, column, tag = finder.at
+    line_start = 0
+    for _ in range(line - 1):  # the parser counts lines at "\n" alone
+        line_start = page.index("\n", line_start) + 1
+    after = line_start + column + len(tag)
+    return page[:after] + boxes + page[after:]

@@ -7,12 +7,16 @@ hold only the rebuilt pages, `values.json` and the "every value is shown" check 
 title leaves the other pages' navigation stale. This module decides, before each rebuild, whether a dirty build
 gives the same site as a full one, and afterwards puts back what a dirty build leaves out:
 
+- a file is changed when its content is, whatever its time says (MkDocs' dirty build goes by times: the output of a
+  page whose content changed is made older than it, so that MkDocs converts it);
 - a rebuild is dirty only when the last build finished and every file changed since it began is a page of the
   site that existed then, and not one the API inventory lists: a change to the engine, the registry, the hooks,
   the theme, `mkdocs.yml`, an included file, or the set of pages is a full build;
 - if a rebuilt page's title or anchors changed (other pages show the title and link to the anchors), a full
   build follows at once;
-- the search index and the API inventory are put together again from the last build's, page by page;
+- the pages a dirty build does not read keep the titles the last build found, for the navigation;
+- the search index and the API inventory are put together again from the last build's, page by page, in the
+  order of the pages (a page its front matter lets into search, or keeps out, enters or leaves it);
 - the values each page shows are kept per page, for the check and for `values.json`;
 - MkDocs' warning about the dirty build is filtered, for these builds only.
 
@@ -22,10 +26,12 @@ byte for byte, the site a clean build of the same files gives.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +60,7 @@ class PageRecord:
         title: its title (other pages show it in the navigation).
         anchors: the ids other pages may link to.
         shown: the names of the values it shows.
+        output: the page's file in the built site.
     """
 
     path: str
@@ -61,6 +68,7 @@ class PageRecord:
     title: str
     anchors: frozenset[str]
     shown: frozenset[str]
+    output: str = ""
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -79,17 +87,43 @@ def _without_dirty_warning() -> Iterator[None]:
         logger.removeFilter(dropped)
 
 
-def _snapshot(paths: list[Path]) -> dict[str, int]:
-    """Every file under `paths`, with its modification time."""
-    files: dict[str, int] = {}
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:  # gone between the listing and the reading: changed
+        return ""
+
+
+def _snapshot(paths: list[Path]) -> dict[str, str]:
+    """Every file under `paths`, with a hash of its content: a file is changed when its bytes are (`cp -p`,
+    `tar x` and `rsync -a` put newer text under an older time, which a comparison of times misses)."""
+    files: dict[str, str] = {}
     for path in paths:
         if path.is_file():
-            files[str(path)] = path.stat().st_mtime_ns
+            files[str(path)] = _digest(path)
             continue
         for file in path.rglob("*"):
             if file.is_file() and not _SKIPPED.intersection(file.parts):
-                files[str(file)] = file.stat().st_mtime_ns
+                files[str(file)] = _digest(file)
     return files
+
+
+def _order_search_index(
+    previous: Mapping[str, Any], dirty: Mapping[str, Any], rebuilt: set[str], order: list[str]
+) -> dict[str, Any]:
+    """The search index of the whole site: each page's entries from the build that last converted it, the pages in
+    the order a full build converts them (`order`, their URLs). A rebuilt page that its front matter now lets into
+    the index enters it in its place; one it now keeps out leaves it."""
+    entries: dict[str, list[Any]] = {}
+    for entry in previous["docs"]:
+        url = entry["location"].split("#")[0]
+        if url not in rebuilt:
+            entries.setdefault(url, []).append(entry)
+    for entry in dirty["docs"]:
+        entries.setdefault(entry["location"].split("#")[0], []).append(entry)
+    docs = [entry for url in order for entry in entries.pop(url, [])]
+    docs += [entry for left in entries.values() for entry in left]  # none: every entry is of a page
+    return {"config": dirty["config"], "docs": docs}
 
 
 def _inventory_urls(data: bytes) -> frozenset[str]:
@@ -103,21 +137,6 @@ def _inventory_urls(data: bytes) -> frozenset[str]:
         if len(parts) >= 4:
             urls.add(parts[3].split("#")[0])
     return frozenset(urls)
-
-
-def _merge_search_index(previous: Mapping[str, Any], dirty: Mapping[str, Any], rebuilt: set[str]) -> dict[str, Any]:
-    """The search index of the whole site: each page's entries from the build that last converted it."""
-    new_entries: dict[str, list[Any]] = {}
-    for entry in dirty["docs"]:
-        new_entries.setdefault(entry["location"].split("#")[0], []).append(entry)
-    docs: list[Any] = []
-    for entry in previous["docs"]:
-        url = entry["location"].split("#")[0]
-        if url not in rebuilt:
-            docs.append(entry)
-        elif url in new_entries:
-            docs.extend(new_entries.pop(url))  # in the place of the page's first entry, as a full build has it
-    return {"config": dirty["config"], "docs": docs}
 
 
 @dataclass
@@ -139,7 +158,7 @@ class Session:
     dirty: bool = False
     rebuilt: set[str] = field(default_factory=set)
     kinds: list[str] = field(default_factory=list)
-    _snapshot: dict[str, int] | None = None
+    _snapshot: dict[str, str] | None = None
     _search_index: dict[str, Any] | None = None
     _inventory: bytes | None = None
     _api_urls: frozenset[str] = frozenset()
@@ -167,7 +186,13 @@ class Session:
             return False
         changed = {path for path in now.keys() | previous.keys() if now.get(path) != previous.get(path)}
         pages = {record.path: record for record in self.pages.values()}
-        return all(path in pages and path in now and pages[path].url not in self._api_urls for path in changed)
+        if not all(path in pages and path in now and pages[path].url not in self._api_urls for path in changed):
+            return False
+        for path in changed:  # MkDocs' dirty build converts a page whose output is older than its file
+            output = Path(pages[path].output)
+            if output.is_file():
+                os.utime(output, ns=(0, 0))
+        return True
 
     def build(self, build: Callable[..., None], config: MkDocsConfig, serve_url: str | None) -> None:
         """Run one rebuild of `mkdocs serve` with MkDocs' `build`: dirty when `plan` allows it (then see
@@ -198,12 +223,24 @@ class Session:
             str(page.title),
             frozenset(page.present_anchor_ids or ()),
             shown,
+            str(page.file.abs_dest_path),
         )
         before = self.pages.get(src)
         if self.dirty and before is not None and (before.title, before.anchors) != (record.title, record.anchors):
             self._full_next = True
         self.pages[src] = record
         self.rebuilt.add(src)
+
+    def keep_titles(self, pages: Iterable[Page]) -> None:
+        """In a dirty build, before any template is rendered (`on_env`): each page this build did not read gets the
+        title the last build found for it, which the navigation of every rebuilt page shows (without it, MkDocs
+        has none for a page whose title is its heading, and the navigation says "None")."""
+        if not self.dirty:
+            return
+        for page in pages:
+            record = self.pages.get(page.file.src_uri)
+            if page.markdown is None and record is not None:
+                page.title = record.title
 
     def shown_elsewhere(self) -> Iterator[tuple[str, str]]:
         """In a dirty build, (value, page) for every value shown by a page this build did not convert."""
@@ -221,7 +258,8 @@ class Session:
         if self.dirty and self._search_index is not None and index_path.is_file():
             rebuilt = {self.pages[src].url for src in self.rebuilt}
             dirty_index = json.loads(index_path.read_text(encoding="utf-8"))
-            merged = _merge_search_index(self._search_index, dirty_index, rebuilt)
+            order = [record.url for record in self.pages.values()]
+            merged = _order_search_index(self._search_index, dirty_index, rebuilt, order)
             index_path.write_text(json.dumps(merged, separators=(",", ":"), default=str), encoding="utf-8")
         if self.dirty and self._inventory is not None and inventory_path.is_file():
             inventory_path.write_bytes(self._inventory)  # no page of the inventory was rebuilt (see `plan`)

@@ -1,22 +1,24 @@
 """What every finished page promises a reader, checked on the page's HTML before it is written.
 
-- it requests nothing from another host: no script, stylesheet, font, image, frame or media from a URL with a
-  host (``https://…`` or ``//…``), in an attribute, a ``srcset``, a style or a ``<style>``;
-- it holds no ``javascript:`` URL;
 - it shows no KaTeX error (``katex-error``, KaTeX's red formula);
+- it shows no formula as code: a $`...`$ split across lines is a code span between two dollars to Markdown, since
+  markdown-katex's syntax (and the math extension's) reads a formula on one line;
 - it holds none of the build's internal tokens (a marker's, a formula's or a math fence's stand-in);
 - its ids are unique.
 
 `broken` lists what a page breaks; the build fails on the first page that breaks any, naming it and each problem.
-Links to other sites (``<a href="https://…">``) are no request: a reader follows them or not.
+That a page requests nothing from another host and runs no script but the theme's is checked on what ships, file
+by file, read as a browser reads it (`proven_numbers.shipped`), and enforced by the reader's browser
+(`proven_numbers.csp`).
 """
 
 from __future__ import annotations
 
-import html.parser
 import re
 from collections import Counter
 from collections.abc import Iterable
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["broken", "math_tokens"]
 
@@ -34,86 +36,6 @@ def math_tokens(nonces: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(f"PNUM[MF](?:{'|'.join(map(re.escape, known))})T[0-9]+Z")
 
 
-#: Attributes whose URL the browser fetches by itself, on any element.
-_FETCHED = frozenset({"src", "srcset", "poster", "data", "background", "imagesrcset"})
-#: <link> relations that fetch their href.
-_FETCHING_RELS = frozenset(
-    {
-        "stylesheet",
-        "icon",
-        "shortcut",
-        "apple-touch-icon",
-        "preload",
-        "prefetch",
-        "modulepreload",
-        "manifest",
-        "preconnect",
-        "dns-prefetch",
-        "mask-icon",
-    }
-)
-#: Attributes that hold a URL a click or a script may follow.
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"})
-_HOST = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_JAVASCRIPT = re.compile(r"^\s*javascript:", re.IGNORECASE)
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
-
-
-def _urls(value: str, attribute: str) -> list[str]:
-    if attribute in {"srcset", "imagesrcset"}:
-        return [part.strip().split()[0] for part in value.split(",") if part.strip()]
-    return [value]
-
-
-class _Reader(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.ids: Counter[str] = Counter()
-        self._in_style = False
-
-    def _fetches(self, url: str, what: str) -> None:
-        if _HOST.match(url):
-            self.problems.append(f"{what} requests {url!r} from another host")
-
-    def _css(self, css: str, what: str) -> None:
-        for match in _CSS_URL.finditer(css):
-            self._fetches(match.group(1) or match.group(2), what)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if "id" in values:
-            self.ids[values["id"]] += 1
-        if "katex-error" in values.get("class", "").split():
-            self.problems.append(f"a formula shows KaTeX's error: {values.get('title', '')!r}")
-        for name, value in values.items():
-            if name in _URL_ATTRIBUTES and _JAVASCRIPT.match(value):
-                self.problems.append(f"<{tag} {name}> holds a javascript: URL")
-            if name in _FETCHED:
-                for url in _urls(value, name):
-                    self._fetches(url, f"<{tag} {name}>")
-            if name == "style":
-                self._css(value, f"<{tag} style>")
-        rels = set(values.get("rel", "").lower().split())
-        if tag == "link" and rels & _FETCHING_RELS:
-            self._fetches(values.get("href", ""), f"<link rel={values.get('rel')!r}>")
-        if tag in {"image", "use", "feimage"}:  # SVG elements that fetch their href
-            for name in ("href", "xlink:href"):
-                self._fetches(values.get(name, ""), f"<{tag} {name}>")
-        self._in_style = tag == "style"
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self._in_style = False
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self._css(data, "<style>")
-
-
 def broken(
     page: str, token: re.Pattern[str] | None = None, math_token: re.Pattern[str] | None = _MATH_TOKEN_SHAPE
 ) -> list[str]:
@@ -127,11 +49,18 @@ def broken(
             caller that cannot know the nonces (a site built elsewhere), any string of their shape; None for a
             build without math.
     """
-    reader = _Reader()
-    reader.feed(page)
-    reader.close()
-    problems = list(dict.fromkeys(reader.problems))
-    repeated = sorted(name for name, count in reader.ids.items() if count > 1)
+    tree = LexborHTMLParser(page)
+    problems = [
+        f"a formula shows KaTeX's error: {node.attributes.get('title') or ''!r}" for node in tree.css(".katex-error")
+    ]
+    problems += [
+        f"a formula split across lines shows as code between dollars: $`{' '.join(node.text().split())}`$ (write "
+        "an inline formula on one line, or as a ```math fence)"
+        for node in tree.css("code")
+        if _between_dollars(node)
+    ]
+    ids = Counter(node.attributes.get("id") or "" for node in tree.css("[id]"))
+    repeated = sorted(name for name, count in ids.items() if count > 1)
     if repeated:
         problems.append(f"ids used more than once: {', '.join(repeated[:10])}{' …' if len(repeated) > 10 else ''}")
     leaked = token.search(page) if token is not None else None
@@ -141,3 +70,17 @@ def broken(
     if leaked is not None:
         problems.append(f"an internal math token reached the page: {leaked.group()}")
     return problems
+
+
+def _between_dollars(code: LexborNode) -> bool:
+    """Whether a code element sits right between a "$" and a "$" of its parent's text, as Markdown leaves a formula
+    whose $`...`$ is not on one line (a code span may span lines; an inline formula may not)."""
+    before, after = code.prev, code.next
+    return (
+        before is not None
+        and after is not None
+        and before.tag == "-text"
+        and after.tag == "-text"
+        and (before.text_content or "").endswith("$")
+        and (after.text_content or "").startswith("$")
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
 import sys
 import traceback
 import types
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from proven_numbers import origin
 from proven_numbers.value import RegistryError, Value, coerce
 
 __all__ = ["load_about", "load_callable", "load_values", "on_path"]
@@ -79,17 +81,33 @@ def _where(error: BaseException, registry: Callable[[], object]) -> str:
     return where
 
 
-def load_values(spec: str, paths: Sequence[Path]) -> Mapping[str, Value]:
+def _defined_at(registry: Callable[[], object]) -> str:
+    """``FILE:LINE in NAME`` of the registry callable's definition, for a value made of its plain entries."""
+    code = getattr(inspect.unwrap(registry), "__code__", None)
+    if code is None:
+        return getattr(registry, "__qualname__", repr(registry))
+    return f"{code.co_filename}:{code.co_firstlineno} in {code.co_name}"
+
+
+def load_values(spec: str, paths: Sequence[Path], max_cells: int = 0) -> Mapping[str, Value]:
     """Call the site's registry and make each of its entries a `Value`.
 
+    Args:
+        spec: ``"module:callable"``.
+        paths: folders put on `sys.path` while its module is imported.
+        max_cells: the most numbers a value may hold, by its shape (0: no bound).
+
     Raises:
-        PluginError: naming every entry that is wrong, or the registry's own error when making a value failed.
+        PluginError: naming every entry that is wrong, and the file and line of the site's code that made it, or
+            the registry's own error when making a value failed.
     """
     registry = load_callable(spec, paths)
     try:
         entries = registry()
-    except RegistryError as error:
-        raise PluginError(f"proven-numbers: the values of {spec!r}: {error}") from None
+    except RegistryError as error:  # a value refused while it was made: name the line that made it
+        made = origin.from_traceback(error.__traceback__, Value)
+        where = f" (made at {made})" if made else ""
+        raise PluginError(f"proven-numbers: the values of {spec!r}: {error}{where}") from None
     except Exception as error:  # the site's own code failed: say where, not with a traceback
         raise PluginError(
             f"proven-numbers: computing the values of {spec!r} failed{_where(error, registry)}: {error!r}"
@@ -101,10 +119,20 @@ def load_values(spec: str, paths: Sequence[Path]) -> Mapping[str, Value]:
     values: dict[str, Value] = {}
     problems = []
     for name, entry in entries.items():
+        maker = entry.made_at if isinstance(entry, Value) else ""
+        where = f"made at {maker}" if maker else f"returned by {_defined_at(registry)}"
         try:
-            values[name] = coerce(name, entry)
+            value = values[name] = coerce(name, entry)
         except RegistryError as error:
-            problems.append(str(error))
+            problems.append(f"{error} ({where})")
+            continue
+        cells = math.prod(value.shape)
+        if max_cells and cells > max_cells:
+            problems.append(
+                f"value {name!r} holds {cells} numbers (shape {value.shape}), more than max_cells ({max_cells}): a "
+                f"page cannot show so many legibly, and each costs it some 300 bytes of KaTeX's HTML; show a part "
+                f"of it, or raise the plugin's max_cells ({where})"
+            )
     if problems:
         raise PluginError(f"proven-numbers: the values of {spec!r} are wrong:\n  " + "\n  ".join(problems))
     return types.MappingProxyType(values)

@@ -3,12 +3,13 @@ next build without restarting the server.
 
 MkDocs imports a plugin once per process. Before each rebuild the plugin calls `reload_changed` with the site's
 modules (the values' own module's package, and those the ``preview.reload`` option names): it compares their
-sources with those of the last build and, when any changed, drops those modules and their submodules from
+sources with those of the last build, by content, and, when any changed, drops those modules and their submodules from
 `sys.modules`, so that they are imported afresh: the engine, the registry of values, its kinds and figures.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import sys
@@ -17,8 +18,8 @@ from pathlib import Path
 
 __all__ = ["Sources", "folders", "reload_changed", "sources"]
 
-#: For each source file, its modification time.
-Sources = dict[str, int]
+#: For each source file, a hash of its content (a file put back with an older time by `cp -p` is changed too).
+Sources = dict[str, str]
 _SUFFIXES = frozenset({".py", ".js"})
 
 
@@ -41,11 +42,15 @@ def folders(modules: Sequence[str]) -> list[Path]:
 
 
 def sources(modules: Sequence[str]) -> Sources:
-    """The modification time of every source file of `modules`."""
+    """A hash of every source file of `modules`."""
     files: list[Path] = []
     for folder in folders(modules):
         files += [*folder.rglob("*")] if folder.is_dir() else [folder]
-    return {str(p): p.stat().st_mtime_ns for p in sorted(files) if p.suffix in _SUFFIXES and p.is_file()}
+    return {
+        str(p): hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
+        for p in sorted(files)
+        if p.suffix in _SUFFIXES and p.is_file()
+    }
 
 
 def reload_changed(modules: Sequence[str], previous: Sources | None) -> Sources:

@@ -2,7 +2,7 @@ r"""One named value a page can show: the base class every kind of value derives 
 
 - `ScalarValue`: a finite float, shown inline or checked by a claim.
 - `ArrayValue`: an array of shape (z,) or (m, z), shown as a matrix.
-- `TableValue`: rows of numbers under TeX headings, the first column a whole number (a step, an index).
+- `TableValue`: rows of numbers under headings of text and math, the first column a whole number (a step, an index).
 
 A site's registry returns plain numbers and 1-D or 2-D NumPy arrays as they are (`coerce` wraps them), or values
 made with `scalar`, `array` and `table`, or values of its own kinds: a subclass of `Value` that names its `forms`
@@ -12,6 +12,7 @@ come in through the same door as these three; nothing in this package knows them
 
 from __future__ import annotations
 
+import html
 import math
 import numbers as abstract_numbers
 import re
@@ -22,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from proven_numbers import origin
 
 if TYPE_CHECKING:
     from proven_numbers.markers.render import Showing
@@ -75,6 +78,17 @@ class Value(ABC):
     forms: ClassVar[tuple[str, ...]]
     block_forms: ClassVar[frozenset[str]] = BLOCK_FORMS
     on_page: ClassVar[bool] = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Value:
+        made = super().__new__(cls)
+        object.__setattr__(made, "_made_at", origin.from_stack(Value))  # before __post_init__ can refuse it
+        return made
+
+    @property
+    def made_at(self) -> str:
+        """``FILE:LINE in FUNCTION`` of the site's code that made the value ("" if this package made it, from a
+        registry's plain number or array)."""
+        return str(getattr(self, "_made_at", ""))
 
     @property
     @abstractmethod
@@ -166,7 +180,12 @@ class ArrayValue(Grid):
 
 @dataclass(frozen=True, kw_only=True)
 class TableValue(Grid):
-    """Rows of numbers under `columns` (TeX headings); the first column is a whole number, such as a step."""
+    """Rows of numbers under `columns`; the first column is a whole number, such as a step.
+
+    A heading is text, with math written as on a page, between `` $` `` and `` `$ ``: "loss $`Z`$". A heading
+    must hold some text, not math alone: a screen reader reads a column's heading from its text, and a formula
+    is read as a formula, which a table's heading cannot hold (axe-core's `empty-table-header`).
+    """
 
     columns: tuple[str, ...]
     kind: ClassVar[str] = "table"
@@ -179,6 +198,8 @@ class TableValue(Grid):
             raise RegistryError(
                 f"table {self.name!r} has {self.data.shape[1]} columns but {len(self.columns)} headings"
             )
+        for column in self.columns:
+            _heading_parts(self.name, column)
         first = self.data[:, 0]
         if not (first == np.round(first)).all():
             row = int(np.argmax(first != np.round(first)))
@@ -188,8 +209,33 @@ class TableValue(Grid):
             )
 
     def show(self, form: str, showing: Showing) -> str:
-        headings = [showing.render_tex(column, False) for column in self.columns]
+        headings = [
+            "".join(showing.render_tex(part, False) if math else html.escape(part) for math, part in parts)
+            for parts in (_heading_parts(self.name, column) for column in self.columns)
+        ]
         return showing.table(self, self.data, headings)
+
+
+_HEADING_MATH_RE = re.compile(r"\$`(.*?)`\$", re.S)
+
+
+def _heading_parts(name: str, heading: str) -> list[tuple[bool, str]]:
+    """A table's heading as its pieces of text (False) and of math (True); an error if it has no text."""
+    parts: list[tuple[bool, str]] = []
+    last = 0
+    for m in _HEADING_MATH_RE.finditer(heading):
+        parts += [(False, heading[last : m.start()]), (True, m.group(1))]
+        last = m.end()
+    parts.append((False, heading[last:]))
+    text = "".join(part for math, part in parts if not math)
+    if "$`" in text or "`$" in text:
+        raise RegistryError(f"table {name!r}: the heading {heading!r} opens math with $` and does not close it (`$)")
+    if not text.strip():
+        raise RegistryError(
+            f"table {name!r}: the heading {heading!r} is math alone; give it some text (a screen reader reads a "
+            'column by its heading\'s text), as in "loss $`Z`$"'
+        )
+    return [(math, part) for math, part in parts if part]
 
 
 def scalar(name: str, data: ArrayLike, description: str = "") -> ScalarValue:
@@ -203,7 +249,8 @@ def array(name: str, data: ArrayLike, label: str = "", description: str = "") ->
 
 
 def table(name: str, rows: ArrayLike, columns: tuple[str, ...], description: str = "") -> TableValue:
-    """Rows of numbers under the TeX `columns`, the first of which is a whole number."""
+    """Rows of numbers under `columns`, headings of text with math as on a page ("loss $`Z`$"), the first
+    column a whole number."""
     return TableValue(name=name, data=_real(name, rows), columns=columns, description=description)
 
 

@@ -13,9 +13,11 @@ One concept a module:
 - `proven_numbers.markers.claims`: the grammar of a claim, and `check_claim`, which checks it.
 - `proven_numbers.markers.render`: how each form of a value (display, inline, slices, table, figure, claim) becomes
   HTML.
-- `proven_numbers.markers.injector`: the `Injector`, which swaps every candidate for a token before Markdown runs,
-  then puts each marker's HTML (or, in code, the marker as written) where Markdown put its token, and records
-  what was shown.
+- `proven_numbers.markers.injector`: the `Injector`, which swaps every candidate for a token as Markdown reads the
+  page, then puts each marker's HTML (or, in code, the marker as written) where Markdown put its token, and
+  records what was shown.
+- `proven_numbers.markers.reading`: where the swap happens: a preprocessor of the math extension, after the
+  snippets, in every Markdown object of the build (mkdocstrings' too); and the error for a marker in front matter.
 """
 
 from __future__ import annotations

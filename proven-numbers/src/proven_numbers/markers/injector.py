@@ -1,11 +1,14 @@
 r"""The build's side of markers: each marker of a page swapped for its value's HTML, and a record of what was shown.
 
 `Injector.replace_markers` swaps every candidate marker of a page (`proven_numbers.markers.syntax.candidates`) for a
-token of this build, code or not, keeping every line in place. Markdown then makes the page. `Injector.inject`
-finds each token in the HTML (`proven_numbers.places`) and, by the place Markdown gave it, puts back the
-marker as written where it is code, puts the value where it is text, and fails with the page and the line where
-a value cannot stand (a heading, a link title, an attribute, a comment, a script, a formula) or where the marker
-is wrong (a malformed marker, an unknown name, a form the value lacks, a block inside a sentence, a false claim).
+token of this build, code or not, keeping every line in place (`proven_numbers.markers.reading` calls it as
+Markdown reads the page, for the page and for Markdown converted inside it, such as a docstring). Markdown then
+makes the page. `Injector.inject` finds each token in the HTML (`proven_numbers.places`) and, by the place Markdown
+gave it, puts back the marker as written where it is code, puts the value where it is text, and fails with the
+page and the line where a value cannot stand (a heading, a link title, an attribute, a comment, a script, a
+formula, an element the reader does not see) or where the marker is wrong (a malformed marker, an unknown name, a
+form the value lacks, a block inside a sentence, a false claim). A display formula's TeX that holds a marker's
+text takes it back as written (`Injector.as_written`).
 A line of the page that holds a NUL byte fails too, at its line: HTML has no place for one.
 """
 
@@ -16,7 +19,7 @@ import difflib
 import html
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from proven_numbers import places
@@ -94,39 +97,72 @@ class Injector:
     nonce: str = field(default_factory=lambda: secrets.token_hex(6).upper())
     _pending: dict[str, list[_Pending]] = field(default_factory=dict)
     _unreadable: dict[str, list[MarkerError]] = field(default_factory=dict)
+    _taken: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def token_pattern(self) -> re.Pattern[str]:
         """What this build's tokens look like."""
         return re.compile(f"PNUM{self.nonce}T[0-9]{{4,}}Z")
 
-    def replace_markers(self, markdown: str, page: str) -> str:
+    def replace_markers(self, markdown: str, page: str, origins: Sequence[int] | None = None, inside: str = "") -> str:
         """Swap every candidate marker of a page for a token, code or not, keeping every line in place.
 
         Args:
             markdown: the page's Markdown source.
             page: the page's path (``part-1.md``).
+            origins: the line of the page's file each line of `markdown` comes from, when they differ (a snippet's
+                lines come from the line that includes it).
+            inside: for Markdown converted inside the page (a docstring), what says where it is, with ``{line}``
+                for its own line: its markers join the page's, and their errors are named with the page and this.
 
         Returns:
             The Markdown with tokens in place of candidates.
         """
-        pending = self._pending[page] = []
-        self._unreadable[page] = [
+
+        def line_of(line: int) -> int:
+            return 0 if inside else origins[line - 1] if origins is not None else line
+
+        def note(line: int) -> str:
+            return inside.format(line=line) if inside else ""
+
+        if not inside:
+            self._pending[page], self._unreadable[page] = [], []
+            self._taken.pop(page, None)
+        pending = self._pending.setdefault(page, [])
+        self._unreadable.setdefault(page, []).extend(
             MarkerError(
                 page,
-                line,
+                line_of(line),
                 "the line holds a NUL byte (U+0000), which HTML does not allow and a browser shows as nothing or "
-                "as U+FFFD: delete it (it comes with text copied from a binary file or a terminal)",
+                "as U+FFFD: delete it (it comes with text copied from a binary file or a terminal)"
+                + (f" ({note(line)})" if inside else ""),
             )
             for line in _lines_holding("\x00", markdown)
-        ]
+        )
         pieces, last = [], 0
-        for candidate in self.syntax.candidates(markdown):
+        for found in self.syntax.candidates(markdown):
+            candidate = Candidate(line_of(found.line), found.start, found.text, note(found.line))
             token = f"PNUM{self.nonce}T{len(pending):04d}Z"
             pieces += [markdown[last : candidate.start], token]
             last = candidate.start + len(candidate.text)
             pending.append(_Pending(token, candidate))
         return "".join([*pieces, markdown[last:]])
+
+    def as_written(self, text: str, page: str) -> str:
+        """`text` (a display formula's TeX, read by Markdown after the markers were swapped) with each of this
+        page's marker tokens put back as written: the formula's text, not a marker. Such a token is not expected
+        in the page.
+        """
+        written = {item.token: item.candidate.text for item in self._pending.get(page, [])}
+
+        def back(match: re.Match[str]) -> str:
+            token = match.group()
+            if token not in written:
+                return token
+            self._taken.setdefault(page, set()).add(token)
+            return written[token]
+
+        return self.token_pattern.sub(back, text)
 
     def inject(self, content: str, page: str, on_error: Callable[[MarkerError], str] | None = None) -> str:
         """Put each marker's value, or the marker as written where it is code, where its token stands in the HTML.
@@ -143,28 +179,28 @@ class Injector:
                 page (or reached it twice).
         """
 
-        def fail(error: MarkerError) -> str:
+        def fail(error: MarkerError, candidate: Candidate | None = None) -> str:
+            if candidate is not None and candidate.inside:
+                error = MarkerError(error.page, error.line, f"{error.message} ({candidate.inside})")
             if on_error is None:
                 raise error
             return on_error(error)
 
         pending = {item.token: item.candidate for item in self._pending.pop(page, [])}
+        taken = self._taken.pop(page, set())
         found = places.find(content, self.token_pattern)
         counts = collections.Counter(place.token for place in found)
         notes = [fail(error) for error in self._unreadable.pop(page, [])]
         for token, candidate in pending.items():
-            if counts[token] != 1:
+            if counts[token] != 1 and not (token in taken and counts[token] == 0):
                 how = "did not reach the page" if counts[token] == 0 else f"reached the page {counts[token]} times"
-                notes.append(
-                    fail(
-                        MarkerError(
-                            page,
-                            candidate.line,
-                            f"the marker {candidate.text} {how}: Markdown swallowed or copied it (a link reference, "
-                            "an abbreviation or a footnote that is never used?); move it into ordinary text",
-                        )
-                    )
+                error = MarkerError(
+                    page,
+                    candidate.line,
+                    f"the marker {candidate.text} {how}: Markdown swallowed or copied it (a link reference, "
+                    "an abbreviation or a footnote that is never used?); move it into ordinary text",
                 )
+                notes.append(fail(error, candidate))
         figures: collections.Counter[str] = collections.Counter()
         pieces, last = ["".join(notes)], 0
         for place in found:
@@ -177,7 +213,7 @@ class Injector:
                 else:
                     start, end, shown = self._place(place, pending[place.token], page, figures)
             except MarkerError as error:
-                shown = fail(error)
+                shown = fail(error, pending.get(place.token))
             pieces += [content[last:start], shown]
             last = end
         return "".join([*pieces, content[last:]])
@@ -191,6 +227,14 @@ class Injector:
             return start, end, html.escape(candidate.text)
         if place.where != "text":
             raise MarkerError(page, candidate.line, f"{_NOT_HERE[place.where]}: {candidate.text}")
+        if place.hidden:
+            raise MarkerError(
+                page,
+                candidate.line,
+                f"the marker stands inside {place.hidden}, which the browser does not show the reader (a template, "
+                f"the content for a browser without scripts, a choice of a list, or hidden): {candidate.text}; "
+                "move it into the text",
+            )
         marker = self.syntax.parse(candidate, page)
         figures[marker.name] += 1
         shown, form = self._render(marker, page, figures[marker.name])

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from proven_numbers.markers import claims
+from proven_numbers.math_placing import display_box
 from proven_numbers.numbers import decimals
 from proven_numbers.value import ScalarValue, Value
 
@@ -71,7 +72,7 @@ class Showing:
     def display(self, value: Value, formulas: Sequence[str]) -> str:
         """The value as display formulas, one below the other."""
         p = self.prefix
-        rendered = "".join(f'<div class="{p}-math-display">{self.render_tex(tex, True)}</div>' for tex in formulas)
+        rendered = "".join(display_box(p, self.render_tex(tex, True)) for tex in formulas)
         return f'<div class="{p}-value" {self.attributes(value)}>{rendered}</div>'
 
     def table(self, value: Value, rows: NDArray[np.float64], headings: Sequence[str]) -> str:

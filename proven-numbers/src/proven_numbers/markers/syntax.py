@@ -78,14 +78,16 @@ class Candidate:
     """Something on a page that looks like a marker.
 
     Attributes:
-        line: the 1-based line of the page it stands on.
+        line: the 1-based line of the page it stands on (0 when it stands in Markdown converted inside the page).
         start: where it starts in the page's Markdown.
         text: what is written, exactly.
+        inside: where it stands, when not on a line of the page's file (in a docstring, at its line 3).
     """
 
     line: int
     start: int
     text: str
+    inside: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""The tiers: what `make check` and `make test` run is what the benchmark times, and conftest's marking holds.
+
+The marking is tested on stand-ins for pytest's items (a name, the fixtures it uses, its markers, its module's
+markers), through the same hook pytest calls at collection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import conftest
+import pytest
+from conftest import ROOT
+
+from benchmarks import bench_tests
+
+
+def make_variable(name: str) -> str:
+    found = re.search(rf"^{name} \??:?= ?(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, f"the Makefile sets no {name}"
+    return found.group(1).strip()
+
+
+def recipe(target: str) -> str:
+    found = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, f"the Makefile has no target {target}"
+    return found.group(1)
+
+
+def test_make_check_and_make_test_run_what_the_benchmark_times() -> None:
+    assert make_variable("FAST_TIER") == bench_tests.FAST_TIER
+    assert make_variable("PYTEST_WORKERS") == bench_tests.WORKERS
+    check, test = recipe("check"), recipe("test")
+    assert '-m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "$(FAST_TIER)"' in check
+    assert "-m pytest -n $(PYTEST_WORKERS) --dist loadgroup\n" in test
+    assert " -m " not in test.split("pytest", 1)[1], "make test runs every test: no marker expression"
+    assert recipe("check").count("\n") == 1
+    assert "lint" in make_target_line("check")
+    assert "lint" in make_target_line("test")
+    assert "browser" in make_target_line("test")
+    assert bench_tests.pytest()[-4:] == ["-n", bench_tests.WORKERS, "--dist", "loadgroup"]
+
+
+def make_target_line(target: str) -> str:
+    found = re.search(rf"^{target}:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    assert found
+    return found.group(1)
+
+
+@dataclass
+class Module:
+    nodeid: str
+    own_markers: list[pytest.Mark] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """What conftest's collection hook reads of a test."""
+
+    nodeid: str
+    fixturenames: list[str]
+    markers: list[str] = field(default_factory=list)
+    module: Module = field(default_factory=lambda: Module("tests/test_x.py"))
+
+    def get_closest_marker(self, name: str) -> object | None:
+        return name if name in self.markers else None
+
+    def add_marker(self, marker: pytest.MarkDecorator) -> None:
+        self.markers.append(marker.name)
+
+    def getparent(self, cls: type) -> Module:
+        return self.module
+
+
+def collect(*items: Item) -> list[Item]:
+    conftest.pytest_collection_modifyitems(list(items))  # type: ignore[arg-type]  # stand-ins for pytest.Item
+    return list(items)
+
+
+def test_each_test_is_marked_by_the_fixtures_it_uses() -> None:
+    library, doctest, browser, breaks = collect(
+        Item("t::library", ["tmp_path"]),
+        Item("t::doctest", ["built_site"]),
+        Item("t::browser", ["chromium", "served_site"]),
+        Item("t::breaks", ["pristine", "built_site", "tmp_path"]),
+    )
+    assert library.markers == []
+    assert doctest.markers == ["site"]
+    assert sorted(browser.markers) == ["browser", "site"]
+    assert sorted(breaks.markers) == ["site", "slow"]
+
+
+def test_a_site_marker_on_a_test_without_the_build_stops_the_run() -> None:
+    with pytest.raises(pytest.UsageError, match=r"t::wrong is marked site but uses none of built_site, served_site"):
+        collect(Item("t::wrong", ["tmp_path"], markers=["site"]))
+
+
+def test_a_module_wide_browser_marker_stops_the_run() -> None:
+    module = Module("tests/test_pages.py", [pytest.mark.browser.mark])
+    with pytest.raises(pytest.UsageError, match=r"tests/test_pages\.py marks all its tests browser"):
+        collect(Item("t::pure", ["tmp_path"], module=module))
