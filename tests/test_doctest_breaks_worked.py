@@ -15,8 +15,6 @@ import pytest
 from conftest import BuiltSite, copy_project
 from test_doctest_breaks import Mutation, problems_of, reported
 
-pytestmark = pytest.mark.site
-
 #: The second slice of da/dW1 is taken at the first input: the identity times x_1 where x_2 belongs.
 SLICE_OF_THE_WRONG_INPUT = Mutation(
     "hooks/nnla_essay/values_worked.py",
