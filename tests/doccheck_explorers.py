@@ -3,8 +3,8 @@ r"""The explorers as a doc-test: every setting a reader can reach, recomputed he
 ``doccheck.check_site`` runs `check`. Nothing here calls nnla or the site's registry: the learning-rate explorer's
 factor is $`r = 1 - 2\eta\,(1 + \lVert\mathbf{x}\rVert^2)`$ from the published $`\mathbf{x}`$, its regime is read off
 $`|r|`$ here, and its runs are re-run by ``doccheck.descend`` and checked against the closed form
-$`\mathrm{SSE}_t = r^{2t}\,\mathrm{SSE}_0`$; the training explorer's snapshots are re-run by
-``doccheck_network.descend`` and its surfaces by ``doccheck_network.surface``. Then the page: each setting's readout
+$`\mathrm{SSE}_t = r^{2t}\,\mathrm{SSE}_0`$; the training explorer's checks are `doccheck_training`'s, which
+`check` runs with these. Then the page: each setting's readout
 text (``data-nnla-shown``, which the script puts on the page) is the published number at its shown precision, and
 the default setting is what the page shows without JavaScript. The learning-rate explorer's figure is checked as a
 drawing: each setting's curve (``data-nnla-curves``, which the script puts in the figure) has a vertex for each loss
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import doccheck
-import doccheck_network
 import numpy as np
 from bs4 import Tag
 
@@ -46,10 +45,6 @@ LR_NUMBERS: dict[str, Callable[[dict[str, Any], int], float]] = {
     "r2": lambda v, i: v["r"][i] ** 2,
     "loss": lambda v, i: v["traces"][i]["losses"][-1],
     "steps": lambda v, i: v["traces"][i]["steps"],
-}
-TRAINING_NUMBERS: dict[str, Callable[[dict[str, Any], int], float]] = {
-    "step": lambda v, i: v["step"][i],
-    "loss": lambda v, i: v["loss"][i],
 }
 #: A vertex and the point its loss is at on the figure's axes agree to this, in px: vertices are written to a
 #: tenth of a px and ticks to a hundredth.
@@ -268,50 +263,10 @@ def learning_rate_settings_recompute(site: Site) -> list[str]:
     return problems
 
 
-def training_snapshots_recompute(site: Site) -> list[str]:
-    """Every snapshot of the training run, re-run here: its step, its MSE, and its output over the grid."""
-    found = _explorer(site, "explore_training")
-    if found is None:
-        return _missing("explore_training")
-    value, _ = found
-    p = site.published
-    X, params, T = doccheck_network.example(p)
-    steps = int(p["mlp_steps"])
-    losses, points = doccheck_network.descend(X, params, T, p["mlp_lr"], steps)
-    where = f"explore_training (on {site.where('explore_training')})"
-    problems = []
-    inputs = {"X": "mlp_X", "W1": "mlp_W1", "b1": "mlp_b1", "W2": "mlp_W2", "b2": "mlp_b2", "T": "mlp_T"}
-    if value["inputs"] != {**inputs, "grid": "mlp_surface_x"} or value["lr"] != p["mlp_lr"]:
-        problems.append(f"{where}: it is not the run of mlp_trace (inputs {value['inputs']}, η = {value['lr']!r})")
-    if value["grid"] != p["mlp_surface_x"]:
-        problems.append(f"{where}: its grid is not mlp_surface_x")
-    snapshots = value["step"]
-    gaps = set(np.diff(snapshots).tolist())
-    if snapshots[0] != 0 or snapshots[-1] != steps or len(gaps) != 1:
-        problems.append(f"{where}: its snapshots must run evenly from step 0 to step {steps}; got {snapshots}")
-    grid = doccheck.array(p, "mlp_surface_x")
-    for i, step in enumerate(snapshots):
-        if step >= len(losses):
-            problems.append(f"{where}: snapshot {i} is at step {step}, past the re-run's end")
-            continue
-        expected = doccheck_network.surface(points[step], grid)
-        for what, shown, again, rtol, atol in (
-            ("MSE", value["loss"][i], losses[step], doccheck_network.TRACE_RTOL, doccheck_network.TRACE_ATOL),
-            ("surface", value["surface"][i], expected, 1e-7, 1e-9),
-        ):
-            message = _differs(shown, again, rtol, atol)
-            if message:
-                problems.append(f"{where}, step {step}: its {what} differs from a re-run: {message}")
-    for i, name in ((0, "mlp_surface_before"), (-1, "mlp_surface_after")):
-        if name in p and not np.allclose(value["surface"][i], p[name], rtol=0, atol=1e-12):
-            problems.append(f"{where}: its surface at step {snapshots[i]} is not {name}")
-    return problems
-
-
 def readouts_show_the_settings(site: Site) -> list[str]:
     """Each setting's readout text is the published number at its shown precision; the page shows the default."""
     problems = []
-    for name, numbers in (("explore_lr", LR_NUMBERS), ("explore_training", TRAINING_NUMBERS)):
+    for name, numbers in (("explore_lr", LR_NUMBERS),):
         found = _explorer(site, name)
         if found is None:
             problems += _missing(name)
@@ -328,13 +283,6 @@ def readouts_show_the_settings(site: Site) -> list[str]:
                     problems.append(f"{name} on {PAGES[name]}, setting {i}: shows {key} {texts.get(key)!r}")
             if name == "explore_lr" and REGIME_WORDS[value["regime"][i]] not in texts.get("regime", ""):
                 problems.append(f"{name}, setting {i}: the readout {texts.get('regime')!r} is not {value['regime'][i]}")
-            if name == "explore_training":
-                cells = json.loads(texts.get("cells", "[]"))
-                flat = np.ravel(value["surface"][i])
-                if np.shape(cells) != np.shape(value["surface"][i]) or not all(
-                    shown_number_holds(text, v) for text, v in zip(np.ravel(cells), flat, strict=True)
-                ):
-                    problems.append(f"{name}, setting {i}: its cells do not show its surface")
         problems += _default_is_on_the_page(name, value, element, shown)
     return problems
 
@@ -359,27 +307,19 @@ def _default_is_on_the_page(name: str, value: dict[str, Any], element: Tag, show
     figure = element.select_one(".nnla-explorer-figure svg")
     if figure is None:
         return [*problems, f"{where}: no figure"]
-    if name == "explore_lr":
-        holder = element.select_one(".nnla-explorer-figure")
-        curves = json.loads(doccheck.attribute(holder, "data-nnla-curves")) if holder else []
-        line = figure.select_one("polyline.nnla-line")
-        desc = figure.select_one("desc")
-        drawn = {
-            "points": line.get("points") if line else None,
-            "class": " ".join(line.get_attribute_list("class")) if line else None,
-            "desc": desc.get_text() if desc else None,
-        }
-        if len(curves) != count or any(drawn[key] != curves[default][key] for key in drawn):
-            problems.append(
-                f"{where}: the figure does not draw the default setting's curve, or not every setting has one"
-            )
-        if element.select("template"):
-            problems.append(f"{where}: the figure is one plot whose curve the script changes; it needs no templates")
-    else:
-        cells = figure.select("g.nnla-cell")
-        values = [float(doccheck.attribute(c, "data-value")) for c in cells]
-        if values != np.ravel(value["surface"][default]).tolist():
-            problems.append(f"{where}: the figure is not the default snapshot's surface")
+    holder = element.select_one(".nnla-explorer-figure")
+    curves = json.loads(doccheck.attribute(holder, "data-nnla-curves")) if holder else []
+    line = figure.select_one("polyline.nnla-line")
+    desc = figure.select_one("desc")
+    drawn = {
+        "points": line.get("points") if line else None,
+        "class": " ".join(line.get_attribute_list("class")) if line else None,
+        "desc": desc.get_text() if desc else None,
+    }
+    if len(curves) != count or any(drawn[key] != curves[default][key] for key in drawn):
+        problems.append(f"{where}: the figure does not draw the default setting's curve, or not every setting has one")
+    if element.select("template"):
+        problems.append(f"{where}: the figure is one plot whose curve the script changes; it needs no templates")
     return problems
 
 
@@ -437,7 +377,6 @@ CHECKS: dict[str, Check] = {
     check.__name__: check
     for check in (
         learning_rate_settings_recompute,
-        training_snapshots_recompute,
         readouts_show_the_settings,
         learning_rate_curves_draw_the_runs,
         scripts_are_ours_and_local,
@@ -446,5 +385,8 @@ CHECKS: dict[str, Check] = {
 
 
 def check(site: Site) -> list[str]:
-    """Run every check of the explorers; each problem is prefixed with ``explorers`` and the check's name."""
-    return doccheck.run_checks(CHECKS, site, "explorers ")
+    """Run every check of the explorers (these, and `doccheck_training`'s of Part III's); each problem is prefixed
+    with ``explorers`` and the check's name."""
+    import doccheck_training  # it reads this module's helpers: imported here, when both are loaded
+
+    return doccheck.run_checks({**CHECKS, **doccheck_training.CHECKS}, site, "explorers ")

@@ -132,8 +132,18 @@ APPROXIMATE = {
     "mlp_hessian_negative_start",
     "mlp_lambda_min_start",
 }
+#: The worked example with distinct inputs, recomputed by `doccheck_worked` (its chosen input and target first).
+WORKED = {
+    "mlp_distinct_x",
+    "mlp_distinct_t",
+    "mlp_distinct_da_dW1_1",
+    "mlp_distinct_da_dW1_2",
+    "mlp_distinct_delta1",
+    "mlp_distinct_J_W1",
+    "mlp_distinct_ratio",
+}
 #: Every name of the page that this module accounts for (the linear layer's trace is re-run by doccheck).
-RECOMPUTED = CHOSEN | EXACT | APPROXIMATE
+RECOMPUTED = CHOSEN | EXACT | APPROXIMATE | WORKED
 
 Check = Callable[["Site"], list[str]]
 
@@ -572,6 +582,9 @@ PROSE_ALLOWED = {
     r"\bthat should both give 1\b": "XOR's target at the two corners where the inputs differ",
     r"\b1×[nkz]\b": "a shape: one row of n, k or z entries",
     r"\bnote 17\b": "a reference to Part II's note",
+    r"\bboth inputs of this corner are 1\b": "the corner [1, 1], shown as mlp_x",
+    r"\bhas entries 0 or 1\b": "XOR's inputs are bits",
+    r"\bwhere that factor is 1\b": "the corner [1, 1], shown as mlp_x",
 }
 #: The same for the page's own formulas, outside subscripts and superscripts (0, 1 and 2 are always allowed).
 TEX_ALLOWED: dict[str, str] = {}
@@ -625,8 +638,9 @@ CHECKS: dict[str, Check] = {
 
 
 def check(site: Site) -> list[str]:
-    """Run every check of Part III on a read site (these and `doccheck_landscape`'s, its last section's); each problem
-    is prefixed with ``part-3`` and the check's name."""
-    import doccheck_landscape  # it reads this module's helpers: imported here, when both are loaded
+    """Run every check of Part III on a read site (these, `doccheck_worked`'s, its worked example with distinct inputs,
+    and `doccheck_landscape`'s, its last section's); each problem is prefixed with ``part-3`` and the check's name."""
+    import doccheck_landscape  # they read this module's helpers: imported here, when all are loaded
+    import doccheck_worked
 
-    return doccheck.run_checks({**CHECKS, **doccheck_landscape.CHECKS}, site, "part-3 ")
+    return doccheck.run_checks({**CHECKS, **doccheck_worked.CHECKS, **doccheck_landscape.CHECKS}, site, "part-3 ")

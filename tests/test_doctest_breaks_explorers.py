@@ -26,12 +26,32 @@ HALF_FACTOR = Mutation(
     "    factors = np.array([1.0 - lr * lam for lr in lrs])\n",
     "    factors = np.array([1.0 - lr * lam / 2 for lr in lrs])  # mutated\n",
 )
-#: The training explorer's MSE is taken one step late (the last snapshot keeps its own).
+#: The training explorer's MSE at each snapshot is taken one step late (the last snapshot keeps its own).
 LATE_LOSS = Mutation(
-    "hooks/nnla_essay/values_explorers.py",
-    "        losses=run.losses[steps],\n",
-    "        losses=run.losses[np.minimum(steps + 1, steps[-1])],  # mutated\n",
+    "hooks/nnla_essay/kinds.py",
+    "        return np.asarray(self.runs[run].losses[self.steps], dtype=np.float64)\n",
+    "        return np.asarray(self.runs[run].losses[np.minimum(self.steps + 1, self.steps[-1])])  # mutated\n",
 )
+#: The training explorer's dot drawn at half the snapshot's step: on the curve, but at the wrong place on it.
+DOT_AT_HALF_THE_STEP = Mutation(
+    "hooks/nnla_essay/training_explorer.py",
+    "        marks.append([vertices[min(int(s), len(vertices) - 1)] for s in value.steps])\n",
+    "        marks.append([vertices[min(int(s), len(vertices) - 1) // 2] for s in value.steps])  # mutated\n",
+)
+#: The training explorer's "stuck" seed is 3, two after the study's first stuck seed (1), and not stuck itself.
+NOT_THE_STUCK_SEED = Mutation(
+    "hooks/nnla_essay/values_explorers.py",
+    "    stuck = first_stuck_seed()\n",
+    "    stuck = first_stuck_seed() + 2  # mutated\n",
+)
+#: Each cell of the training explorer's surfaces is put on the other side of the midpoint: the hue is wrong.
+SIDES_SWAPPED = Mutation(
+    "hooks/nnla_essay/training_explorer.py",
+    """"sides": "".join("h" if cell_side(float(v)) == "nnla-high" else "l" for v in cells),""",
+    """"sides": "".join("l" if cell_side(float(v)) == "nnla-high" else "h" for v in cells),  # mutated""",
+)
+#: Part III's training explorer on its page, as doccheck_training reports it.
+TRAINING_ON_PART_3 = r"explore_training \(on [^)]*part-3/index\.html\)"
 #: The readout shows r where it says r².
 R_FOR_R2 = Mutation(
     "hooks/nnla_essay/explorer_html.py",
@@ -85,13 +105,40 @@ def test_a_wrong_factor_fails_the_doctest_at_each_setting(pristine: Path, tmp_pa
 
 
 def test_a_late_snapshot_loss_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
-    """The MSE of the next step under each snapshot: the re-run disagrees, and the readout with it."""
+    """The MSE of the next step under each snapshot: the re-run disagrees, at every run, and nothing else."""
     problems = problems_of(pristine, tmp_path, LATE_LOSS)
+    for run in range(6):
+        reported(problems, rf"^explorers training_runs_recompute: {TRAINING_ON_PART_3}, run {run} .*, step 0: its MSE")
+    assert all(p.startswith("explorers training_runs_recompute") for p in problems), "\n".join(problems)
+
+
+def test_a_dot_off_its_step_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """The dot on the curve but at half the step: each snapshot past the first is reported, and the static page."""
+    problems = problems_of(pristine, tmp_path, DOT_AT_HALF_THE_STEP)
     reported(
         problems,
-        r"^explorers training_snapshots_recompute: explore_training \(on [^)]*part-3/index\.html\), step 0: its MSE",
+        r"^explorers training_curves_draw_the_runs: explore_training on part-3/index\.html, run 0: "
+        r"snapshot 1: the dot at ",
     )
-    assert all(p.startswith("explorers training_snapshots_recompute") for p in problems), "\n".join(problems)
+    assert all(p.startswith("explorers training_curves_draw_the_runs") for p in problems), "\n".join(problems)
+    assert not any("snapshot 0:" in p for p in problems), "step 0 is its own half: the dot is right there"
+
+
+def test_a_seed_that_is_not_stuck_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """The explorer's second seed is not the study's first stuck one: its runs are not the ones the page names."""
+    problems = problems_of(pristine, tmp_path, NOT_THE_STUCK_SEED)
+    reported(problems, rf"^explorers training_runs_recompute: {TRAINING_ON_PART_3}: its runs are not the sweep's")
+
+
+def test_cells_shaded_on_the_wrong_side_fail_the_doctest(pristine: Path, tmp_path: Path) -> None:
+    """Every cell's hue swapped: reported cell by cell, and nothing else."""
+    problems = problems_of(pristine, tmp_path, SIDES_SWAPPED)
+    reported(
+        problems,
+        r"^explorers training_readouts_show_the_runs: explore_training on part-3/index\.html, run 0, "
+        r"snapshot 0: cell 0 shows ",
+    )
+    assert all(p.startswith("explorers training_readouts_show_the_runs") for p in problems), "\n".join(problems)
 
 
 def test_a_readout_of_the_wrong_number_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
@@ -113,7 +160,8 @@ def test_a_page_whose_default_is_not_the_engines_fails_the_doctest(built_site: B
     problems = explorer_checks(site)
     reported(
         problems,
-        r"^explorers readouts_show_the_settings: explore_training on part-3/index\.html: the page shows loss '0\.5'",
+        r"^explorers training_default_is_on_the_page: explore_training on part-3/index\.html: "
+        r"the page shows loss '0\.5'",
     )
 
 
@@ -136,14 +184,17 @@ def test_readout_text_the_engine_did_not_compute_fails_the_doctest(built_site: B
 
 
 def test_a_curve_on_the_wrong_scale_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
-    """Curves placed by ln of the loss on an axis ticked in log10: the doc-test names the setting and the step."""
+    """Curves placed by ln of the loss on an axis ticked in log10: the doc-test names the setting and the step, on
+    both explorers' plots (the training explorer's curves leave its window, and it still builds)."""
     problems = problems_of(pristine, tmp_path, NATURAL_LOG)
     reported(
         problems,
         r"^explorers learning_rate_curves_draw_the_runs: explore_lr on part-2/index\.html, "
         r"setting 0: step 1: the vertex",
     )
-    assert all(p.startswith("explorers learning_rate_curves_draw_the_runs") for p in problems), "\n".join(problems)
+    reported(problems, r"^explorers training_curves_draw_the_runs: explore_training on part-3/index\.html, run 0: ")
+    curves = ("explorers learning_rate_curves_draw_the_runs", "explorers training_curves_draw_the_runs")
+    assert all(p.startswith(curves) for p in problems), "\n".join(problems)
 
 
 def test_a_text_alternative_of_another_setting_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:

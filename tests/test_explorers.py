@@ -24,15 +24,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import doccheck_explorers
+import doccheck_training
 import pytest
 from conftest import BuiltSite, ServedSite, serve
 
 WIDE, NARROW = 1280, 390
-#: Each explorer, the page it stands on, and the readout's numbers (from doccheck_explorers).
-EXPLORERS = {
-    "explore_lr": ("part-2/", doccheck_explorers.LR_NUMBERS),
-    "explore_training": ("part-3/", doccheck_explorers.TRAINING_NUMBERS),
-}
+#: Each explorer and the page it stands on (the readout's numbers: doccheck_explorers.LR_NUMBERS for the learning
+#: rate's, doccheck_training.NUMBERS for the training explorer's).
+EXPLORERS = {"explore_lr": ("part-2/",), "explore_training": ("part-3/",)}
 #: Where a pointer clicks along the slider's track, as a fraction of its width.
 CLICK_AT = 0.75
 
@@ -67,8 +66,30 @@ STATE_JS = """(name) => {
              svg.querySelector('.nnla-axis-y line').getAttribute('y2')] : null,
         cells: [...svg.querySelectorAll('g.nnla-cell')].map(c => ({
             value: Number(c.dataset.value), text: c.querySelector('text').textContent,
-            high: c.classList.contains('nnla-high'),
+            high: c.classList.contains('nnla-high'), fill: c.querySelector('rect').getAttribute('fill-opacity'),
         })),
+        choices: Object.fromEntries([...explorer.querySelectorAll('select[data-nnla-choose]')]
+            .map(s => [s.dataset.nnlaChoose, Number(s.value)])),
+        seeds: explorer.querySelector('select[data-nnla-choose="seed"]') ?
+            explorer.querySelector('select[data-nnla-choose="seed"]').options.length : 0,
+        loss: explorer.querySelector('.nnla-explorer-loss') ? (() => {
+            const plot = explorer.querySelector('.nnla-explorer-loss svg.nnla-settings-plot');
+            const dot = explorer.querySelector('.nnla-explorer-loss svg.nnla-now circle');
+            const axisLine = plot.querySelector('.nnla-axis-y line');
+            const frame = plot.getBoundingClientRect(), over = dot.closest('svg').getBoundingClientRect();
+            return {
+                points: plot.querySelector('polyline.nnla-line').getAttribute('points'),
+                lineClass: plot.querySelector('polyline.nnla-line').getAttribute('class'),
+                desc: plot.querySelector('desc').textContent,
+                dot: `${dot.getAttribute('cx')},${dot.getAttribute('cy')}`,
+                overlay: [frame.x, frame.y, frame.width, frame.height, over.x, over.y, over.width, over.height],
+                yTicks: [...plot.querySelectorAll('.nnla-axis-y text.nnla-tick-label')]
+                    .map(t => [t.textContent, t.getAttribute('y')]),
+                xTicks: [...plot.querySelectorAll('.nnla-axis-x text.nnla-tick-label')]
+                    .map(t => [t.textContent, t.getAttribute('x')]),
+                yEnds: [axisLine.getAttribute('y1'), axisLine.getAttribute('y2')],
+            };
+        })() : null,
         box: {x: box.x, y: box.y, width: box.width, height: box.height},
         pageWidth: document.scrollingElement.scrollWidth,
     };
@@ -87,7 +108,16 @@ def problems_of(name: str, state: dict[str, Any], values: dict[str, Any]) -> lis
     i = state["index"]
     where = f"{name} at setting {i}"
     problems = []
-    for key, number in EXPLORERS[name][1].items():
+    if name == "explore_training":
+        run = state["choices"]["lr"] * state["seeds"] + state["choices"]["seed"]
+        where = f"{name} at run {run}, setting {i}"
+        for key, training_number in doccheck_training.NUMBERS.items():
+            shown = state["outputs"].get(key, "")
+            if not doccheck_explorers.shown_number_holds(shown, training_number(value, run, i)):
+                problems.append(
+                    f"{where}: shows {key} = {shown!r}; the engine computes {training_number(value, run, i)!r}"
+                )
+    for key, number in doccheck_explorers.LR_NUMBERS.items() if name == "explore_lr" else ():
         shown = state["outputs"].get(key, "")
         if not doccheck_explorers.shown_number_holds(shown, number(value, i)):
             problems.append(f"{where}: shows {key} = {shown!r}; the engine computes {number(value, i)!r}")
@@ -105,17 +135,45 @@ def problems_of(name: str, state: dict[str, Any], values: dict[str, Any]) -> lis
         )
         problems += [f"{where}: the figure: {problem}" for problem in drawn]
     else:
-        surface = [v for row in value["surface"][i] for v in row]
-        cells = state["cells"]
-        if [c["value"] for c in cells] != surface:
-            problems.append(f"{where}: its cells hold {[c['value'] for c in cells]}; the engine computes {surface}")
-        for cell, v in zip(cells, surface, strict=False):
-            if not doccheck_explorers.shown_number_holds(cell["text"], v) or cell["high"] != (v >= 0.5):
-                problems.append(f"{where}: a cell shows {cell['text']!r} (high={cell['high']}) for {v!r}")
-        if f"after {value['step'][i]} steps" not in state["title"] + state["desc"]:
-            problems.append(f"{where}: the figure's title and text alternative are not the step's")
+        problems += training_problems(state, value, where)
     if state["valuetext"] not in {f"η = {state['outputs'].get('lr')}", f"step {state['outputs'].get('step')}"}:
         problems.append(f"{where}: the slider announces {state['valuetext']!r}")
+    return problems
+
+
+def training_problems(state: dict[str, Any], value: dict[str, Any], where: str) -> list[str]:
+    """The training explorer's run and snapshot as shown: the surface's cells, shades and title, the run's curve on
+    the loss plot's own axes, and the dot on its vertex at the snapshot's step, over the plot."""
+    i = state["index"]
+    run = state["choices"]["lr"] * state["seeds"] + state["choices"]["seed"]
+    problems = []
+    surface = [v for row in value["surface"][run][i] for v in row]
+    cells = state["cells"]
+    if len(cells) != len(surface):
+        return [f"{where}: {len(cells)} cells for a surface of {len(surface)}"]
+    for cell, v in zip(cells, surface, strict=True):
+        opacity = 0.06 + 0.44 * min(1.0, abs(v - 0.5) / 0.5)  # the surface's scale, as its <svg> states it
+        if (
+            not doccheck_explorers.shown_number_holds(cell["text"], v)
+            or cell["high"] != (v >= 0.5)
+            or abs(float(cell["fill"]) - opacity) > 0.0005
+        ):
+            problems.append(f"{where}: a cell shows {cell['text']!r} (high={cell['high']}, {cell['fill']}) for {v!r}")
+    if f"after {value['step'][i]} steps, η = " not in state["title"] + state["desc"]:
+        problems.append(f"{where}: the surface's title and text alternative are not the snapshot's")
+    loss = state["loss"]
+    axes = doccheck_explorers.axes_from(loss["yTicks"], loss["xTicks"], tuple(loss["yEnds"]))
+    losses = value["losses"][run]
+    drawn = doccheck_explorers.curve_problems(loss["points"], loss["lineClass"], losses, axes)
+    problems += [f"{where}: the loss plot: {problem}" for problem in drawn]
+    if f"seed {value['seed'][run]}" not in loss["desc"]:
+        problems.append(f"{where}: the loss plot's text alternative is not the run's: {loss['desc'][:90]!r}")
+    vertex = loss["points"].split()[value["step"][i]]
+    if loss["dot"] != vertex:
+        problems.append(f"{where}: the dot is at {loss['dot']}, the curve at step {value['step'][i]} at {vertex}")
+    plot, over = loss["overlay"][:4], loss["overlay"][4:]
+    if any(abs(a - b) > 0.5 for a, b in zip(plot, over, strict=True)):
+        problems.append(f"{where}: the dot's layer {over} does not lie on the plot {plot}")
     return problems
 
 
@@ -163,6 +221,16 @@ def moves(page: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
     page.mouse.move(box["x"] + 0.3 * box["width"], y, steps=8)
     page.mouse.up()
     seen.append(("drag", state()))
+    if name == "explore_training":
+        explorer = page.locator(f'.nnla-explorer[data-nnla-name="{name}"]')
+        explorer.locator('select[data-nnla-choose="seed"]').focus()
+        page.keyboard.press("ArrowDown")
+        seen.append(("seed", state()))
+        explorer.locator('select[data-nnla-choose="lr"]').focus()
+        page.keyboard.press("ArrowUp")
+        seen.append(("lr", state()))
+        explorer.locator('select[data-nnla-choose="lr"]').select_option("0")
+        seen.append(("pick", state()))
     return seen
 
 
@@ -181,6 +249,16 @@ def where_each_move_lands(seen: list[tuple[str, dict[str, Any]]], default: int) 
         )
     if not states["drag"]["index"] < states["click"]["index"]:
         problems.append(f"a drag to the left left the slider at {states['drag']['index']}")
+    if "seed" in states:
+        loaded, lrs = states["loaded"]["choices"], states["lr"]["choices"]
+        expected_choices = {
+            "seed": {**loaded, "seed": loaded["seed"] + 1},
+            "lr": {"lr": loaded["lr"] - 1, "seed": loaded["seed"] + 1},
+            "pick": {**lrs, "lr": 0},
+        }
+        for move, choices in expected_choices.items():
+            if states[move]["choices"] != choices or states[move]["index"] != states["drag"]["index"]:
+                problems.append(f"after {move} the choices are {states[move]['choices']}, not {choices}")
     return problems
 
 
@@ -255,11 +333,23 @@ def _alter_figure_curves(page: Path, change: Callable[[Any], None]) -> None:
     page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
 
 
+def _alter_loss_curves(page: Path, change: Callable[[Any], None]) -> None:
+    """Change the training explorer's curves (and the dot's places) on a built page, as a wrong build would."""
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r'(<figure class="nnla-figure nnla-explorer-loss" data-nnla-curves=")([^"]*)(")', text)
+    assert match, f"{page} no longer carries the training explorer's curves: update this test"
+    data = json.loads(html.unescape(match.group(2)))
+    change(data)
+    altered = html.escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
+
+
 def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
     chromium: Any, built_site: BuiltSite, tmp_path: Path
 ) -> None:
     """A copy of the site whose pages carry wrong explorer data (a readout's r, a vertex of a curve, a surface's
-    cell): the checks above report each, at the setting it is wrong at, and nothing else."""
+    cell, the dot on the training run's curve): the checks above report each, at the setting it is wrong at, and
+    nothing else."""
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
     values = engine(site)
@@ -269,8 +359,11 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
     def wrong_r(shown: list[dict[str, str]]) -> None:
         shown[lr_next]["r"] = "0.5"
 
-    def wrong_cell(data: dict[str, Any]) -> None:
-        data["surface"][training_next][0][0] += 0.25
+    def wrong_cell(runs: list[dict[str, Any]]) -> None:  # the default run's next snapshot, its first cell
+        snapshot = runs[values["explore_training"]["default_run"]]["snapshots"][training_next]
+        cells = snapshot["cells"].split()
+        cells[0] = "0.77" if cells[0] != "0.77" else "0.66"
+        snapshot["cells"] = " ".join(cells)
 
     def wrong_curve(curves: list[dict[str, str]]) -> None:  # the setting's third loss drawn 20 px too high
         vertices = curves[lr_next]["points"].split()
@@ -278,13 +371,19 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
         vertices[2] = f"{x},{float(y) - 20:.1f}"
         curves[lr_next]["points"] = " ".join(vertices)
 
+    def wrong_dot(curves: list[dict[str, Any]]) -> None:  # the default run's dot at its next snapshot, 20 px up
+        marks = curves[values["explore_training"]["default_run"]]["marks"]
+        x, y = marks[training_next].split(",")
+        marks[training_next] = f"{x},{float(y) - 20:.1f}"
+
     part_2 = site / "part-2" / "index.html"
     _alter_attribute(part_2, "explore_lr", "data-nnla-shown", wrong_r)
     _alter_figure_curves(part_2, wrong_curve)
-    _alter_attribute(site / "part-3" / "index.html", "explore_training", "data-nnla-value", wrong_cell)
+    _alter_attribute(site / "part-3" / "index.html", "explore_training", "data-nnla-shown", wrong_cell)
+    _alter_loss_curves(site / "part-3" / "index.html", wrong_dot)
     found: dict[str, list[str]] = {}
     with serve(site) as base_url:
-        for name, (path, _) in EXPLORERS.items():
+        for name, (path,) in EXPLORERS.items():
             page = open_page(chromium, base_url, path, WIDE, "light")
             try:
                 found[name] = [p for move, state in moves(page, name) for p in problems_of(name, state, values)]
@@ -292,9 +391,15 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
                 page.context.close()
     assert any(re.search(rf"explore_lr at setting {lr_next}: shows r = '0\.5'", p) for p in found["explore_lr"]), found
     assert any(
-        re.search(rf"explore_training at setting {training_next}: its cells hold", p) for p in found["explore_training"]
+        re.search(rf"explore_training at run \d+, setting {training_next}: a cell shows '0\.[67]{{2}}'", p)
+        for p in found["explore_training"]
     ), found
     assert any(
         re.search(rf"explore_lr at setting {lr_next}: the figure: step 2: the vertex", p) for p in found["explore_lr"]
     ), found
+    assert any(
+        re.search(rf"explore_training at run \d+, setting {training_next}: the dot is at", p)
+        for p in found["explore_training"]
+    ), found
     assert all(f"setting {lr_next}:" in p for p in found["explore_lr"]), found["explore_lr"]
+    assert all(f"setting {training_next}:" in p for p in found["explore_training"]), found["explore_training"]

@@ -6,22 +6,91 @@
  * stays hidden. Moving the slider puts the setting's text in the readout (an aria-live region) and changes the
  * figure in place. The learning-rate explorer's figure carries each setting's curve (data-nnla-curves on its
  * <figure>, as hooks/nnla_essay/figures.py writes them): its polyline's points, class and data-n, the series'
- * label, and the figure's <desc>. The training explorer recolours the cells of its surface from its values
- * (data-nnla-value) with the figure's own scale (data-midpoint, data-span, data-opacity, data-long-label on the
- * <svg>, as proven-numbers/src/proven_numbers/svg/surface.py draws them).
+ * label, and the figure's <desc>. The training explorer (hooks/nnla_essay/training_explorer.py) has two choices, a
+ * step and a seed, which pick a run, and a slider over its snapshots: the run's curve is swapped as the learning
+ * rate's is, a dot is put where the build says the curve is at the snapshot's step, and the surface's cells take
+ * the labels, sides and fill opacities the build wrote for the snapshot.
  */
 (() => {
   "use strict";
 
+  // The training explorer: a run chosen by its step and its seed, a snapshot of it by the slider.
+  const setUpTraining = (explorer) => {
+    const runs = JSON.parse(explorer.dataset.nnlaShown);
+    const controls = explorer.querySelector(".nnla-explorer-controls");
+    const slider = controls.querySelector('input[type="range"]');
+    const [chooseLr, chooseSeed] = ["lr", "seed"].map((key) => controls.querySelector(`select[data-nnla-choose="${key}"]`));
+    const seeds = chooseSeed.options.length;
+    const lossFigure = explorer.querySelector(".nnla-explorer-loss");
+    const curves = JSON.parse(lossFigure.dataset.nnlaCurves);
+    const plot = lossFigure.querySelector("svg.nnla-settings-plot");
+    const dot = lossFigure.querySelector("svg.nnla-now circle");
+    const surface = explorer.querySelector(".nnla-explorer-figure svg");
+
+    const redraw = (run) => {
+      const curve = curves[run];
+      const line = plot.querySelector("polyline.nnla-line");
+      line.setAttribute("points", curve.points);
+      line.setAttribute("class", curve.class);
+      line.dataset.n = curve.n;
+      const series = line.closest(".nnla-series");
+      series.dataset.n = curve.n;
+      series.dataset.label = curve.label;
+      plot.querySelector("desc").textContent = curve.desc;
+    };
+
+    const recolour = (snapshot) => {
+      const labels = snapshot.cells.split(" ");
+      const fills = snapshot.fills.split(" ");
+      surface.querySelectorAll("g.nnla-cell").forEach((cell, i) => {
+        const high = snapshot.sides[i] === "h";
+        cell.classList.toggle("nnla-high", high);
+        cell.classList.toggle("nnla-low", !high);
+        delete cell.dataset.value; // the page carries the label, not the value (values.json has it)
+        cell.querySelector("rect").setAttribute("fill-opacity", fills[i]);
+        const label = cell.querySelector("text");
+        label.textContent = labels[i];
+        label.classList.toggle("nnla-long", labels[i].length >= Number(surface.dataset.longLabel));
+      });
+      surface.querySelector("title").textContent = snapshot.title;
+      surface.querySelector("desc").textContent = snapshot.desc;
+    };
+
+    let drawn = -1;
+    const show = () => {
+      const run = Number(chooseLr.value) * seeds + Number(chooseSeed.value);
+      const index = Number(slider.value);
+      const snapshot = runs[run].snapshots[index];
+      const text = { ...snapshot, lr: runs[run].lr, seed: runs[run].seed };
+      for (const output of explorer.querySelectorAll("output[data-nnla-show]")) {
+        output.textContent = text[output.dataset.nnlaShow];
+      }
+      slider.setAttribute("aria-valuetext", snapshot.valuetext);
+      explorer.dataset.nnlaSetting = `${run},${index}`;
+      if (run !== drawn) redraw(run);
+      drawn = run;
+      const [cx, cy] = curves[run].marks[index].split(",");
+      dot.setAttribute("cx", cx);
+      dot.setAttribute("cy", cy);
+      recolour(snapshot);
+    };
+
+    for (const control of [slider, chooseLr, chooseSeed]) control.addEventListener("input", show);
+    controls.hidden = false;
+    show();
+  };
+
   const setUp = (explorer) => {
+    if (explorer.dataset.nnlaControl === "training") {
+      setUpTraining(explorer);
+      return;
+    }
     const shown = JSON.parse(explorer.dataset.nnlaShown);
     const controls = explorer.querySelector(".nnla-explorer-controls");
     const slider = controls.querySelector('input[type="range"]');
     const holder = explorer.querySelector(".nnla-explorer-figure");
     const svg = holder.querySelector("svg");
-    const step = explorer.dataset.nnlaControl === "step";
-    const curves = step ? null : JSON.parse(holder.dataset.nnlaCurves);
-    const data = step ? JSON.parse(explorer.dataset.nnlaValue) : null;
+    const curves = JSON.parse(holder.dataset.nnlaCurves);
 
     const redraw = (index) => {
       const curve = curves[index];
@@ -35,29 +104,6 @@
       svg.querySelector("desc").textContent = curve.desc;
     };
 
-    const recolour = (index) => {
-      const [base, gain] = svg.dataset.opacity.split(" ").map(Number);
-      const midpoint = Number(svg.dataset.midpoint);
-      const span = Number(svg.dataset.span);
-      const long = Number(svg.dataset.longLabel);
-      const surface = data.surface[index];
-      const labels = JSON.parse(shown[index].cells);
-      for (const cell of svg.querySelectorAll("g.nnla-cell")) {
-        const [r, c] = cell.dataset.index.split(",").map((n) => Number(n) - 1);
-        const value = surface[r][c];
-        cell.classList.toggle("nnla-high", value >= midpoint);
-        cell.classList.toggle("nnla-low", value < midpoint);
-        cell.dataset.value = String(value);
-        const opacity = base + gain * Math.min(1, Math.abs(value - midpoint) / span);
-        cell.querySelector("rect").setAttribute("fill-opacity", opacity.toFixed(3));
-        const label = cell.querySelector("text");
-        label.textContent = labels[r][c];
-        label.classList.toggle("nnla-long", labels[r][c].length >= long);
-      }
-      svg.querySelector("title").textContent = shown[index].title;
-      svg.querySelector("desc").textContent = shown[index].desc;
-    };
-
     const show = (index) => {
       const text = shown[index];
       for (const output of explorer.querySelectorAll("output[data-nnla-show]")) {
@@ -65,8 +111,7 @@
       }
       slider.setAttribute("aria-valuetext", text.valuetext);
       explorer.dataset.nnlaSetting = String(index);
-      if (step) recolour(index);
-      else redraw(index);
+      redraw(index);
     };
 
     slider.addEventListener("input", () => show(Number(slider.value)));

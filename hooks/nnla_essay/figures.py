@@ -7,8 +7,8 @@ An explorer has one figure, drawn at its default setting, which the page's scrip
 moves the slider. The learning-rate explorer's is a loss plot whose axes fit every run
 (`proven_numbers.svg.explorer`): the ``<figure>`` carries, for each setting, the curve's points and the figure's
 text alternative as the build wrote them (``data-nnla-curves``), so that the script only swaps attributes and
-text. The training explorer's is the surface at its default snapshot; its script recolours the cells from the
-data the page carries.
+text. The training explorer's are a loss plot of the chosen run with a dot at the chosen step, and the surface
+there (`nnla_essay.training_explorer`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import nnla
 
 # The kinds draw themselves with this module, and it reads their classes: the cycle is closed at call time.
 import nnla_essay.kinds as kinds
+from nnla_essay import training_explorer
 from proven_numbers import svg
 from proven_numbers.numbers import decimals
 from proven_numbers.svg import describe
@@ -79,13 +80,9 @@ LR_WINDOW_DECADES = (12, 8)
 
 
 def explorer_figures(value: LearningRateExplorer | TrainingExplorer, prefix: str) -> str:
-    """An explorer's figure at its default setting, with, for the learning rate, every setting's curve as data."""
+    """An explorer's figures at its default setting, with every setting's curve as data."""
     if isinstance(value, kinds.TrainingExplorer):
-        i = value.default
-        step = int(value.steps[i])
-        title = f"The network's output over the input square after {step} steps of training."
-        inner = _surface(value.data[i], value.grid, title, f"{prefix}-{i}", title)
-        return f'<figure class="nnla-figure nnla-explorer-figure">{inner}</figure>'
+        return training_explorer.figures(value, prefix)
     start = float(value.data[0].losses[0])
     below, above = LR_WINDOW_DECADES
     labels = [f"η = {decimals(run.lr, 4).text()}" for run in value.data]

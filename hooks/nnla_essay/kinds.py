@@ -6,7 +6,8 @@ r"""The essay's own kinds of value, beside the three the machinery knows (scalar
 - `RunsValue`: runs of descent on the network side by side, each its loss and its gradient's norm at each step,
   drawn as two plots (`nnla.network_descent_many`'s record of a few starts).
 - `LearningRateExplorer` and `TrainingExplorer`: the settings a reader moves through with a slider (one trace per
-  learning rate; snapshots of a training run), all computed at build time (`nnla_essay.explorer_html`).
+  learning rate; snapshots of training runs, chosen by step and seed), all computed at build time
+  (`nnla_essay.explorer_html`).
 
 Each names its forms and shows itself through `proven_numbers.markers.render.Showing`, which is how a kind of a
 site's own reaches the pages; the figures are drawn by `nnla_essay.figures`. The registry (`nnla_essay.registry`)
@@ -241,40 +242,66 @@ class LearningRateExplorer(Value):
 
 @dataclass(frozen=True, kw_only=True)
 class TrainingExplorer(Value):
-    """Snapshots of a training run, for a reader to step through: the loss and the output surface at each.
+    """Training runs of the network from a few starts with a few steps η, for a reader to choose one and step
+    through it: the loss at every step (drawn as a curve, marked at the chosen snapshot), and at each snapshot the
+    loss and the output over the square.
+
+    Its runs (every loss of each, and every snapshot's surface) are published in values.json only
+    (`Value.on_page`): its page carries what it shows, each snapshot's readout and cells as text, and the doc-test
+    checks those against it.
 
     Attributes:
-        data: array of shape (s, g, g): the network's output over the grid at each snapshot.
-        steps: array of shape (s,): the step of each snapshot.
-        losses: array of shape (s,): the loss at each.
+        data: array of shape (R, s, g, g): each run's output over the grid at each snapshot.
+        runs: the R runs, each for every step (their losses draw the curves).
+        lrs: array of shape (R,): each run's step η.
+        seeds: array of shape (R,): the seed of each run's start.
+        seed_labels: for each distinct seed, in the order of first use, what the seed control calls it.
+        steps: array of shape (s,): the step of each snapshot, the same for every run.
         grid: array of shape (g,): the grid on each axis of the input square.
-        lr: the run's learning rate.
-        inputs: the published names of the run's inputs (its batch, its start, its grid).
-        default: the index of the snapshot shown before the reader moves anything (and without JavaScript).
+        inputs: the published names of the runs' inputs (the batch, the page's start, the stuck seed, the grid).
+        default_run: the index of the run shown before the reader chooses (and without JavaScript).
+        default: the index of the snapshot shown before the reader moves the slider.
     """
 
     data: NDArray[np.float64]
-    steps: NDArray[np.float64]
-    losses: NDArray[np.float64]
+    runs: tuple[nnla.NetworkTrace, ...]
+    lrs: NDArray[np.float64]
+    seeds: NDArray[np.int64]
+    seed_labels: tuple[str, ...]
+    steps: NDArray[np.int64]
     grid: NDArray[np.float64]
-    lr: float
     inputs: Mapping[str, str]
+    default_run: int
     default: int
     kind: ClassVar[str] = "explorer"
     forms: ClassVar[tuple[str, ...]] = ("explorer",)
     block_forms: ClassVar[frozenset[str]] = frozenset({"explorer"})
+    on_page: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
-        count, g = len(self.steps), len(self.grid)
-        if self.data.shape != (count, g, g) or self.losses.shape != (count,) or not 0 <= self.default < count:
+        count, snapshots, g = len(self.runs), len(self.steps), len(self.grid)
+        if (
+            self.data.shape != (count, snapshots, g, g)
+            or self.lrs.shape != (count,)
+            or self.seeds.shape != (count,)
+            or len(self.seed_labels) != len(set(self.seeds.tolist()))
+            or any(len(run.losses) <= int(self.steps[-1]) for run in self.runs)
+            or not (0 <= self.default_run < count and 0 <= self.default < snapshots)
+        ):
             raise RegistryError(
-                f"explorer {self.name!r} needs a surface of shape ({count}, {g}, {g}) and a loss per snapshot, "
-                f"and a default among them; got surfaces of shape {self.data.shape}"
+                f"explorer {self.name!r} needs, for each of its {count} runs, a step, a seed, a surface of shape "
+                f"({snapshots}, {g}, {g}) and a loss at every snapshot's step, a label per seed, and defaults among "
+                f"them; got surfaces of shape {self.data.shape}"
             )
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return (len(self.steps),)
+        """One entry a run (values.json's shape of a value that holds runs: the length of its ``losses``)."""
+        return (len(self.runs),)
+
+    def losses(self, run: int) -> NDArray[np.float64]:
+        """The run's loss at each snapshot."""
+        return np.asarray(self.runs[run].losses[self.steps], dtype=np.float64)
 
     def show(self, form: str, showing: Showing) -> str:
         return explorer_html.explorer(self, showing, figures.explorer_figures(self, showing.id_prefix))
@@ -282,11 +309,14 @@ class TrainingExplorer(Value):
     def to_json(self) -> Json:
         surfaces: Json = self.data.tolist()
         return {
-            "control": "step",
+            "control": "training",
+            "default_run": self.default_run,
             "default": self.default,
-            "lr": float(self.lr),
+            "lr": [float(v) for v in self.lrs],
+            "seed": [int(v) for v in self.seeds],
             "step": [int(s) for s in self.steps],
-            "loss": [float(v) for v in self.losses],
+            "loss": [[float(v) for v in self.losses(r)] for r in range(len(self.runs))],
+            "losses": [[float(v) for v in run.losses] for run in self.runs],
             "grid": [float(v) for v in self.grid],
             "surface": surfaces,
             "inputs": dict(self.inputs),

@@ -25,6 +25,7 @@ from nnla_essay.values_derivations import derivation_values
 from nnla_essay.values_explorers import explorer_values
 from nnla_essay.values_landscape import landscape_values
 from nnla_essay.values_network import network_values
+from nnla_essay.values_worked import worked_values
 from proven_numbers.value import TableValue, Value, array, scalar, table
 
 __all__ = ["Value", "about", "compute_all"]
@@ -240,6 +241,7 @@ _SECTIONS: tuple[Callable[[], list[Value]], ...] = (
     _derivative_values,
     derivation_values,
     network_values,
+    worked_values,
     landscape_values,
     explorer_values,
 )

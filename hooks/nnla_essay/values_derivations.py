@@ -82,19 +82,19 @@ def derivation_values() -> list[Value]:
     ex = examples.running
     x, W, b, t = ex.X, ex.W, ex.b, ex.T
     n, z = W.shape
-    a = np.hstack([x, np.ones((1, 1))])
+    x_bar = np.hstack([x, np.ones((1, 1))])
     hessian = _layer_hessian(x, W, b, t, "sum")
 
-    # The batch, A = [X, 1].
+    # The batch with its column of ones, X̄ = [X, 1].
     noisy = examples.batch_noisy
     X = noisy.X
     m = X.shape[0]
-    A = np.hstack([X, np.ones((m, 1))])
+    X_bar = np.hstack([X, np.ones((m, 1))])
     batch_hessian = _layer_hessian(X, noisy.W, noisy.b, noisy.T, "mean")
     # The page says the Hessian is one block per output; the doc-test checks that against its own second
     # differences, so a wrong engine still builds and is reported with the page (tests/doccheck_derivations.py).
     block = batch_hessian[: n + 1, : n + 1]
-    sigma_max = float(np.linalg.svd(A, compute_uv=False)[0])
+    sigma_max = float(np.linalg.svd(X_bar, compute_uv=False)[0])
     lr_max = nnla.max_stable_lr(X, z, reduction="mean")
     above_lr = ABOVE_FACTOR * lr_max
     above = nnla.gradient_descent(X, noisy.W, noisy.b, noisy.T, lr=above_lr, steps=ABOVE_STEPS, reduction="mean")
@@ -103,27 +103,37 @@ def derivation_values() -> list[Value]:
     return [
         scalar("square_arg_4", SQUARE_ARGS[0], "The first w where the text evaluates f(w) = w²."),
         scalar("square_arg_6", SQUARE_ARGS[1], "The second w where the text evaluates f(w) = w²."),
-        array("toy_hessian", toy_hessian, r"H", "The Hessian of the toy Z = w² + y²: central differences of 2(w, y)."),
+        array(
+            "toy_hessian",
+            toy_hessian,
+            r"\nabla^2 Z",
+            "The Hessian of the toy Z = w² + y²: central differences of 2(w, y).",
+        ),
         array("toy_minimum", toy_minimum, r"(w, y)", "The toy's minimum: one Newton step from its start."),
         scalar("running_n", n, "The running example's number of inputs n."),
         scalar("running_z", z, "The running example's number of outputs z."),
-        array("deriv_a", a, r"\mathbf{a}", "The running example's input with a 1 appended for the bias: a = [x, 1]."),
-        scalar("deriv_a_norm2", float((a @ a.T)[0, 0]), "‖a‖² = 1 + ‖x‖²."),
+        array(
+            "deriv_a",
+            x_bar,
+            r"\bar{\mathbf{x}}",
+            "The running example's input with a 1 appended for the bias: x̄ = [x, 1].",
+        ),
+        scalar("deriv_a_norm2", float((x_bar @ x_bar.T)[0, 0]), "‖x̄‖² = 1 + ‖x‖²."),
         array(
             "hessian_sse",
             hessian,
-            r"H",
+            r"\nabla^2 L",
             "The Hessian of the running example's SSE in (W, b), output by output: the symmetric part of central "
             "differences of nnla's gradient.",
         ),
         array("hessian_sse_eigenvalues", _eigenvalues(hessian), r"\lambda", "Its eigenvalues, largest first."),
         scalar("batch_m", m, "The number of examples m in the batch."),
-        scalar("batch_params_per_output", n + 1, "The parameters per output, n + 1: the columns of A."),
-        scalar("batch_rank_A", np.linalg.matrix_rank(A), "The rank of A = [X, 1]."),
+        scalar("batch_params_per_output", n + 1, "The parameters per output, n + 1: the columns of X̄."),
+        scalar("batch_rank_A", np.linalg.matrix_rank(X_bar), "The rank of X̄ = [X, 1]."),
         array(
             "batch_hessian_block",
             block,
-            r"\tfrac{2}{m z} A^{\mathsf{T}} A",
+            r"\tfrac{2}{m z} \bar{X}^{\mathsf{T}} \bar{X}",
             "One output's block of the batch MSE's Hessian: the symmetric part of central differences of nnla's "
             "gradient.",
         ),
@@ -133,9 +143,9 @@ def derivation_values() -> list[Value]:
             r"\lambda",
             "The eigenvalues of that block, largest first; the whole Hessian has each once per output.",
         ),
-        scalar("batch_sigma_max", sigma_max, "σ_max(A), the largest singular value of A = [X, 1]."),
-        scalar("batch_lambda_max", batch_lambda_max, "λ_max = 2 σ_max(A)² / (m z), for the batch MSE."),
-        scalar("batch_sse_lambda_max", 2.0 * sigma_max**2, "λ_max = 2 σ_max(A)² for the batch SSE."),
+        scalar("batch_sigma_max", sigma_max, "σ_max(X̄), the largest singular value of X̄ = [X, 1]."),
+        scalar("batch_lambda_max", batch_lambda_max, "λ_max = 2 σ_max(X̄)² / (m z), for the batch MSE."),
+        scalar("batch_sse_lambda_max", 2.0 * sigma_max**2, "λ_max = 2 σ_max(X̄)² for the batch SSE."),
         scalar("batch_above_factor", ABOVE_FACTOR, "How far above the batch's step limit the next trace steps."),
         scalar("batch_above_lr", above_lr, "A step 1.05 times the batch's limit 2/λ_max."),
         scalar(

@@ -8,7 +8,10 @@ are stuck on a plateau; the first of them is looked at closely.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+from numpy.typing import NDArray
 
 import nnla
 from nnla import examples
@@ -16,7 +19,16 @@ from nnla_essay.kinds import RunsValue
 from nnla_essay.values_network import Params, mse_hessian_eigenvalues, xor_inputs
 from proven_numbers.value import Json, Value, array, scalar
 
-__all__ = ["STUDY_FIRST_SEED", "STUDY_MSE", "STUDY_RUNS", "STUDY_STEPS", "landscape_values", "study_start"]
+__all__ = [
+    "STUDY_FIRST_SEED",
+    "STUDY_MSE",
+    "STUDY_RUNS",
+    "STUDY_STEPS",
+    "first_stuck_seed",
+    "landscape_values",
+    "seed_study",
+    "study_start",
+]
 
 #: The seed study: the page's recipe (k, the draw, the rounding, the step) from each of these seeds, all at once.
 STUDY_FIRST_SEED, STUDY_RUNS = 0, 300
@@ -35,14 +47,29 @@ def study_start(seed: int) -> Params:
     return W1, b1, W2, b2
 
 
-def landscape_values() -> list[Value]:
-    """The landscape is not a bowl: the page's recipe from many seeds, trained together by nnla.network_descent_many."""
+@functools.cache
+def seed_study() -> tuple[NDArray[np.int64], nnla.ManyTraces]:
+    """The study's seeds and their runs, trained together once a build (the landscape section and the training
+    explorer both read it)."""
     ex = examples.xor
     seeds = np.arange(STUDY_FIRST_SEED, STUDY_FIRST_SEED + STUDY_RUNS)
     W1, b1, W2, b2 = (np.stack(column) for column in zip(*(study_start(int(seed)) for seed in seeds), strict=True))
     many = nnla.network_descent_many(
         ex.X, W1, b1, W2, b2, ex.T, lr=examples.XOR_LR, steps=STUDY_STEPS, reduction="mean", until=STUDY_MSE
     )
+    return seeds, many
+
+
+def first_stuck_seed() -> int:
+    """The first seed of the study whose run has not reached the study's MSE at its end."""
+    seeds, many = seed_study()
+    return int(seeds[np.flatnonzero(~many.reached)[0]])
+
+
+def landscape_values() -> list[Value]:
+    """The landscape is not a bowl: the page's recipe from many seeds, trained together by nnla.network_descent_many."""
+    ex = examples.xor
+    seeds, many = seed_study()
     stuck = np.flatnonzero(~many.reached)
     stuck_mse = many.losses[stuck, -1]
     first = stuck[0]

@@ -210,7 +210,7 @@ def _jacobian_values() -> list[Value]:
         array(
             "mlp_J_W2",
             J_W2[:, :, 0],
-            slice_label.format("(W_2)_{qj}", "q,j"),
+            slice_label.format("(W_2)_{qr'}", "q,r'"),
             "∂ℓ/∂W2 = (∂p/∂W2)(∂ℓ/∂p), k × z × z, as its one slice c = 1.",
         ),
         array(
