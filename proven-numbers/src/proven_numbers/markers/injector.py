@@ -22,7 +22,9 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from proven_numbers import places
+from mkdocs.exceptions import PluginError
+
+from proven_numbers import origin, places
 from proven_numbers.markers import render
 from proven_numbers.markers.claims import check_claim
 from proven_numbers.markers.syntax import LINE_BREAK, Candidate, Marker, MarkerError, Syntax
@@ -277,7 +279,18 @@ class Injector:
                 f"{marker.name!r} is {_a(value.kind)} of shape {value.shape} and cannot be shown as={form}; "
                 f"it can be shown as: {', '.join(forms)}",
             )
-        return render.shown_as(value, form, self._showing(marker, occurrence)), form
+        try:
+            return render.shown_as(value, form, self._showing(marker, occurrence)), form
+        except (MarkerError, PluginError):
+            raise  # the machinery's own, already said where they are (a formula's error, a bad marker)
+        except Exception as error:  # a site's kind that fails to show itself: its value and its line, no traceback
+            raised = origin.from_traceback(error.__traceback__, _Nothing)
+            raise MarkerError(
+                page,
+                marker.line,
+                f"{marker.name!r} ({_a(value.kind)}) could not be shown as={form}: {type(error).__name__}: {error}"
+                + (f" (raised at {raised})" if raised else ""),
+            ) from None
 
     def _showing(self, marker: Marker, occurrence: int) -> render.Showing:
         digits = int(marker.options.get("digits", self.syntax.digits))
@@ -301,3 +314,8 @@ class Injector:
                 f"the prose claims {marker.name} = {claim}, but {problem}; correct the prose or the example",
             )
         return self._showing(marker, 1).claim(value, claim)
+
+
+class _Nothing:
+    """No value is one: every frame of the site's code counts where a kind's own method raised
+    (`origin.from_traceback` skips the frames of the value being made, which a kind's ``show`` is not)."""
