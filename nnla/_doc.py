@@ -7,7 +7,7 @@ package at import, for `help()` and `pydoc`: each formula becomes the text a rea
 `∂ℓ_k / ∂b_j`, `P = XW + 1b`, `Σ_(i=1)^n x_ri w_ij`.
 
 The conversion reads TeX token by token (a group is one argument, a subscript or exponent applies to the group or
-token after it), for the commands the docstrings use (`SYMBOLS`, `OPERATORS`, `SPACES`, `AS_IS`, and fractions); an
+token after it), for the commands the docstrings use (`SYMBOLS`, `OPERATORS`, `SPACES`, `AS_IS`, fractions, roots); an
 unknown command is kept as written, so nothing is lost, and `plain(tex, strict=True)` raises on it (the tests hold
 every docstring to that).
 """
@@ -24,7 +24,7 @@ __all__ = ["plain", "plain_docstring", "plain_docstrings"]
 #: Commands that are one symbol.
 SYMBOLS = {
     "partial": "∂", "ell": "ℓ", "eta": "η", "alpha": "α", "beta": "β", "delta": "δ", "Delta": "Δ",
-    "lambda": "λ", "sigma": "σ", "varepsilon": "ε", "sum": "Σ", "pm": "±", "cdots": "⋯", "ldots": "…",
+    "lambda": "λ", "sigma": "σ", "varepsilon": "ε", "sum": "Σ", "pm": "±", "cdots": "⋯", "ldots": "…", "dots": "…",
     "lVert": "‖", "rVert": "‖", "max": "max", "tanh": "tanh", "top": "ᵀ",
 }  # fmt: skip
 #: Symbols written against what follows them, whatever the spacing in the source: `∂ℓ_k`, `±1`, `‖x`.
@@ -101,6 +101,8 @@ class _Reader:
             return self.argument(depth)
         if text == "frac":
             return f"{_operand(self.argument(depth))}/{_operand(self.argument(depth))}"
+        if text == "sqrt":
+            return f"√({self.argument(depth).strip()})"
         self.unknown.append(text)
         return "\\" + text
 

@@ -83,7 +83,10 @@ def jacobian_weights(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> 
     $`j = k`$ of the $`n z^2`$ can be nonzero:
 
     ```math
-    \frac{\partial \ell_k}{\partial w_{ij}} = -2 e_k x_i \delta_{jk}, \qquad
+    \frac{\partial \ell_k}{\partial w_{ij}} = -2 e_k x_i \delta_{jk},
+    ```
+
+    ```math
     \sum_{k=1}^{z} \frac{\partial \ell_k}{\partial w_{ij}} = -2 x_i e_j, \qquad
     \frac{\partial\, \mathrm{SSE}}{\partial W} = -2 x^\top e
     ```

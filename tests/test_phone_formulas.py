@@ -73,14 +73,15 @@ BOXES_JS = """() => {
 OPEN_JS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
 #: Hide (or show again) the glyphs of every display formula; their boxes keep their size and scroll.
+# A constructed stylesheet: the pages' Content-Security-Policy refuses an injected <style> element, as it should,
+# and does not govern a stylesheet built by script (the glyphs would stay visible and be measured as the shadow).
 GLYPHS_JS = """(hidden) => {
-    let style = document.getElementById('nnla-phone-glyphs');
-    if (!style) {
-        style = document.createElement('style');
-        style.id = 'nnla-phone-glyphs';
-        style.textContent = '.nnla-math-display > * { visibility: hidden !important; }';
+    if (!window.nnlaGlyphs) {
+        window.nnlaGlyphs = new CSSStyleSheet();
+        window.nnlaGlyphs.replaceSync('.nnla-math-display > * { visibility: hidden !important; }');
     }
-    if (hidden) document.head.append(style); else style.remove();
+    const others = document.adoptedStyleSheets.filter((sheet) => sheet !== window.nnlaGlyphs);
+    document.adoptedStyleSheets = hidden ? [...others, window.nnlaGlyphs] : others;
 }"""
 
 #: Scroll one box to its start (0) or its end (1), and wait two frames for what its scroll position drives.
