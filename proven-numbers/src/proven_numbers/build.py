@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from selectolax.lexbor import LexborHTMLParser
 
-from proven_numbers import csp, katex, mathfont, preview, promises, shipped
+from proven_numbers import csp, katex, mathfont, preload, preview, promises, shipped
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.markers import Injector, MarkerError, Syntax
 from proven_numbers.markers.reading import MarkerPass, front_matter_markers
@@ -115,6 +115,7 @@ class Build:
         self.report = ErrorReport()
         self._content_scripts: dict[str, list[str]] = {}
         self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
+        self._preloads: list[str] = []  # the KaTeX fonts each page with a formula preloads (`proven_numbers.preload`)
         try:
             self.syntax = Syntax(options.prefix, options.digits)
         except ValueError as error:
@@ -185,8 +186,11 @@ class Build:
 
     def add_katex_assets(self, files: Files, config: MkDocsConfig) -> Files:
         """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules."""
-        for asset in katex.katex_assets(self.node_modules):
+        assets = katex.katex_assets(self.node_modules)
+        for asset in assets:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+        if not self.renderer.mathml_only:  # with MathML alone the page's math font is preloaded by the theme
+            self._preloads = preload.font_uris(self.options.katex.preload_fonts, (a.uri for a in assets))
         if self.renderer.mathml_only:
             files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css()))
         return files
@@ -253,6 +257,8 @@ class Build:
             for problem in broken:
                 self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
         content_scripts = self._content_scripts.pop(page, [])
+        if self._preloads and self.deferral.holds_math(output):
+            output = preload.with_links(output, csp.head_start(output), preload.links(self._preloads, dest or page))
         if self.options.csp:
             output = csp.protect(output, not_allowed=content_scripts)
         output = self.deferral.restore(output)

@@ -39,6 +39,10 @@ class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
     time_budget = c.Type((int, float), default=60)
     #: Cut the math font served for ``output: mathml`` down to the glyphs the pages use.
     subset_font = c.Type(bool, default=True)
+    #: KaTeX's fonts that every page with a formula preloads (``output: htmlAndMathml``), by file name without
+    #: its suffix: the ones nearly every formula needs, so that they arrive with the stylesheet and the page's
+    #: first screen is not laid out again when they come (`proven_numbers.preload`).
+    preload_fonts = c.ListOfItems(c.Type(str), default=["KaTeX_Main-Regular", "KaTeX_Math-Italic"])
 
 
 class PreviewConfig(base.Config):  # type: ignore[no-untyped-call]

@@ -31,6 +31,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 __all__ = [
     "HTTP_EQUIV",
     "executable",
+    "head_start",
     "inline_scripts",
     "inline_styles",
     "policy",
@@ -132,11 +133,17 @@ def protect(page: str, not_allowed: Iterable[str] = ()) -> str:
     scripts = Counter(inline_scripts(tree))
     scripts.subtract(Counter(not_allowed))
     meta = f'<meta http-equiv="{HTTP_EQUIV}" content="{policy(+scripts, inline_styles(tree))}">'
+    at = head_start(page)
+    return f"{page[:at]}\n  {meta}{page[at:]}"
+
+
+def head_start(page: str) -> int:
+    """Where the head's first element after ``<meta charset>`` goes: after the ``<head>`` tag and the charset
+    declaration if it comes first, or where the browser would begin the head of a page without a ``<head>`` tag."""
     head = _HEAD.search(page) or _START.match(page)
     start = head.end() if head is not None else 0
     charset = _CHARSET.search(page, start)
-    at = charset.end() if charset is not None and not page[start : charset.start()].strip() else start
-    return f"{page[:at]}\n  {meta}{page[at:]}"
+    return charset.end() if charset is not None and not page[start : charset.start()].strip() else start
 
 
 def _with_hash(page: bytes, script: str) -> bytes:

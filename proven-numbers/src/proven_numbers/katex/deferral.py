@@ -61,6 +61,10 @@ class Deferral:
         shown = self._text[key] if self.plain_text else text
         return f'<span class="{DEFERRED_CLASS}" data-key="{key}">{html_lib.escape(shown, quote=False)}</span>'
 
+    def holds_math(self, text: str) -> bool:
+        """Whether `text` holds a stand-in of this build's (a page with at least one formula)."""
+        return any(m.group(1) in self._html for m in _DEFERRED_RE.finditer(text))
+
     def restore(self, text: str) -> str:
         """Put the rendered HTML back in place of every stand-in (call it in `on_post_page`).
 
