@@ -130,8 +130,9 @@ class _Said(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(site: TinySite) -> TinySite:
-    """Build the site in-process, as `mkdocs build --strict` does.
+def build_folder(folder: Path) -> Path:
+    """Build the site whose mkdocs.yml is in `folder` into its site/, in-process, as `mkdocs build --strict` does;
+    the site's folder.
 
     Raises:
         BuildError: with what MkDocs logged as errors, when the build fails.
@@ -140,14 +141,20 @@ def build_site(site: TinySite) -> TinySite:
     said = _Said()
     logger.addHandler(said)
     try:
-        config = load_config(config_file=str(site.root / "mkdocs.yml"), site_dir=str(site.site_dir))
+        config = load_config(config_file=str(folder / "mkdocs.yml"), site_dir=str(folder / "site"))
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
-    except Abort as abort:
+    except Abort as abort:  # MkDocs logs the error, then aborts
         raise BuildError("\n".join(said.messages) or str(abort)) from None
     finally:
         logger.removeHandler(said)
+    return folder / "site"
+
+
+def build_site(site: TinySite) -> TinySite:
+    """Build the tiny site in-process, as `mkdocs build --strict` does (`build_folder`)."""
+    build_folder(site.root)
     return site
