@@ -15,7 +15,8 @@ from typing import Any
 import markdown  # type: ignore[import-untyped]
 import pytest
 from mkdocs.exceptions import PluginError
-from test_plugin_config import BuildError, build_site, dice_site
+from support_tiny_site import BuildError
+from test_plugin_config import build_site, dice_site
 
 from proven_numbers.katex import Budget, KatexBudgetError, KatexRenderer, KatexSetupError, cache_key, worker
 from proven_numbers.katex.cache import entry_mismatch
