@@ -27,6 +27,45 @@ def compute():
 """
 
 
+#: A site's own kind of value (`own_kind`): a number, shown as it is.
+_OWN_KIND = """\
+from dataclasses import dataclass
+from typing import ClassVar
+
+from proven_numbers.value import RegistryError, Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class {name}(Value):
+    kind: ClassVar[str] = "{kind}"
+    forms: ClassVar[tuple[str, ...]] = ("inline",)
+{post_init}
+    @property
+    def shape(self):
+        return ()
+
+    def to_json(self):
+        return self.data
+
+    def show(self, form, showing):
+{show}        return str(self.data)
+"""
+
+
+def own_kind(name: str, kind: str, *, made: str = "", shown: str = "") -> str:
+    """The source of a site's own kind of value, the class `name` of kind `kind`: a number, shown inline as it is.
+    `made` and `shown` are Python lines run when a value is made (its ``__post_init__``) and when it is shown
+    (``show``), without indent: a check that raises, say."""
+    post_init = f"\n    def __post_init__(self):\n{textwrap.indent(made, ' ' * 8)}" if made else ""
+    return _OWN_KIND.format(name=name, kind=kind, post_init=post_init, show=textwrap.indent(shown, " " * 8))
+
+
+def line_of(text: str, part: str) -> int:
+    """The line (from 1) of `text` that holds `part`, which must be there once."""
+    assert text.count(part) == 1, (part, text)
+    return text[: text.index(part)].count("\n") + 1
+
+
 @dataclass
 class TinySite:
     """A tiny site's folder and what its build said."""
@@ -91,8 +130,9 @@ class _Said(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(site: TinySite) -> TinySite:
-    """Build the site in-process, as `mkdocs build --strict` does.
+def build_folder(folder: Path) -> Path:
+    """Build the site whose mkdocs.yml is in `folder` into its site/, in-process, as `mkdocs build --strict` does;
+    the site's folder.
 
     Raises:
         BuildError: with what MkDocs logged as errors, when the build fails.
@@ -101,14 +141,20 @@ def build_site(site: TinySite) -> TinySite:
     said = _Said()
     logger.addHandler(said)
     try:
-        config = load_config(config_file=str(site.root / "mkdocs.yml"), site_dir=str(site.site_dir))
+        config = load_config(config_file=str(folder / "mkdocs.yml"), site_dir=str(folder / "site"))
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
-    except Abort as abort:
+    except Abort as abort:  # MkDocs logs the error, then aborts
         raise BuildError("\n".join(said.messages) or str(abort)) from None
     finally:
         logger.removeHandler(said)
+    return folder / "site"
+
+
+def build_site(site: TinySite) -> TinySite:
+    """Build the tiny site in-process, as `mkdocs build --strict` does (`build_folder`)."""
+    build_folder(site.root)
     return site

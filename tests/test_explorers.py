@@ -310,38 +310,29 @@ def test_without_javascript_the_default_setting_is_shown(
     assert not problems, "\n".join(problems)
 
 
-def _alter_attribute(page: Path, name: str, attribute: str, change: Callable[[Any], None]) -> None:
-    """Change the JSON of one explorer's attribute on a built page, as a wrong build would have written it."""
+def _alter_json(page: Path, where: str, what: str, change: Callable[[Any], None]) -> None:
+    """Change the JSON of an attribute on a built page, as a wrong build would have written it: `where` is a pattern
+    of three groups (before, the attribute's value, its closing quote), `what` names it."""
     text = page.read_text(encoding="utf-8")
-    pattern = re.compile(rf'(data-nnla-name="{name}"[^>]*?{attribute}=")([^"]*)(")')
-    match = pattern.search(text)
-    assert match, f"{page} no longer has {attribute} on {name}: update this test"
+    match = re.search(where, text)
+    assert match, f"{page} no longer carries {what}: update this test"
     data = json.loads(html.unescape(match.group(2)))
     change(data)
     altered = html.escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
     page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
 
 
-def _alter_figure_curves(page: Path, change: Callable[[Any], None]) -> None:
-    """Change the learning-rate explorer's curves on a built page, as a wrong build would have drawn them."""
-    text = page.read_text(encoding="utf-8")
-    match = re.search(r'(<figure class="nnla-figure nnla-explorer-figure" data-nnla-curves=")([^"]*)(")', text)
-    assert match, f"{page} no longer carries the explorer's curves: update this test"
-    data = json.loads(html.unescape(match.group(2)))
-    change(data)
-    altered = html.escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-    page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
+def _alter_shown(page: Path, name: str, change: Callable[[Any], None]) -> None:
+    """Change one explorer's readouts (data-nnla-shown)."""
+    where = rf'(data-nnla-name="{name}"[^>]*?data-nnla-shown=")([^"]*)(")'
+    _alter_json(page, where, f"data-nnla-shown on {name}", change)
 
 
-def _alter_loss_curves(page: Path, change: Callable[[Any], None]) -> None:
-    """Change the training explorer's curves (and the dot's places) on a built page, as a wrong build would."""
-    text = page.read_text(encoding="utf-8")
-    match = re.search(r'(<figure class="nnla-figure nnla-explorer-loss" data-nnla-curves=")([^"]*)(")', text)
-    assert match, f"{page} no longer carries the training explorer's curves: update this test"
-    data = json.loads(html.unescape(match.group(2)))
-    change(data)
-    altered = html.escape(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-    page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
+def _alter_curves(page: Path, figure: str, change: Callable[[Any], None]) -> None:
+    """Change the curves of an explorer's figure of class `figure` (the learning rate's, or the training run's loss,
+    with the dot's places)."""
+    where = rf'(<figure class="nnla-figure {figure}" data-nnla-curves=")([^"]*)(")'
+    _alter_json(page, where, f"the curves of {figure}", change)
 
 
 def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
@@ -377,10 +368,10 @@ def test_the_explorer_checks_catch_numbers_the_engine_did_not_compute(
         marks[training_next] = f"{x},{float(y) - 20:.1f}"
 
     part_2 = site / "part-2" / "index.html"
-    _alter_attribute(part_2, "explore_lr", "data-nnla-shown", wrong_r)
-    _alter_figure_curves(part_2, wrong_curve)
-    _alter_attribute(site / "part-3" / "index.html", "explore_training", "data-nnla-shown", wrong_cell)
-    _alter_loss_curves(site / "part-3" / "index.html", wrong_dot)
+    _alter_shown(part_2, "explore_lr", wrong_r)
+    _alter_curves(part_2, "nnla-explorer-figure", wrong_curve)
+    _alter_shown(site / "part-3" / "index.html", "explore_training", wrong_cell)
+    _alter_curves(site / "part-3" / "index.html", "nnla-explorer-loss", wrong_dot)
     found: dict[str, list[str]] = {}
     with serve(site) as base_url:
         for name, (path,) in EXPLORERS.items():

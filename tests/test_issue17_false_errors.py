@@ -16,14 +16,12 @@ import markdown  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mkdocs.config import load_config
+from support_markdown import math_extension, math_markdown, site_build
 
 from proven_numbers import katex
 from proven_numbers.build import Build
 from proven_numbers.katex import KatexRenderer
 from proven_numbers.katex.cache import KATEX_ATTRIBUTES, KATEX_TAGS, entry_problem
-from proven_numbers.mdext import MathExtension
-from proven_numbers.plugin import ProvenNumbersPlugin
 from proven_numbers.promises import broken, math_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,9 +105,9 @@ def test_the_vocabulary_is_katexs_own() -> None:
 
 def test_a_prose_word_of_a_tokens_shape_is_no_leak() -> None:
     """With the build's nonces known, ``PNUMM0123456789ABT1Z`` in prose passes; the build's own token fails."""
-    md = markdown.Markdown(extensions=["pymdownx.superfences", "proven_numbers.mdext"])
+    md = math_markdown()
     md.preprocessors["pn_math"].run(["A $`x`$ here.", "```math", "y", "```"])
-    math = next(extension for extension in md.registeredExtensions if isinstance(extension, MathExtension))
+    math = math_extension(md)
     pattern = math_tokens([math._nonce])
     word = "PNUMM0123456789ABT1Z"
     assert word not in math.formulas
@@ -130,12 +128,8 @@ def page(build: Build, text: str, name: str = "formula.md") -> tuple[str, list[s
 
 @pytest.fixture(scope="module")
 def build() -> Build:
-    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
-    config = loaded.plugins.on_config(loaded)
-    plugin = config.plugins["proven-numbers"]
-    assert isinstance(plugin, ProvenNumbersPlugin)
-    assert plugin.build is not None
-    return plugin.build
+    build, _ = site_build()
+    return build
 
 
 @pytest.mark.parametrize(

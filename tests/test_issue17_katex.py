@@ -14,15 +14,14 @@ from typing import Any
 import markdown  # type: ignore[import-untyped]
 import pytest
 from mkdocs.exceptions import PluginError
-from test_plugin_config import BuildError, build_site, dice_site
+from support_markdown import NODE_MODULES, math_extension, math_markdown
+from support_tiny_site import BuildError
+from test_plugin_config import build_site, dice_site
 
 from proven_numbers.katex import Budget, KatexBudgetError, KatexRenderer, KatexSetupError, cache_key, worker
 from proven_numbers.katex.cache import entry_mismatch
-from proven_numbers.mdext import MathError, MathExtension
+from proven_numbers.mdext import MathError
 from proven_numbers.report import ErrorReport
-
-ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "node_modules"
 
 
 @pytest.fixture
@@ -156,20 +155,6 @@ def test_katex_own_renderings_are_served_from_the_cache(tmp_path: Path, output: 
 # --- class 3: a display formula that cannot be rendered -------------------------------------------------------
 
 
-def markdown_with(tmp_path: Path, report: ErrorReport | None, **config: Any) -> markdown.Markdown:
-    settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(tmp_path / "cache"), "enabled": True, **config}
-    if report is not None:
-        settings["report"] = report
-    return markdown.Markdown(
-        extensions=["pymdownx.superfences", "proven_numbers.mdext"],
-        extension_configs={"proven_numbers.mdext": settings},
-    )
-
-
-def math_extension(md: markdown.Markdown) -> MathExtension:
-    return next(ext for ext in md.registeredExtensions if isinstance(ext, MathExtension))
-
-
 def as_configured(tmp_path: Path, md: markdown.Markdown) -> None:
     """Nothing more than the configuration and the page say."""
 
@@ -216,14 +201,14 @@ def test_a_display_formula_that_fails_is_the_pages_error_at_its_line(
         monkeypatch.setattr(worker, "MAX_REPLY_BYTES", most)
     text = f"# Title\n\nText.\n\n```math{header}\nq_{{fence}}^{{7}} + 1\n```\n\nMore text.\n"
     report = ErrorReport(page="page.md")
-    md = markdown_with(tmp_path, report, **config)
+    md = math_markdown(tmp_path / "cache", report=report, **config)
     make(tmp_path, md)
     html = md.convert(text)
     assert "<code>" not in html, "the fence shipped as code"
     assert [(error.page, error.line) for error in report.errors] == [("page.md", 5)]
     assert said in report.errors[0].message
 
-    md = markdown_with(tmp_path / "again", None, **config)  # without a report, the conversion fails
+    md = math_markdown(tmp_path / "again" / "cache", **config)  # without a report, the conversion fails
     make(tmp_path, md)
     with pytest.raises(MathError, match=r"^lines? 5"):
         md.convert(text)
@@ -252,7 +237,7 @@ def test_a_node_that_never_says_hello_fails_the_page_once_and_fast(
     """Three formulas, one start-up bound: the first waits for it, the others fail at once with the same error."""
     monkeypatch.setattr(worker, "START_TIMEOUT_S", 2.0)
     report = ErrorReport(page="page.md")
-    md = markdown_with(tmp_path, report, node=str(silent_node(tmp_path)))
+    md = math_markdown(tmp_path / "cache", report=report, node=str(silent_node(tmp_path)))
     md.convert("".join(f"```math\nq_{i}\n```\n\n" for i in range(3)))
     assert starts(tmp_path) == 1, "node was started again for each formula: one start-up bound a formula"
     assert [error.line for error in report.errors] == [1, 5, 9]
@@ -297,7 +282,7 @@ def test_the_budget_stops_the_build_naming_the_page(renderer: KatexRenderer) -> 
 
 def test_a_spent_budget_in_a_fence_stops_the_conversion_at_its_line(tmp_path: Path) -> None:
     """Not swallowed by superfences, nor recorded and passed over: the build stops."""
-    md = markdown_with(tmp_path, ErrorReport(page="p.md"))
+    md = math_markdown(tmp_path / "cache", report=ErrorReport(page="p.md"))
     math_extension(md).renderer.begin_build(Budget(seconds=0.0, spent=1.0, page="p.md"))
     with pytest.raises(PluginError, match=r"^line 3: the build stopped at p\.md"):
         md.convert("Text.\n\n```math\nx\n```\n")
@@ -335,18 +320,7 @@ def test_a_formula_error_after_a_snippet_is_at_its_own_line(tmp_path: Path) -> N
     (tmp_path / "snip.md").write_text("one\n\ntwo\n\nthree $`\\frac{b}{`$\n\nfour\n", encoding="utf-8")
     text = 'Line 1.\n\n--8<-- "snip.md"\n\nLine 5 $`\\frac{a}{`$.\n\n```math\n\\nope\n```\n\nLine 11 $`\\nein`$.\n'
     report = ErrorReport(page="p.md")
-    md = markdown.Markdown(
-        extensions=["pymdownx.snippets", "pymdownx.superfences", "proven_numbers.mdext"],
-        extension_configs={
-            "pymdownx.snippets": {"base_path": [str(tmp_path)]},
-            "proven_numbers.mdext": {
-                "node_modules": str(NODE_MODULES),
-                "cache_dir": str(tmp_path / "cache"),
-                "enabled": True,
-                "report": report,
-            },
-        },
-    )
+    md = math_markdown(tmp_path / "cache", report=report, before={"pymdownx.snippets": {"base_path": [str(tmp_path)]}})
     md.convert(text)
     found = sorted((error.line, error.message.split(": ", 1)[0]) for error in report.errors)
     assert [line for line, _ in found] == [3, 5, 7, 11], report.errors

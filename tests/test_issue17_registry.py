@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
+from support_tiny_site import line_of, own_kind
 
 from proven_numbers.config import ProvenNumbersConfig
 from proven_numbers.registry import load_values
@@ -96,36 +97,14 @@ def test_a_value_refused_while_it_is_made_is_named_at_that_line(tmp_path: Path, 
     assert "Traceback" not in message
 
 
-HELPER = """\
-from dataclasses import dataclass
-from typing import ClassVar
-
-from proven_numbers.value import RegistryError, Value
-
-
-@dataclass(frozen=True, kw_only=True)
-class Odd(Value):
-    kind: ClassVar[str] = "odd"
-    forms: ClassVar[tuple[str, ...]] = ("inline",)
-
-    def __post_init__(self):
-        if self.data % 2 == 0:
-            raise RegistryError(f"value {self.name!r} must be odd")
-
-    @property
-    def shape(self):
-        return ()
-
-    def to_json(self):
-        return self.data
-
-    def show(self, form, showing):
-        return str(self.data)
-
+HELPER = (
+    own_kind("Odd", "odd", made='if self.data % 2 == 0:\n    raise RegistryError(f"value {self.name!r} must be odd")\n')
+    + """
 
 def odd(name, n):
     return Odd(name=name, description="", data=n)
 """
+)
 
 
 def test_a_kind_of_the_sites_own_names_its_helper_and_the_line_that_called_it(tmp_path: Path) -> None:
@@ -136,7 +115,9 @@ def test_a_kind_of_the_sites_own_names_its_helper_and_the_line_that_called_it(tm
     message = failure(spec, tmp_path)
     helper = next(tmp_path.glob("kinds_*.py"))
     assert "value 'two' must be odd" in message
-    assert message.endswith(f"(made at {helper}:28 in odd, called from {path}:9 in compute)")
+    assert message.endswith(
+        f"(made at {helper}:{line_of(HELPER, 'return Odd(')} in odd, called from {path}:9 in compute)"
+    )
 
 
 def test_a_value_under_another_name_is_named_at_the_line_that_made_it(tmp_path: Path) -> None:

@@ -8,16 +8,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import markdown  # type: ignore[import-untyped]  # untyped; types-Markdown is not in requirements-dev.txt
 import pytest
+from support_markdown import NODE_MODULES, convert
 
 from proven_numbers import katex
 from proven_numbers.katex import KatexError, KatexRenderer, KatexSetupError, cache_key
 from proven_numbers.katex.renderer import MAX_TEX_CHARS, SAFE_OPTIONS
 from proven_numbers.mdext import MathError
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "node_modules"
 #: A hung worker must fail the formula within its deadline plus this.
 DEADLINE_SLACK_S = 3.0
 
@@ -27,16 +25,6 @@ def renderer(tmp_path: Path) -> Iterator[KatexRenderer]:
     r = KatexRenderer(NODE_MODULES, tmp_path / "cache", enabled=True)
     yield r
     r.close()
-
-
-def convert(text: str, cache_dir: Path, **config: object) -> str:
-    settings = {"node_modules": str(NODE_MODULES), "cache_dir": str(cache_dir), "enabled": True, **config}
-    md = markdown.Markdown(
-        extensions=["pymdownx.superfences", "proven_numbers.mdext"],
-        extension_configs={"proven_numbers.mdext": settings},
-    )
-    rendered: str = md.convert(text)
-    return rendered
 
 
 # --- options a page or the configuration cannot change --------------------------------------------------------

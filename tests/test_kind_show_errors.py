@@ -6,36 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support_tiny_site import BuildError, build_site, make_site
+from support_tiny_site import BuildError, build_site, line_of, make_site, own_kind
 
-KIND = """\
-from dataclasses import dataclass
-from typing import ClassVar
-
-from proven_numbers.value import Value
-
-
-@dataclass(frozen=True, kw_only=True)
-class Fragile(Value):
-    kind: ClassVar[str] = "fragile"
-    forms: ClassVar[tuple[str, ...]] = ("inline",)
-
-    @property
-    def shape(self):
-        return ()
-
-    def to_json(self):
-        return self.data
-
-    def show(self, form, showing):
-        if self.data < 0:
-            raise ValueError("a fragile value cannot be negative")
-        return str(self.data)
-
+KIND = (
+    own_kind(
+        "Fragile",
+        "fragile",
+        shown='if self.data < 0:\n    raise ValueError("a fragile value cannot be negative")\n',
+    )
+    + """
 
 def compute():
     return {"good": Fragile(name="good", description="", data=1), "bad": Fragile(name="bad", description="", data=-1)}
 """
+)
 
 
 def test_a_kind_that_fails_to_show_is_named_at_the_marker(tmp_path: Path) -> None:
@@ -47,7 +31,7 @@ def test_a_kind_that_fails_to_show_is_named_at_the_marker(tmp_path: Path) -> Non
     assert (
         "index.md:5: 'bad' (a fragile) could not be shown as=inline: ValueError: a fragile value cannot be " in message
     )
-    assert f"(raised at {values}:21 in show)" in message
+    assert f"(raised at {values}:{line_of(KIND, 'raise ValueError')} in show)" in message
     assert "Traceback" not in message
 
 

@@ -4,15 +4,12 @@ a site that still lists markdown-katex or arithmatex is told."""
 from __future__ import annotations
 
 import json
-import logging
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
+from support_tiny_site import BuildError, build_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A stand-in for the package markdown-katex, installed: an extension that does nothing.
@@ -51,34 +48,7 @@ def dice_site(tmp_path: Path, options: str = "", katex: str = "", extensions: st
 
 def build_site(site: Path) -> Path:
     """Build the site in-process, as `mkdocs build --strict` does; an error raises what MkDocs said of it."""
-    logger = logging.getLogger("mkdocs")
-    said = Said()
-    logger.addHandler(said)
-    try:
-        config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(site / "site"))
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except Abort as abort:  # MkDocs logs the error, then aborts
-        raise BuildError("\n".join(said.messages) or str(abort)) from None
-    finally:
-        logger.removeHandler(said)
-    return site / "site"
-
-
-class BuildError(Exception):
-    """What MkDocs said when it aborted."""
-
-
-class Said(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    return build_folder(site)
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import re
 
-import markdown  # type: ignore[import-untyped]
 import pytest
-from conftest import ROOT
-from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+from support_markdown import convert, math_extension, math_markdown, site_build
 
-from proven_numbers.mdext import MathExtension
-from proven_numbers.plugin import ProvenNumbersPlugin
 from proven_numbers.promises import broken
 
 
@@ -49,21 +45,16 @@ def test_a_token_on_the_page_is_named() -> None:
 
 def test_a_math_token_on_the_page_is_named() -> None:
     """Each Markdown object has its own nonce, which the build does not know: the tokens' shape is checked."""
-    md = markdown.Markdown(extensions=["pymdownx.superfences", "proven_numbers.mdext"])
+    md = math_markdown()
     md.preprocessors["pn_math"].run(["A $`x`$ here.", "```math", "y", "```"])
-    math = next(extension for extension in md.registeredExtensions if isinstance(extension, MathExtension))
+    math = math_extension(md)
     assert len(math.formulas) == len(math.fences) == 1
     for token in [*math.formulas, *math.fences]:
         assert broken(f"<p>{token}</p>") == [f"an internal math token reached the page: {token}"]
 
 
 def test_the_build_fails_on_a_page_that_breaks_one() -> None:
-    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
-    config = loaded.plugins.on_config(loaded)
-    plugin = config.plugins["proven-numbers"]
-    assert isinstance(plugin, ProvenNumbersPlugin)
-    assert plugin.build is not None
-    build = plugin.build
+    build, config = site_build()
     page = '<html><head><meta charset="utf-8"></head><body><p id="x"></p><p id="x"></p></body></html>'
     build.page_output(page, "demo.md")
     build.page_output(page.replace('"x"', '"y"'), "other.md")
@@ -75,14 +66,9 @@ def test_the_build_fails_on_a_page_that_breaks_one() -> None:
         build.finish(config.site_dir)
 
 
-def _converted(text: str) -> str:
-    """The page as Python-Markdown and the math extension make it (no KaTeX needed: no formula is on one line)."""
-    return str(markdown.markdown(text, extensions=["pymdownx.superfences", MathExtension()]))
-
-
 def test_a_formula_split_across_lines_is_named_not_shown_as_code() -> None:
     """Markdown reads a $`...`$ over two lines as a code span between two dollars; the reader would see the TeX."""
-    page = _converted("The sum $`a +\nb`$ here.\n")
+    page = convert("The sum $`a +\nb`$ here.\n")
     assert "$<code>a +\nb</code>$" in page  # what Markdown makes of it: the case the promise is about
     assert broken(page) == [
         "a formula split across lines shows as code between dollars: $`a + b`$ (write an inline formula on one "
@@ -95,4 +81,4 @@ def test_a_formula_split_across_lines_is_named_not_shown_as_code() -> None:
     ["Code `a + b` and a price of $5.\n", "Dollars $ `x` $ apart.\n", "A fence:\n\n```\n$`x`$\n```\n"],
 )
 def test_code_near_dollars_is_not_a_split_formula(text: str) -> None:
-    assert broken(_converted(text)) == []
+    assert broken(convert(text)) == []

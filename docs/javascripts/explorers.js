@@ -14,6 +14,27 @@
 (() => {
   "use strict";
 
+  // Swap the curve a plot draws for one the build drew for another setting: its polyline's points, class and
+  // data-n, its series' data-n and label, and the plot's <desc>.
+  const drawCurve = (plot, curve) => {
+    const line = plot.querySelector("polyline.nnla-line");
+    line.setAttribute("points", curve.points);
+    line.setAttribute("class", curve.class);
+    line.dataset.n = curve.n;
+    const series = line.closest(".nnla-series");
+    series.dataset.n = curve.n;
+    series.dataset.label = curve.label;
+    plot.querySelector("desc").textContent = curve.desc;
+  };
+
+  // Put a setting's texts (as the build formatted them) in the explorer's readouts, and its spoken value on the slider.
+  const showTexts = (explorer, slider, text) => {
+    for (const output of explorer.querySelectorAll("output[data-nnla-show]")) {
+      output.textContent = text[output.dataset.nnlaShow];
+    }
+    slider.setAttribute("aria-valuetext", text.valuetext);
+  };
+
   // The training explorer: a run chosen by its step and its seed, a snapshot of it by the slider.
   const setUpTraining = (explorer) => {
     const runs = JSON.parse(explorer.dataset.nnlaShown);
@@ -26,18 +47,6 @@
     const plot = lossFigure.querySelector("svg.nnla-settings-plot");
     const dot = lossFigure.querySelector("svg.nnla-now circle");
     const surface = explorer.querySelector(".nnla-explorer-figure svg");
-
-    const redraw = (run) => {
-      const curve = curves[run];
-      const line = plot.querySelector("polyline.nnla-line");
-      line.setAttribute("points", curve.points);
-      line.setAttribute("class", curve.class);
-      line.dataset.n = curve.n;
-      const series = line.closest(".nnla-series");
-      series.dataset.n = curve.n;
-      series.dataset.label = curve.label;
-      plot.querySelector("desc").textContent = curve.desc;
-    };
 
     const recolour = (snapshot) => {
       const labels = snapshot.cells.split(" ");
@@ -61,13 +70,9 @@
       const run = Number(chooseLr.value) * seeds + Number(chooseSeed.value);
       const index = Number(slider.value);
       const snapshot = runs[run].snapshots[index];
-      const text = { ...snapshot, lr: runs[run].lr, seed: runs[run].seed };
-      for (const output of explorer.querySelectorAll("output[data-nnla-show]")) {
-        output.textContent = text[output.dataset.nnlaShow];
-      }
-      slider.setAttribute("aria-valuetext", snapshot.valuetext);
+      showTexts(explorer, slider, { ...snapshot, lr: runs[run].lr, seed: runs[run].seed });
       explorer.dataset.nnlaSetting = `${run},${index}`;
-      if (run !== drawn) redraw(run);
+      if (run !== drawn) drawCurve(plot, curves[run]);
       drawn = run;
       const [cx, cy] = curves[run].marks[index].split(",");
       dot.setAttribute("cx", cx);
@@ -92,26 +97,10 @@
     const svg = holder.querySelector("svg");
     const curves = JSON.parse(holder.dataset.nnlaCurves);
 
-    const redraw = (index) => {
-      const curve = curves[index];
-      const line = svg.querySelector("polyline.nnla-line");
-      line.setAttribute("points", curve.points);
-      line.setAttribute("class", curve.class);
-      line.dataset.n = curve.n;
-      const series = line.closest(".nnla-series");
-      series.dataset.n = curve.n;
-      series.dataset.label = curve.label;
-      svg.querySelector("desc").textContent = curve.desc;
-    };
-
     const show = (index) => {
-      const text = shown[index];
-      for (const output of explorer.querySelectorAll("output[data-nnla-show]")) {
-        output.textContent = text[output.dataset.nnlaShow];
-      }
-      slider.setAttribute("aria-valuetext", text.valuetext);
+      showTexts(explorer, slider, shown[index]);
       explorer.dataset.nnlaSetting = String(index);
-      redraw(index);
+      drawCurve(svg, curves[index]);
     };
 
     slider.addEventListener("input", () => show(Number(slider.value)));

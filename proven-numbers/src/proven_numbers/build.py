@@ -275,13 +275,13 @@ class Build:
         """Check every HTML and CSS file of the built site as a browser reads it (`proven_numbers.shipped`), each
         problem recorded at its file (a path in the site) and line."""
         for problem in shipped.check_site(Path(site_dir), require_csp=self.options.csp):
-            source = self._built.get(problem.file)
+            source = self._built.get(problem.page)
             if source is None:  # a static file of docs/ or of the theme: the build wrote it as it found it
                 origin = " (a file copied as it is)"
             else:
-                origin = f" (the page {source})" if source != problem.file else ""
+                origin = f" (the page {source})" if source != problem.page else ""
             self.report.add(
-                problem.file, problem.line, f"what ships breaks the site's promises{origin}: {problem.message}"
+                problem.page, problem.line, f"what ships breaks the site's promises{origin}: {problem.message}"
             )
 
     def finish(self, site_dir: str) -> None:

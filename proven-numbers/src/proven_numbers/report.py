@@ -20,7 +20,11 @@ class AuthorErrors(PluginError):  # noqa: N818 (it is the errors, plural)
 
 @dataclass(frozen=True, order=True)
 class AuthorError:
-    """One mistake on a page (or in the site's values, where `page` is empty)."""
+    """One mistake, at its page and line (0: not known).
+
+    The page is a page of the site's source as the build names it, or a file of the built site (the check of what
+    ships, `proven_numbers.shipped`); it is empty for a mistake in the site's values.
+    """
 
     page: str
     line: int

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import ada_url
@@ -34,9 +33,10 @@ from justhtml import JustHTML
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from proven_numbers import csp
+from proven_numbers.report import AuthorError
 from proven_numbers.shipped_css import fetched_urls
 
-__all__ = ["Problem", "check_page", "check_site", "check_stylesheet"]
+__all__ = ["check_page", "check_site", "check_stylesheet"]
 
 #: Where a file may be read from: any host would do, the question is only whether a URL leaves it. The scheme
 #: matters (``https:evil.example/x`` is a path on an https: page, and another host on an http: or file: one), so
@@ -61,18 +61,6 @@ _LINK_RELS = frozenset(
 _LINKS = frozenset({"a", "area"})
 #: SVG animations, which can rewrite an attribute (a link's href) while the page is read.
 _ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform"})
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing a shipped file must not hold, at its file (a path in the site) and line (0: not known)."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -273,7 +261,7 @@ def _lines(text: str, indexes: set[int]) -> dict[int, int]:
     return lines
 
 
-def check_page(text: str, where: str, *, require_csp: bool) -> list[Problem]:
+def check_page(text: str, where: str, *, require_csp: bool) -> list[AuthorError]:
     """What the page `where` (its path in the site) holds that it must not (see the module); empty if nothing."""
     tree = LexborHTMLParser(text)
     page = _Page(tree, _bases(tree, where))
@@ -287,25 +275,25 @@ def check_page(text: str, where: str, *, require_csp: bool) -> list[Problem]:
     if not found:
         return []
     lines = _lines(text, {index for index, _ in found})
-    return sorted({Problem(where, lines.get(index, 0), message) for index, message in found})
+    return sorted({AuthorError(where, lines.get(index, 0), message) for index, message in found})
 
 
-def check_stylesheet(text: str, where: str) -> list[Problem]:
+def check_stylesheet(text: str, where: str) -> list[AuthorError]:
     """What the stylesheet `where` (its path in the site) requests from another host."""
     problems = []
     bases = [(site, site + where) for site in _SITES]
     for url, line in fetched_urls(text):
         verdict = _judge(url, bases, fetched=True)
         if verdict == "javascript":
-            problems.append(Problem(where, line, f"url() holds a javascript: URL ({url!r})"))
+            problems.append(AuthorError(where, line, f"url() holds a javascript: URL ({url!r})"))
         elif verdict is not None:
-            problems.append(Problem(where, line, f"requests {verdict!r} from another host"))
+            problems.append(AuthorError(where, line, f"requests {verdict!r} from another host"))
     return sorted(set(problems))
 
 
-def check_site(site_dir: Path, *, require_csp: bool) -> list[Problem]:
+def check_site(site_dir: Path, *, require_csp: bool) -> list[AuthorError]:
     """Every problem of every ``.html`` and ``.css`` file under `site_dir`, by file and line."""
-    problems: list[Problem] = []
+    problems: list[AuthorError] = []
     for path in sorted(site_dir.rglob("*")):
         suffix = path.suffix.lower()
         if suffix not in {".html", ".htm", ".css"} or not path.is_file():
