@@ -67,7 +67,11 @@ def lighthouse_unavailable() -> str | None:
 
 
 def run_lighthouse(
-    url: str, output: Path, categories: Sequence[str] = ("performance",), formats: Sequence[str] = ("json",)
+    url: str,
+    output: Path,
+    categories: Sequence[str] = ("performance",),
+    formats: Sequence[str] = ("json",),
+    cpu_slowdown: float | None = None,
 ) -> LighthouseRun:
     """Audit `url` with Lighthouse's default (mobile) settings, headless, for `categories`.
 
@@ -76,6 +80,8 @@ def run_lighthouse(
         output: where the reports go, as `output` + ".report.json" (and ".report.html" if asked for).
         categories: Lighthouse's category ids, such as "performance" or "accessibility".
         formats: the reports to write besides the JSON one, which is always written.
+        cpu_slowdown: Lighthouse's CPU slowdown multiplier, instead of its default 4 (which assumes a high-end
+            desktop host: Lighthouse's docs/throttling.md, "Calibrating the CPU slowdown").
 
     Returns:
         The run, with its JSON report read back.
@@ -93,6 +99,7 @@ def run_lighthouse(
         f"--output-path={output_path}",
         "--quiet",
         "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_FLAGS]),
+        *([f"--throttling.cpuSlowdownMultiplier={cpu_slowdown:g}"] if cpu_slowdown is not None else []),
     ]
     output.parent.mkdir(parents=True, exist_ok=True)
     report_file.unlink(missing_ok=True)
