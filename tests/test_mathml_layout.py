@@ -5,7 +5,6 @@ HTML stylesheet or fonts. Built on a tiny site, not the essay."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +29,10 @@ f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}
 
 ```math
 \begin{aligned} a &= b & c &= d \\ aa &= bbb & cccc &= dd \end{aligned}
+```
+
+```math
+\begin{bmatrix} t_1 & t_2 \end{bmatrix}
 ```
 
 Shown: <!-- nnla:sse -->.
@@ -135,6 +138,7 @@ def test_a_uniform_list_becomes_one_word_and_a_mixed_one_moves_onto_the_cells() 
         '<mtd columnalign="left" data-gap="1em"><mi>c</mi></mtd></mtr></mtable></math>'
     )
     assert core_tables('<mtable columnspacing="1em 1em"></mtable>') == '<mtable columnspacing="1em"></mtable>'
+    assert core_tables('<mtable columnalign="center center"></mtable>') == "<mtable></mtable>"
     assert core_tables("<math><mi>x</mi></math>") == "<math><mi>x</mi></math>"
 
 
@@ -144,3 +148,15 @@ def test_the_page_served_has_its_tables_rewritten(mathml_site: TinySite) -> None
     assert 'columnalign="right left"' not in page
 
 
+def test_a_bracket_hugs_its_rows(laid_out: Any) -> None:
+    """No padding between a matrix's first and last rows and the table's edges (MathML's rowspacing is between
+    rows): the brackets of a row vector stretch over its entries, not a padded box."""
+    tab, _ = laid_out
+    top, bottom, cell_top, cell_bottom = tab.evaluate(
+        """() => { const table = document.querySelectorAll('mtable')[4], cell = table.querySelector('mtd');
+        const t = table.getBoundingClientRect(), c = cell.getBoundingClientRect();
+        const s = getComputedStyle(cell);
+        return [t.top, t.bottom, c.top + parseFloat(s.paddingTop), c.bottom - parseFloat(s.paddingBottom)]; }"""
+    )
+    assert cell_top == pytest.approx(top, abs=0.5)
+    assert cell_bottom == pytest.approx(bottom, abs=0.5)

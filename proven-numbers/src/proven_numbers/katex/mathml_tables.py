@@ -7,8 +7,8 @@ Firefox still honours them. CSS can select an attribute's whole value but not th
 table is rewritten to say the same thing in a form a stylesheet can select, and that MathML 3 (Firefox) reads
 as before:
 
-- a list whose every word is the same (`center center`, `left left`) becomes that one word, which MathML
-  repeats for every column;
+- a list whose every word is the same (`left left`) becomes that one word, which MathML repeats for every
+  column, and none at all when that word is `center`, MathML's default;
 - any other `columnalign` list moves onto the cells, each `<mtd>` the word of its column (the last word
   repeating, as MathML does), which MathML 3 allows on a cell;
 - any other `columnspacing` list (an `aligned` of four or more columns: `0em 1em 0em`) becomes a `data-gap`
@@ -41,7 +41,8 @@ mtd[columnalign="right"] {
   text-align: right;
   justify-items: end;
 }
-/* KaTeX's space between columns (none around an aligned block's equals sign), none at the table's edges. */
+/* KaTeX's space between columns (none around an aligned block's equals sign), none at the table's edges.
+   Between rows, MathML Core's half an ex above and below each cell stays. */
 @supports (x: attr(x type(*))) {
   mtable {
     --pn-column-gap: attr(columnspacing type(<length>), 0.8em);
@@ -62,6 +63,13 @@ mtd[columnalign="right"] {
   mtr > mtd:last-child {
     padding-right: 0;
   }
+  /* Nor between the first and last rows and the table's edges: a bracket hugs a matrix's rows. */
+  mtable > mtr:first-child > mtd {
+    padding-top: 0;
+  }
+  mtable > mtr:last-child > mtd {
+    padding-bottom: 0;
+  }
 }
 """
 
@@ -80,7 +88,9 @@ def _cells(table: LexborNode) -> list[list[LexborNode]]:
 
 def _rewrite(table: LexborNode) -> None:
     align = (table.attributes.get("columnalign") or "").split()
-    if align and len(set(align)) == 1:
+    if set(align) == {"center"}:  # MathML's default: a matrix's `center center` says nothing
+        del table.attrs["columnalign"]
+    elif align and len(set(align)) == 1:
         table.attrs["columnalign"] = align[0]
     elif align:
         del table.attrs["columnalign"]
@@ -101,11 +111,10 @@ def core_tables(markup: str) -> str:
     """Rewrite every `<mtable>` of `markup` (KaTeX's output for one formula) as the module says.
 
     Examples:
-        >>> core_tables('<math><mtable columnalign="center center"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></math>')
-        '<math><mtable columnalign="center"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></math>'
-        >>> core_tables('<math><mtable columnalign="right left"><mtr><mtd><mi>a</mi></mtd><mtd><mo>=</mo></mtd>'
-        ...             '</mtr></mtable></math>')
-        '<math><mtable><mtr><mtd columnalign="right"><mi>a</mi></mtd><mtd columnalign="left"><mo>=</mo></mtd></mtr></mtable></math>'
+        >>> core_tables('<math><mtable columnalign="left left"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></math>')
+        '<math><mtable columnalign="left"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></math>'
+        >>> core_tables('<mtable columnalign="right left"><mtr><mtd>a</mtd><mtd>=</mtd></mtr></mtable>')
+        '<mtable><mtr><mtd columnalign="right">a</mtd><mtd columnalign="left">=</mtd></mtr></mtable>'
     """
     if "<mtable" not in markup:  # most formulas: nothing to parse
         return markup
@@ -113,4 +122,5 @@ def core_tables(markup: str) -> str:
     for table in tree.css("mtable"):
         _rewrite(table)
     body = tree.body
-    return body.inner_html if body is not None else markup
+    rewritten = body.inner_html if body is not None else None
+    return rewritten if rewritten is not None else markup
