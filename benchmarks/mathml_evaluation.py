@@ -46,15 +46,21 @@ PALETTES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 GOALS = {"elements": 10_000, "html_raw": 400_000, "score": 0.95}
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
 
-#: The display formulas to compare: the first, middle and last matrix, the first bold symbol, the widest one;
-#: and for each, the id of the last element before it that has one (Firefox is pointed there by the address).
+#: The display formulas to compare: the first, middle and last matrix, the first and last `aligned` block and
+#: the first `cases` (read from the TeX of their annotations), the first bold symbol, the widest one; and for each,
+#: the id of the last element before it that has one (Firefox is pointed there by the address).
 PICKS_JS = r"""() => {
     const formulas = [...document.querySelectorAll('.nnla-math-display')];
     const bold = /[\u{1D400}-\u{1D433}]|mathvariant="bold"|mathbf|boldsymbol/u;
-    const matrices = formulas.flatMap((f, i) => (f.querySelector('mtable, .mtable') ? [i] : []));
+    const tex = (f) => f.querySelector('annotation')?.textContent ?? '';
+    const having = (env) => formulas.flatMap((f, i) => (tex(f).includes(`\\begin{${env}}`) ? [i] : []));
+    const matrices = having('bmatrix');
+    const aligned = having('aligned');
+    const cases = having('cases');
     const bolds = formulas.flatMap((f, i) => (bold.test(f.innerHTML) ? [i] : []));
     const widest = formulas.reduce((w, f, i) => (f.scrollWidth > formulas[w].scrollWidth ? i : w), 0);
-    const chosen = [...new Set([matrices[0], matrices[matrices.length >> 1], matrices.at(-1), bolds[0], widest])]
+    const chosen = [...new Set([matrices[0], matrices[matrices.length >> 1], matrices.at(-1), aligned[0],
+        aligned.at(-1), cases[0], bolds[0], widest])]
         .filter((i) => i !== undefined).sort((a, b) => a - b);
     const ids = [...document.querySelectorAll('article [id]')];
     return chosen.map((i) => {
@@ -63,6 +69,16 @@ PICKS_JS = r"""() => {
     });
 }"""
 LAY_OUT_ALL = "* { content-visibility: visible !important; }"
+
+
+def lay_out_all(tab: Any) -> None:
+    """Lay out every block of the page (`LAY_OUT_ALL`) with a constructed stylesheet: the page's policy refuses an
+    injected `<style>`, not a sheet adopted from script."""
+    tab.evaluate(
+        "(css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
+        " document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }",
+        LAY_OUT_ALL,
+    )
 
 
 def weights(sites: dict[str, Path]) -> dict[str, dict[str, Any]]:
@@ -124,7 +140,7 @@ def chromium_shots(sites: dict[str, Path], picks: list[dict[str, Any]]) -> list[
                     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=palette)
                     tab = context.new_page()
                     tab.goto(base + PAGE, wait_until="load")
-                    tab.add_style_tag(content=LAY_OUT_ALL)
+                    lay_out_all(tab)
                     tab.evaluate("document.fonts.ready.then(() => true)")
                     for pick in picks:
                         formula = tab.locator(".nnla-math-display").nth(pick["index"])
@@ -172,7 +188,7 @@ def firefox_shots(sites: dict[str, Path], picks: list[dict[str, Any]]) -> list[P
             for width, height in WIDTHS:
                 tab = browser.new_page(viewport={"width": width, "height": height})
                 tab.goto(base + PAGE, wait_until="load")
-                tab.add_style_tag(content=LAY_OUT_ALL)
+                lay_out_all(tab)
                 found = tab.evaluate(HARNESS_JS, indices)
                 tab.close()
                 for palette in PALETTES:
@@ -214,7 +230,7 @@ def formula_picks(site: Path) -> list[dict[str, Any]]:
         try:
             tab = browser.new_page(viewport={"width": 1280, "height": 900})
             tab.goto(base + PAGE, wait_until="load")
-            tab.add_style_tag(content=LAY_OUT_ALL)
+            lay_out_all(tab)
             picks: list[dict[str, Any]] = tab.evaluate(PICKS_JS)
             return picks
         finally:
@@ -251,11 +267,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per build and host")
     parser.add_argument("--no-firefox", action="store_true", help="skip Firefox's screenshots")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
+    parser.add_argument("--keep", type=Path, help="build the two sites into this folder and keep them")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: take the sites built there last time")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="nnla-mathml-") as folder:
+    with ExitStack() as stack:
+        folder = args.keep or stack.enter_context(tempfile.TemporaryDirectory(prefix="nnla-mathml-"))
         chosen = tuple(v for v in VARIANTS if v.name in BUILDS.values())
-        built = build_variants(ROOT / "mkdocs.yml", Path(folder), chosen)
+        kept = {v.name: Path(folder, v.name, "site") for v in chosen}
+        if args.reuse and all((site / PAGE).is_dir() for site in kept.values()):
+            built = kept
+        else:
+            built = build_variants(ROOT / "mkdocs.yml", Path(folder), chosen)
         sites = {build: built[name] for build, name in BUILDS.items()}
         picks = formula_picks(sites["katex-html"])
         results: dict[str, Any] = {"runs": args.runs, "picks": picks, "weight": weights(sites)}

@@ -138,11 +138,15 @@ class Build:
         self.config = config
         # A theme may refuse to render a page without it: proof that this plugin ran.
         config.extra["proven_numbers"] = True
-        if katex.KATEX_CSS not in config.extra_css:  # the formulas need KaTeX's stylesheet, which the site serves
-            config.extra_css.insert(0, katex.KATEX_CSS)
-        if self.renderer.mathml_only:  # the browser lays out the MathML: serve the math font it needs
+        if self.renderer.mathml_only:
+            # The browser lays out the MathML: serve the math font and the stylesheet it needs, and not KaTeX's
+            # stylesheet and fonts, which style KaTeX's HTML alone (even where the site lists the stylesheet).
+            while katex.KATEX_CSS in config.extra_css:
+                config.extra_css.remove(katex.KATEX_CSS)
             config.extra_css.append(mathfont.MATH_FONT_CSS)
             config.extra["math_font"] = mathfont.MATH_FONT_URI
+        elif katex.KATEX_CSS not in config.extra_css:  # the formulas need KaTeX's stylesheet, which the site serves
+            config.extra_css.insert(0, katex.KATEX_CSS)
         # Named, not an instance: every Markdown object (each page's, mkdocstrings') gets an extension of its own.
         config.markdown_extensions.insert(0, MDEXT)
         config.mdx_configs[MDEXT] = {
@@ -185,14 +189,16 @@ class Build:
         return self.deferral.defer(self.renderer.render(tex, display), tex)
 
     def add_katex_assets(self, files: Files, config: MkDocsConfig) -> Files:
-        """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules."""
+        """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules; with
+        MathML alone, the math stylesheet instead (the math font is written at the end, cut to the pages, and the
+        theme preloads it)."""
+        if self.renderer.mathml_only:
+            files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css()))
+            return files
         assets = katex.katex_assets(self.node_modules)
         for asset in assets:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
-        if not self.renderer.mathml_only:  # with MathML alone the page's math font is preloaded by the theme
-            self._preloads = preload.font_uris(self.options.katex.preload_fonts, (a.uri for a in assets))
-        if self.renderer.mathml_only:
-            files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css()))
+        self._preloads = preload.font_uris(self.options.katex.preload_fonts, (a.uri for a in assets))
         return files
 
     def page_markdown(self, markdown: str, page: str, source: str | None = None) -> str:

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from proven_numbers.katex.errors import SETUP_HINT, KatexSetupError
+from proven_numbers.katex.mathml_tables import TABLE_CSS
 from proven_numbers.katex.mathvariant import VARIANTS
 
 __all__ = ["MATH_FONT_CSS", "MATH_FONT_URI", "math_font_css", "math_text", "write_math_font"]
@@ -32,7 +33,9 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def math_font_css() -> str:
-    """The stylesheet: the font, the formulas set in it, and bold where Unicode has no bold letter."""
+    """The stylesheet of MathML alone: the font, the formulas set in it at KaTeX's size, bold where Unicode has no
+    bold letter, and KaTeX's table layout (`proven_numbers.katex.mathml_tables`). It stands in for KaTeX's own
+    stylesheet, whose other rules style KaTeX's HTML alone."""
     return f"""\
 @font-face {{
   font-family: "Noto Sans Math";
@@ -40,6 +43,12 @@ def math_font_css() -> str:
   font-weight: 400;
   font-display: swap;
   src: url("{Path(MATH_FONT_URI).name}") format("woff2");
+}}
+/* What KaTeX's stylesheet gives a formula's box, without its fonts: the size, and no indent from the text. */
+.katex {{
+  font-size: 1.21em;
+  line-height: 1.2;
+  text-indent: 0;
 }}
 math {{
   font-family: "Noto Sans Math", math;
@@ -49,7 +58,7 @@ math [mathvariant="bold"],
 math [mathvariant="bold-italic"] {{
   font-weight: bold;
 }}
-"""
+{TABLE_CSS}"""
 
 
 def math_text(page: str) -> set[str]:

@@ -1,0 +1,162 @@
+"""MathML alone (`katex.output: mathml`) laid out in Chromium as MathML 3 lays it out (issue 20): the columns of
+`aligned`, `cases` and matrices keep KaTeX's alignment and spacing, and the pages ask for nothing of KaTeX's
+HTML stylesheet or fonts. Built on a tiny site, not the essay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support_tiny_site import TinySite, build_site, make_site
+
+from proven_numbers.katex.mathml_tables import core_tables
+from tools.static_server import serve
+
+PAGE = r"""# Tables
+
+```math
+\begin{aligned} a &= bbbb + c \\ dddd &= e \end{aligned}
+```
+
+```math
+f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}
+```
+
+```math
+\begin{bmatrix} 1 & 22 \\ 333 & 4 \end{bmatrix}
+```
+
+```math
+\begin{aligned} a &= b & c &= d \\ aa &= bbb & cccc &= dd \end{aligned}
+```
+
+```math
+\begin{bmatrix} t_1 & t_2 \end{bmatrix}
+```
+
+Shown: <!-- nnla:sse -->.
+
+<!-- nnla:W -->
+"""
+
+
+@pytest.fixture(scope="module")
+def mathml_site(tmp_path_factory: pytest.TempPathFactory) -> TinySite:
+    folder = tmp_path_factory.mktemp("mathml-site")
+    site = make_site(folder, {"index.md": PAGE})
+    # make_site's `katex:` block names node_modules: MathML alone, and a cache of this site's own.
+    config = (folder / "mkdocs.yml").read_text(encoding="utf-8")
+    options = f"      katex:\n        output: mathml\n        cache_dir: {folder / 'katex-cache'}\n"
+    assert config.count("      katex:\n") == 1
+    (folder / "mkdocs.yml").write_text(config.replace("      katex:\n", options), encoding="utf-8")
+    return build_site(site)
+
+
+@pytest.fixture(scope="module")
+def laid_out(mathml_site: TinySite, chromium: Any) -> Iterator[tuple[Any, list[str]]]:
+    """The page in Chromium, fonts loaded, and every URL it fetched."""
+    with serve(mathml_site.site_dir) as base:
+        tab = chromium.new_page(viewport={"width": 1280, "height": 900})
+        fetched: list[str] = []
+        tab.on("request", lambda request: fetched.append(request.url))
+        tab.goto(base, wait_until="load")
+        tab.evaluate("document.fonts.ready.then(() => true)")
+        yield tab, fetched
+        tab.close()
+
+
+#: Each table's rows, each row's cells: the left and right edges of the cell's content, in CSS pixels.
+EDGES_JS = """(n) => [...document.querySelectorAll('mtable')[n].querySelectorAll(':scope > mtr')].map((row) =>
+    [...row.children].map((cell) => {
+        const box = cell.firstElementChild.getBoundingClientRect();
+        return [box.left, box.right];
+    }))"""
+
+
+def edges(tab: Any, table: int) -> list[list[list[float]]]:
+    found: list[list[list[float]]] = tab.evaluate(EDGES_JS, table)
+    return found
+
+
+def test_an_aligned_block_lines_up_its_right_column_left_and_its_left_column_right(laid_out: Any) -> None:
+    tab, _ = laid_out
+    (a, rest_1), (dddd, rest_2) = edges(tab, 0)
+    assert dddd[1] - dddd[0] > 2 * (a[1] - a[0])  # the rows differ, so that alignment shows
+    assert a[1] == pytest.approx(dddd[1], abs=0.5)  # `a` and `dddd` end where the equals signs begin
+    assert rest_1[0] == pytest.approx(rest_2[0], abs=0.5)
+    # KaTeX's aligned has no space between its columns: `=` follows `a` as in `a = b`, not 0.8em further.
+    assert rest_1[0] - a[1] == pytest.approx(0, abs=0.5)
+
+
+def test_a_wider_aligned_block_keeps_each_pair_and_a_quad_between_pairs(laid_out: Any) -> None:
+    tab, _ = laid_out
+    rows = edges(tab, 3)
+    for column in range(4):
+        side = 1 if column % 2 == 0 else 0  # right-aligned columns share right edges, left-aligned left edges
+        assert rows[0][column][side] == pytest.approx(rows[1][column][side], abs=0.5), column
+    font = float(tab.evaluate("parseFloat(getComputedStyle(document.querySelectorAll('mtable')[3]).fontSize)"))
+    assert rows[1][1][1] <= rows[1][2][0] - 0.99 * font  # at least KaTeX's 1em between the pairs' cells
+    assert rows[1][1][0] - rows[1][0][1] == pytest.approx(0, abs=0.5)  # nothing between `aa` and `= bbb`
+
+
+def test_cases_are_left_aligned(laid_out: Any) -> None:
+    tab, _ = laid_out
+    (_, x_positive), (_, otherwise) = edges(tab, 1)
+    assert otherwise[1] - otherwise[0] > 1.5 * (x_positive[1] - x_positive[0])
+    assert x_positive[0] == pytest.approx(otherwise[0], abs=0.5)
+
+
+def test_a_matrix_centres_its_columns_with_no_space_inside_its_brackets(laid_out: Any) -> None:
+    tab, _ = laid_out
+    (one, twentytwo), (three, four) = edges(tab, 2)
+    assert (one[0] + one[1]) / 2 == pytest.approx((three[0] + three[1]) / 2, abs=0.5)
+    assert (twentytwo[0] + twentytwo[1]) / 2 == pytest.approx((four[0] + four[1]) / 2, abs=0.5)
+    table = tab.evaluate("(() => { const b = document.querySelectorAll('mtable')[2].getBoundingClientRect();"
+                         " return [b.left, b.right]; })()")  # fmt: skip
+    assert three[0] == pytest.approx(table[0], abs=0.5)  # the widest cell touches the table's edges:
+    assert twentytwo[1] == pytest.approx(table[1], abs=0.5)  # MathML's columnspacing is between columns
+
+
+def test_the_pages_fetch_no_katex_stylesheet_or_font(laid_out: Any, mathml_site: TinySite) -> None:
+    _, fetched = laid_out
+    assert any(url.endswith("assets/fonts/noto-sans-math.woff2") for url in fetched)
+    assert not [url for url in fetched if "katex" in url.lower()]
+    page = mathml_site.page("index.html")
+    assert "katex.min.css" not in page
+    assert not (mathml_site.site_dir / "assets" / "katex").exists()
+
+
+def test_a_uniform_list_becomes_one_word_and_a_mixed_one_moves_onto_the_cells() -> None:
+    table = (
+        '<math><mtable columnalign="right left" columnspacing="0em 1em 0em">'
+        "<mtr><mtd><mi>a</mi></mtd><mtd><mi>b</mi></mtd><mtd><mi>c</mi></mtd></mtr></mtable></math>"
+    )
+    assert core_tables(table) == (
+        '<math><mtable columnspacing="0em 1em 0em"><mtr><mtd columnalign="right"><mi>a</mi></mtd>'
+        '<mtd columnalign="left" data-gap="0em"><mi>b</mi></mtd>'
+        '<mtd columnalign="left" data-gap="1em"><mi>c</mi></mtd></mtr></mtable></math>'
+    )
+    assert core_tables('<mtable columnspacing="1em 1em"></mtable>') == '<mtable columnspacing="1em"></mtable>'
+    assert core_tables('<mtable columnalign="center center"></mtable>') == "<mtable></mtable>"
+    assert core_tables("<math><mi>x</mi></math>") == "<math><mi>x</mi></math>"
+
+
+def test_the_page_served_has_its_tables_rewritten(mathml_site: TinySite) -> None:
+    page = mathml_site.page("index.html")
+    assert '<mtd columnalign="right">' in page
+    assert 'columnalign="right left"' not in page
+
+
+def test_a_bracket_hugs_its_rows(laid_out: Any) -> None:
+    """No padding between a matrix's first and last rows and the table's edges (MathML's rowspacing is between
+    rows): the brackets of a row vector stretch over its entries, not a padded box."""
+    tab, _ = laid_out
+    top, bottom, cell_top, cell_bottom = tab.evaluate(
+        """() => { const table = document.querySelectorAll('mtable')[4], cell = table.querySelector('mtd');
+        const t = table.getBoundingClientRect(), c = cell.getBoundingClientRect();
+        const s = getComputedStyle(cell);
+        return [t.top, t.bottom, c.top + parseFloat(s.paddingTop), c.bottom - parseFloat(s.paddingBottom)]; }"""
+    )
+    assert cell_top == pytest.approx(top, abs=0.5)
+    assert cell_bottom == pytest.approx(bottom, abs=0.5)
