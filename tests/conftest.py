@@ -161,6 +161,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         return build_site(tmp_path_factory.mktemp("site") / "site")
 
 
+@pytest.fixture(scope="session")
+def read_site(built_site: BuiltSite) -> Any:
+    """The session's build as the doc-test reads it (`doccheck.read_site`: every page parsed, every computed value
+    gathered), read once per worker: reading takes seconds, and the doc-test's checks only read it."""
+    import doccheck
+
+    return doccheck.read_site(built_site.site_dir, built_site.output)
+
+
 @contextlib.contextmanager
 def _session_build() -> Iterator[None]:
     """While the session's build is made, whichever test asked for it first need not be marked `slow`."""

@@ -88,9 +88,9 @@ def pristine(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.mark.parametrize("check", list(doccheck_explorers.CHECKS))
-def test_the_project_passes_each_explorer_check(built_site: BuiltSite, check: str) -> None:
+def test_the_project_passes_each_explorer_check(read_site: doccheck.Site, check: str) -> None:
     """The session's build of the project itself: each of the explorers' checks finds nothing."""
-    site = doccheck.read_site(built_site.site_dir, built_site.output)
+    site = read_site
     problems = doccheck_explorers.CHECKS[check](site)
     assert not problems, f"{check}:\n" + "\n".join(problems)
 

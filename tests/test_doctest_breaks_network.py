@@ -52,9 +52,9 @@ def not_reported(problems: list[str], pattern: str) -> None:
 
 
 @pytest.mark.parametrize("check", list(doccheck_network.CHECKS))
-def test_the_project_passes_each_part_3_check(built_site: BuiltSite, check: str) -> None:
+def test_the_project_passes_each_part_3_check(read_site: doccheck.Site, check: str) -> None:
     """The session's build of the project itself: each of Part III's checks finds nothing."""
-    site = doccheck.read_site(built_site.site_dir, built_site.output)
+    site = read_site
     problems = doccheck_network.CHECKS[check](site)
     assert not problems, f"{check}:\n" + "\n".join(problems)
 

@@ -35,9 +35,9 @@ def pristine(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.mark.parametrize("check", list(doccheck_worked.CHECKS))
-def test_the_project_passes_each_worked_example_check(built_site: BuiltSite, check: str) -> None:
+def test_the_project_passes_each_worked_example_check(read_site: doccheck.Site, check: str) -> None:
     """The session's build of the project itself: each check of the worked example finds nothing."""
-    site = doccheck.read_site(built_site.site_dir, built_site.output)
+    site = read_site
     problems = doccheck_worked.CHECKS[check](site)
     assert not problems, f"{check}:\n" + "\n".join(problems)
 

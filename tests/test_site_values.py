@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import doccheck
 import pytest
-from conftest import BuiltSite
 
 
 @pytest.fixture(scope="module")
-def site(built_site: BuiltSite) -> doccheck.Site:
-    """The session's build, read once: every computed value on every page."""
-    return doccheck.read_site(built_site.site_dir, built_site.output)
+def site(read_site: doccheck.Site) -> doccheck.Site:
+    """The session's build, read once (conftest's `read_site`): every computed value on every page."""
+    return read_site
 
 
 def holds(check: doccheck.Check, site: doccheck.Site) -> None:
