@@ -28,6 +28,7 @@ import doccheck_network  # Part III's checks (it reads this module's helpers whe
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup, Tag
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 #: Pages built from Markdown (not the search index or the 404 page).
 PAGES = ["index.html", "part-1/index.html", "part-2/index.html", "errata/index.html"]
@@ -612,6 +613,19 @@ _PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _TEX_SCRIPT = re.compile(r"[_^](?:\{[^{}]*\}|\\?\w)")
 
 
+def article_of(site: Site, page: str) -> LexborNode | None:
+    """A page's article, parsed afresh (by Lexbor, as a browser parses it) for a check that takes parts out of it:
+    the site's own parse (`Site.soups`) stays whole, and Lexbor reads a page of KaTeX in milliseconds."""
+    return LexborHTMLParser(site.page(page)).css_first("article")
+
+
+def without(element: LexborNode, selector: str) -> None:
+    """Take every element matching `selector` out of `element`, with its content. The matches come in document
+    order, each after its ancestors: taken out from the last, none is touched after an ancestor has gone."""
+    for match in reversed(element.css(selector)):
+        match.decompose()
+
+
 def _unaccounted(text: str, allowed: dict[str, str], counts: Callable[[str], bool]) -> list[tuple[str, str]]:
     """The numbers in `text` that no allowed pattern covers, each with its context."""
     covered = [m.span() for pattern in allowed for m in re.finditer(pattern, text)]
@@ -633,13 +647,13 @@ def unaccounted_numbers(site: Site, page: str, prose_allowed: dict[str, str], te
     """
     if page not in site.soups:
         return [f"{page} is missing"]
-    article = BeautifulSoup(str(site.soups[page].find("article")), "html.parser")
-    for element in article.select("[data-nnla-name]"):
-        element.decompose()
-    texs = [a.get_text() for a in article.find_all("annotation", attrs={"encoding": "application/x-tex"})]
-    for element in article.select(NOT_PROSE):
-        element.decompose()
-    prose = " ".join(article.get_text(" ").split())
+    article = article_of(site, page)
+    if article is None:
+        return [f"{page} has no article"]
+    without(article, "[data-nnla-name]")
+    texs = [a.text(deep=True) for a in article.css('annotation[encoding="application/x-tex"]')]
+    without(article, NOT_PROSE)
+    prose = " ".join(article.text(deep=True, separator=" ").split())
     problems = [
         f"{page}: {number} in the prose (…{context}…) is not computed, claimed or allowed"
         for number, context in _unaccounted(prose, prose_allowed, lambda n: True)

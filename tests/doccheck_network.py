@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import doccheck
 import numpy as np
-from bs4 import BeautifulSoup
 
 if TYPE_CHECKING:
     from doccheck import Published, Site
@@ -609,10 +608,11 @@ def math_is_typeset(site: Site) -> list[str]:
     (such as one split over two lines), which Markdown then shows as code between two dollar signs."""
     if PAGE not in site.soups:
         return [f"{PAGE} is missing"]
-    article = BeautifulSoup(str(site.soups[PAGE].find("article")), "html.parser")
-    for element in article.select(".katex, pre, script, style"):
-        element.decompose()
-    text = " ".join(article.get_text(" ").split())
+    article = doccheck.article_of(site, PAGE)
+    if article is None:
+        return [f"{PAGE} has no article"]
+    doccheck.without(article, ".katex, pre, script, style")
+    text = " ".join(article.text(deep=True, separator=" ").split())
     return [
         f"{PAGE}: a formula is not typeset (…{text[max(0, m.start() - 60) : m.end() + 60]}…)"
         for m in re.finditer(r"\$", text)
