@@ -143,11 +143,13 @@ def page_weight(site_dir: Path, page: str) -> Weight:
                 if font_path.is_file():
                     weight.add("fonts (woff2)", font_path.read_bytes(), compress=False)
                     weight.fonts.append(font_path.name)
-    for href in links.fonts:  # the math font, preloaded
+    fetched = {font for font in weight.fonts}
+    for href in links.fonts:  # the fonts the page preloads (the math font; KaTeX's, fetched once however asked for)
         path = _local(page_file, href, site_dir)
-        if path is not None:
+        if path is not None and path.name not in fetched:
             weight.add("fonts (woff2)", path.read_bytes(), compress=False)
             weight.fonts.append(path.name)
+            fetched.add(path.name)
     for src in links.js:
         path = _local(page_file, src, site_dir)
         if "katex" in src.lower():
