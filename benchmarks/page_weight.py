@@ -143,7 +143,7 @@ def page_weight(site_dir: Path, page: str) -> Weight:
                 if font_path.is_file():
                     weight.add("fonts (woff2)", font_path.read_bytes(), compress=False)
                     weight.fonts.append(font_path.name)
-    fetched = {font for font in weight.fonts}
+    fetched = set(weight.fonts)
     for href in links.fonts:  # the fonts the page preloads (the math font; KaTeX's, fetched once however asked for)
         path = _local(page_file, href, site_dir)
         if path is not None and path.name not in fetched:
