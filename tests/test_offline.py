@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BuiltSite, build_site
+from conftest import BuiltSite, build_site, search_as_a_reader
 from test_explorers import EXPLORERS, engine, moves, open_page, problems_of, where_each_move_lands
 
 # Each test reads the offline variant, a build of its own (conftest marks `browser` from the fixtures).
@@ -117,7 +117,7 @@ def search(page: Any, site_dir: Path, reading: Reading) -> None:
     if not box.is_visible():
         reading.problems.append(f"the search box is hidden on {page.url}")
         return
-    box.fill(QUERY)
+    search_as_a_reader(page, QUERY, wait_until_ready=False)
     results = page.locator(".md-search-result__item a")
     try:
         results.first.wait_for(timeout=SEARCH_TIMEOUT_MS)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, TemplateString
-from conftest import BuiltSite, ServedSite
+from conftest import BuiltSite, ServedSite, search_as_a_reader
 
 from proven_numbers.katex import Deferral
 from proven_numbers.katex.plain_text import plain_text
@@ -305,7 +305,7 @@ def test_searching_lstsq_in_the_browser(chromium: Any, served_site: ServedSite) 
     try:
         page = context.new_page()
         page.goto(served_site.url("part-1/"))
-        page.fill("input.md-search__input", "lstsq")
+        search_as_a_reader(page, "lstsq")
         results = page.locator(".md-search-result__item")
         results.first.wait_for()
         links = [results.nth(i).locator("a").first.get_attribute("href") or "" for i in range(results.count())]
