@@ -201,7 +201,9 @@ def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
     """Copy what the build reads to `destination` (a fresh folder), as a checkout elsewhere would have it.
 
     Build the copy with `build_copy`, which imports the copy's own `nnla`. With `katex_cache`, the project's
-    KaTeX cache is copied too, so that only formulas the copy changes are rendered by `node`.
+    KaTeX cache is copied too, so that only formulas the copy changes are rendered by `node`. The copy has the
+    checkout's git history (`take_history`), so each page's last-updated date is the checkout's, and a page the
+    copy does not change is built byte for byte as the session's build has it.
     """
     destination.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
@@ -216,7 +218,26 @@ def copy_project(destination: Path, *, katex_cache: bool = True) -> Path:
     if katex_cache and cache.is_dir():
         # Another pytest-xdist worker's build may be writing an entry: its temporary name is renamed in one step.
         shutil.copytree(cache, destination / ".cache" / "katex", ignore=shutil.ignore_patterns(".tmp-*"))
+    take_history(destination)
     return destination
+
+
+def take_history(destination: Path) -> None:
+    """Give a copy the checkout's git history, as a second checkout of the commit has it: a clone that shares the
+    checkout's objects and checks nothing out (the copy's files are the working tree's, edits included). Each
+    page's last-updated date (hooks/nnla_updated.py, `git log -1 -- FILE`) is then the same as the checkout's.
+    A checkout without history (an unpacked archive) gives a copy without it: its pages show no date."""
+    if not (ROOT / ".git").exists():
+        return
+    clone = destination / ".history"
+    subprocess.run(
+        ["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(clone)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    (clone / ".git").rename(destination / ".git")
+    clone.rmdir()
 
 
 def copy_env(copy: Path) -> dict[str, str]:

@@ -92,11 +92,13 @@ class Site:
         pages_of: name -> the pages that show it.
         conflicts: values whose copies on the pages differ from one another.
         soups: every HTML page, parsed, by its path in the site.
+        texts: every HTML page's text, by its path, as it was parsed.
     """
 
     site_dir: Path
     output: str = ""
     soups: dict[str, BeautifulSoup] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
     elements: list[tuple[str, Tag]] = field(default_factory=list)
     published: Published = field(default_factory=dict)
     pages_of: dict[str, list[str]] = field(default_factory=dict)
@@ -120,12 +122,19 @@ def attribute(element: Tag, key: str) -> str:
     return value
 
 
-def read_site(site_dir: Path, output: str = "") -> Site:
-    """Read every computed value off the built pages; every copy of a value on any page must agree."""
+def read_site(site_dir: Path, output: str = "", like: Site | None = None) -> Site:
+    """Read every computed value off the built pages; every copy of a value on any page must agree.
+
+    ``like`` is a reading of another build (the session's): a page whose text is the same, character for character,
+    shares that reading's parse instead of being parsed again (the checks only read a parse). A break-it test that
+    alters one page or rebuilds a copy then parses only the pages that differ.
+    """
     site = Site(Path(site_dir), output)
     for path in site.html_pages():
         page = str(path.relative_to(site.site_dir))
-        soup = site.soups[page] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        text = site.texts[page] = path.read_text(encoding="utf-8")
+        shared = like.soups.get(page) if like is not None and like.texts.get(page) == text else None
+        soup = site.soups[page] = shared if shared is not None else BeautifulSoup(text, "html.parser")
         for element in soup.find_all(None, attrs={"data-nnla-name": True}):
             site.elements.append((page, element))
             name = attribute(element, "data-nnla-name")
@@ -723,12 +732,13 @@ def run_checks(checks: dict[str, Check], site: Site, prefix: str = "") -> list[s
     return problems
 
 
-def check_site(site_dir: Path, output: str = "") -> list[str]:
+def check_site(site_dir: Path, output: str = "", like: Site | None = None) -> list[str]:
     """Run every check on a built site; each problem is prefixed with the check that found it.
 
-    A check that cannot run at all (say, a value it needs is missing) is itself a problem.
+    A check that cannot run at all (say, a value it needs is missing) is itself a problem. ``like``: as for
+    `read_site`, a reading whose parses are shared by the pages that are the same.
     """
-    site = read_site(site_dir, output)
+    site = read_site(site_dir, output, like)
     problems = run_checks(CHECKS, site)
     problems.extend(doccheck_network.check(site))
     problems.extend(doccheck_derivations.check(site))

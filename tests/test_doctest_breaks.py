@@ -141,12 +141,13 @@ def built(copy: Path, pages_only: bool = False) -> tuple[str, Path]:
     return output, site
 
 
-def problems_of(pristine: Path, tmp_path: Path, *mutations: Mutation) -> list[str]:
-    """Build a mutated copy (it must build) and return what the doc-test reports on it."""
+def problems_of(pristine: Path, tmp_path: Path, like: doccheck.Site, *mutations: Mutation) -> list[str]:
+    """Build a mutated copy (it must build) and return what the doc-test reports on it. `like` is the session's
+    build as read (conftest's `read_site`): the copy's pages that are the same are not parsed again."""
     copy = fresh_copy(pristine, tmp_path)
     mutate(copy, *mutations)
     output, site = built(copy)
-    return doccheck.check_site(site, output)
+    return doccheck.check_site(site, output, like)
 
 
 def unit_tests_fail(copy: Path) -> str:
@@ -185,7 +186,9 @@ def reported(problems: list[str], pattern: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------- tests
 
 
-def test_an_unchanged_copy_passes_every_check_with_its_own_nnla(pristine: Path, tmp_path: Path) -> None:
+def test_an_unchanged_copy_passes_every_check_with_its_own_nnla(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The baseline: the copy imports its own nnla (not the editable install), builds, and passes the doc-test."""
     copy = fresh_copy(pristine, tmp_path)
     where = subprocess.run(
@@ -199,7 +202,7 @@ def test_an_unchanged_copy_passes_every_check_with_its_own_nnla(pristine: Path, 
     assert Path(where).resolve() == (copy / "nnla" / "__init__.py").resolve()
     output, site = built(copy)
     assert json.loads((site / "values.json").read_text(encoding="utf-8"))["nnla"] == COPY_VERSION
-    assert doccheck.check_site(site, output) == []
+    assert doccheck.check_site(site, output, like=read_site) == []
 
 
 def test_a_perturbed_example_fails_the_build_at_the_claim(pristine: Path, tmp_path: Path) -> None:
@@ -215,9 +218,11 @@ def test_a_perturbed_example_fails_the_build_at_the_claim(pristine: Path, tmp_pa
     assert f"<!-- nnla:{name} claim={claim} -->" in written, f"{page}:{line} is {written!r}"
 
 
-def test_a_perturbed_example_fails_the_doctest_at_the_claim(pristine: Path, tmp_path: Path) -> None:
+def test_a_perturbed_example_fails_the_doctest_at_the_claim(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The same, with the build's claim check switched off: the doc-test's own claim check reports the page."""
-    problems = problems_of(pristine, tmp_path, PERTURBED_EXAMPLE, BUILD_SKIPS_CLAIMS)
+    problems = problems_of(pristine, tmp_path, read_site, PERTURBED_EXAMPLE, BUILD_SKIPS_CLAIMS)
     reported(problems, r"^claims_hold_at_their_written_precision: \S+/index\.html: the prose claims lr_max = 1/7")
 
 
@@ -248,13 +253,15 @@ def test_a_broken_link_fails_the_strict_build(pristine: Path, tmp_path: Path) ->
     assert "Aborted with 1 warnings in strict mode" in output, output
 
 
-def test_a_number_typed_into_the_prose_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_number_typed_into_the_prose_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """A result written by hand, neither computed nor claimed, is reported with its page and its sentence."""
     copy = fresh_copy(pristine, tmp_path)
     insert_paragraph(copy / "docs" / "part-2.md", "The running example's SSE is 5.65, as computed by hand.")
     output, site = built(copy, pages_only=True)
     reported(
-        doccheck.check_site(site, output),
+        doccheck.check_site(site, output, like=read_site),
         r"^numbers_in_prose_are_accounted_for: part-2/index\.html: 5\.65 in the prose \(.*SSE is 5\.65, as",
     )
 
@@ -267,13 +274,15 @@ def test_a_number_typed_into_the_prose_fails_the_doctest(pristine: Path, tmp_pat
         ("weight gradient transposed", ["grad_weights", "W_next"]),
     ],
 )
-def test_a_wrong_engine_fails_the_doctest(pristine: Path, tmp_path: Path, mistake: str, wrong: list[str]) -> None:
+def test_a_wrong_engine_fails_the_doctest(
+    pristine: Path, tmp_path: Path, mistake: str, wrong: list[str], read_site: doccheck.Site
+) -> None:
     """The engine's gradient made wrong: its unit tests fail, and the doc-test names each wrong value's page."""
     copy = fresh_copy(pristine, tmp_path)
     mutate(copy, ENGINE_MISTAKES[mistake], BUILD_SKIPS_CLAIMS)
     unit_tests_fail(copy)
     output, site = built(copy)
-    problems = doccheck.check_site(site, output)
+    problems = doccheck.check_site(site, output, like=read_site)
     for name in wrong:
         reported(problems, rf"^values_match_recomputation: {name} \(on [^)]*part-2/index\.html")
     reported(problems, r"^traces_rerun_from_their_published_inputs: trace_\w+ \(on [^)]*index\.html")
@@ -293,11 +302,14 @@ def test_a_jacobian_in_the_other_layout_fails_the_build_at_its_figure(pristine: 
     assert "Traceback" not in output, output
 
 
-def test_a_jacobian_in_the_other_layout_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_jacobian_in_the_other_layout_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """Where no figure guards its shape (shown as slices only), the doc-test catches the layout, by page."""
     problems = problems_of(
         pristine,
         tmp_path,
+        read_site,
         OTHER_LAYOUT,
         Mutation("docs/part-2.md", "<!-- nnla:jacobian_weights as=figure -->\n", "\n"),
     )
@@ -305,11 +317,12 @@ def test_a_jacobian_in_the_other_layout_fails_the_doctest(pristine: Path, tmp_pa
     assert "shapes (2, 3, 2), (3, 2, 2) mismatch" in found[0], found[0]
 
 
-def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_numbers_in_two_styles_fail_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """Digits left ungrouped in tables and formulas, and a claim shown as plain text: the doc-test names each."""
     problems = problems_of(
         pristine,
         tmp_path,
+        read_site,
         Mutation("proven-numbers/src/proven_numbers/numbers.py", "GROUP_FROM = 5\n", "GROUP_FROM = 99\n"),
         Mutation(
             "proven-numbers/src/proven_numbers/markers/render.py",

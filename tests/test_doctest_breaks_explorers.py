@@ -75,10 +75,11 @@ NEXT_DESCRIPTION = Mutation(
 ON_PART_2 = r"explore_lr \(on [^)]*part-2/index\.html\)"
 
 
-def explorer_checks(site: Path) -> list[str]:
+def explorer_checks(site: Path, like: doccheck.Site) -> list[str]:
     """The doc-test's explorer checks on a copy of the built site, as `doccheck.check_site` reports them: the tests
-    below assert what these report, so the others (the whole doc-test runs on the real build) are not rerun."""
-    return doccheck_explorers.check(doccheck.read_site(site))
+    below assert what these report, so the others (the whole doc-test runs on the real build) are not rerun. Only
+    the page a test altered is parsed again (`like`: the session's build as read)."""
+    return doccheck_explorers.check(doccheck.read_site(site, like=like))
 
 
 @pytest.fixture(scope="module")
@@ -95,26 +96,28 @@ def test_the_project_passes_each_explorer_check(read_site: doccheck.Site, check:
     assert not problems, f"{check}:\n" + "\n".join(problems)
 
 
-def test_a_wrong_factor_fails_the_doctest_at_each_setting(pristine: Path, tmp_path: Path) -> None:
+def test_a_wrong_factor_fails_the_doctest_at_each_setting(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """r without its factor 2: every setting's r is reported, the boundary's regime too, and nothing else."""
-    problems = problems_of(pristine, tmp_path, HALF_FACTOR)
+    problems = problems_of(pristine, tmp_path, read_site, HALF_FACTOR)
     wrong_r = reported(problems, rf"^explorers learning_rate_settings_recompute: {ON_PART_2}, setting \d+: r = ")
     assert len(set(re.findall(r"setting (\d+): r = ", "\n".join(wrong_r)))) > 1, wrong_r
     reported(problems, rf"^explorers learning_rate_settings_recompute: {ON_PART_2}, setting 49: regime 'stable'")
     assert all(p.startswith("explorers ") for p in problems), "\n".join(problems)
 
 
-def test_a_late_snapshot_loss_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_late_snapshot_loss_fails_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """The MSE of the next step under each snapshot: the re-run disagrees, at every run, and nothing else."""
-    problems = problems_of(pristine, tmp_path, LATE_LOSS)
+    problems = problems_of(pristine, tmp_path, read_site, LATE_LOSS)
     for run in range(6):
         reported(problems, rf"^explorers training_runs_recompute: {TRAINING_ON_PART_3}, run {run} .*, step 0: its MSE")
     assert all(p.startswith("explorers training_runs_recompute") for p in problems), "\n".join(problems)
 
 
-def test_a_dot_off_its_step_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_dot_off_its_step_fails_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """The dot on the curve but at half the step: each snapshot past the first is reported, and the static page."""
-    problems = problems_of(pristine, tmp_path, DOT_AT_HALF_THE_STEP)
+    problems = problems_of(pristine, tmp_path, read_site, DOT_AT_HALF_THE_STEP)
     reported(
         problems,
         r"^explorers training_curves_draw_the_runs: explore_training on part-3/index\.html, run 0: "
@@ -124,15 +127,17 @@ def test_a_dot_off_its_step_fails_the_doctest(pristine: Path, tmp_path: Path) ->
     assert not any("snapshot 0:" in p for p in problems), "step 0 is its own half: the dot is right there"
 
 
-def test_a_seed_that_is_not_stuck_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_seed_that_is_not_stuck_fails_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """The explorer's second seed is not the study's first stuck one: its runs are not the ones the page names."""
-    problems = problems_of(pristine, tmp_path, NOT_THE_STUCK_SEED)
+    problems = problems_of(pristine, tmp_path, read_site, NOT_THE_STUCK_SEED)
     reported(problems, rf"^explorers training_runs_recompute: {TRAINING_ON_PART_3}: its runs are not the sweep's")
 
 
-def test_cells_shaded_on_the_wrong_side_fail_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_cells_shaded_on_the_wrong_side_fail_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """Every cell's hue swapped: reported cell by cell, and nothing else."""
-    problems = problems_of(pristine, tmp_path, SIDES_SWAPPED)
+    problems = problems_of(pristine, tmp_path, read_site, SIDES_SWAPPED)
     reported(
         problems,
         r"^explorers training_readouts_show_the_runs: explore_training on part-3/index\.html, run 0, "
@@ -141,14 +146,18 @@ def test_cells_shaded_on_the_wrong_side_fail_the_doctest(pristine: Path, tmp_pat
     assert all(p.startswith("explorers training_readouts_show_the_runs") for p in problems), "\n".join(problems)
 
 
-def test_a_readout_of_the_wrong_number_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_readout_of_the_wrong_number_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """r shown where the readout says r²: reported at a setting where the two differ."""
-    problems = problems_of(pristine, tmp_path, R_FOR_R2)
+    problems = problems_of(pristine, tmp_path, read_site, R_FOR_R2)
     reported(problems, r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html, setting 0: shows r2")
     assert all(p.startswith("explorers readouts_show_the_settings") for p in problems), "\n".join(problems)
 
 
-def test_a_page_whose_default_is_not_the_engines_fails_the_doctest(built_site: BuiltSite, tmp_path: Path) -> None:
+def test_a_page_whose_default_is_not_the_engines_fails_the_doctest(
+    built_site: BuiltSite, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The static readout (what a reader without JavaScript sees) changed on a copy of the built Part III."""
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
@@ -157,7 +166,7 @@ def test_a_page_whose_default_is_not_the_engines_fails_the_doctest(built_site: B
     match = re.search(r'<output data-nnla-show="loss">([^<]*)</output>', text)
     assert match, "part-3/index.html no longer has the training explorer's loss readout: update this test"
     page.write_text(text[: match.start(1)] + "0.5" + text[match.end(1) :], encoding="utf-8")
-    problems = explorer_checks(site)
+    problems = explorer_checks(site, read_site)
     reported(
         problems,
         r"^explorers training_default_is_on_the_page: explore_training on part-3/index\.html: "
@@ -165,7 +174,9 @@ def test_a_page_whose_default_is_not_the_engines_fails_the_doctest(built_site: B
     )
 
 
-def test_readout_text_the_engine_did_not_compute_fails_the_doctest(built_site: BuiltSite, tmp_path: Path) -> None:
+def test_readout_text_the_engine_did_not_compute_fails_the_doctest(
+    built_site: BuiltSite, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """One setting's readout text altered in the page's data: the doc-test names the setting."""
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
@@ -177,16 +188,16 @@ def test_readout_text_the_engine_did_not_compute_fails_the_doctest(built_site: B
     shown[7]["loss"] = "1"
     altered = html.escape(json.dumps(shown, ensure_ascii=False))
     page.write_text(text[: match.start(2)] + altered + text[match.end(2) :], encoding="utf-8")
-    problems = explorer_checks(site)
+    problems = explorer_checks(site, read_site)
     reported(
         problems, r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html, setting 7: shows loss '1'"
     )
 
 
-def test_a_curve_on_the_wrong_scale_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_curve_on_the_wrong_scale_fails_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """Curves placed by ln of the loss on an axis ticked in log10: the doc-test names the setting and the step, on
     both explorers' plots (the training explorer's curves leave its window, and it still builds)."""
-    problems = problems_of(pristine, tmp_path, NATURAL_LOG)
+    problems = problems_of(pristine, tmp_path, read_site, NATURAL_LOG)
     reported(
         problems,
         r"^explorers learning_rate_curves_draw_the_runs: explore_lr on part-2/index\.html, "
@@ -197,9 +208,11 @@ def test_a_curve_on_the_wrong_scale_fails_the_doctest(pristine: Path, tmp_path: 
     assert all(p.startswith(curves) for p in problems), "\n".join(problems)
 
 
-def test_a_text_alternative_of_another_setting_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_text_alternative_of_another_setting_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """Each setting's figure described as the next one's: the doc-test names the η the description lacks."""
-    problems = problems_of(pristine, tmp_path, NEXT_DESCRIPTION)
+    problems = problems_of(pristine, tmp_path, read_site, NEXT_DESCRIPTION)
     reported(
         problems,
         r"^explorers learning_rate_curves_draw_the_runs: explore_lr on part-2/index\.html, setting 3: "
@@ -207,7 +220,9 @@ def test_a_text_alternative_of_another_setting_fails_the_doctest(pristine: Path,
     )
 
 
-def test_a_static_figure_that_is_not_the_default_fails_the_doctest(built_site: BuiltSite, tmp_path: Path) -> None:
+def test_a_static_figure_that_is_not_the_default_fails_the_doctest(
+    built_site: BuiltSite, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The figure a reader without JavaScript sees drawn with another setting's curve, on a copy of Part II."""
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
@@ -219,7 +234,7 @@ def test_a_static_figure_that_is_not_the_default_fails_the_doctest(built_site: B
     assert match, "part-2/index.html no longer draws the explorer's curve as a polyline: update this test"
     curves = json.loads(html.unescape(re.search(r'data-nnla-curves="([^"]*)"', text).group(1)))  # type: ignore[union-attr]
     page.write_text(text[: match.start(2)] + curves[0]["points"] + text[match.end(2) :], encoding="utf-8")
-    problems = explorer_checks(site)
+    problems = explorer_checks(site, read_site)
     reported(
         problems,
         r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html: "

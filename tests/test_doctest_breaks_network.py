@@ -59,7 +59,9 @@ def test_the_project_passes_each_part_3_check(read_site: doccheck.Site, check: s
     assert not problems, f"{check}:\n" + "\n".join(problems)
 
 
-def test_a_backward_pass_without_the_activation_derivative_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_backward_pass_without_the_activation_derivative_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """tanh' left out of backprop: the hidden layer's gradients, the deltas and the training are reported on Part III.
 
     The chain rule's Jacobians do not go through backprop, and the doc-test says they are still right.
@@ -77,7 +79,7 @@ def test_a_backward_pass_without_the_activation_derivative_fails_the_doctest(pri
         assert "values_network.py" in output, output
         assert "Traceback" not in output, output
         return
-    problems = doccheck.check_site(site, output)
+    problems = doccheck.check_site(site, output, like=read_site)
     for name in ("mlp_delta1", "mlp_outer_W1", "mlp_D1", "mlp_grad_W1", "mlp_grad_b1"):
         reported(problems, rf"^part-3 values_match_recomputation: {name} {ON_PART_3}")
     reported(problems, rf"^part-3 jacobians_match_central_differences: mlp_grad_W1 {ON_PART_3}")
@@ -88,9 +90,11 @@ def test_a_backward_pass_without_the_activation_derivative_fails_the_doctest(pri
     not_reported(problems, r"mlp_jacobian_gap")
 
 
-def test_an_activation_jacobian_taken_as_the_identity_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_an_activation_jacobian_taken_as_the_identity_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The chain rule with dh/da = I: the stage, the products through it and the gap are reported on Part III."""
-    problems = problems_of(pristine, tmp_path, IDENTITY_ACTIVATION_JACOBIAN)
+    problems = problems_of(pristine, tmp_path, read_site, IDENTITY_ACTIVATION_JACOBIAN)
     for name in ("mlp_dh_da", "mlp_J_W1", "mlp_J_b1"):
         reported(problems, rf"^part-3 values_match_recomputation: {name} {ON_PART_3}")
         reported(problems, rf"^part-3 jacobians_match_central_differences: {name} {ON_PART_3}")
@@ -100,22 +104,24 @@ def test_an_activation_jacobian_taken_as_the_identity_fails_the_doctest(pristine
         not_reported(problems, rf"^part-3 \w+: {name} ")
 
 
-def test_a_backward_pass_without_its_factor_2_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_backward_pass_without_its_factor_2_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """dL/dP = -E instead of -2E: every gradient is halved, and training with them no longer matches a re-run."""
-    problems = problems_of(pristine, tmp_path, NO_FACTOR_2)
+    problems = problems_of(pristine, tmp_path, read_site, NO_FACTOR_2)
     for name in ("mlp_delta2", "mlp_D2", "mlp_grad_W1", "mlp_grad_b1", "mlp_grad_W2", "mlp_grad_b2"):
         reported(problems, rf"^part-3 values_match_recomputation: {name} {ON_PART_3}")
     reported(problems, rf"^part-3 training_reruns: mlp_trace {ON_PART_3}")
     reported(problems, rf"^part-3 step_sweep_reruns: mlp_lr_sweep {ON_PART_3}")
 
 
-def test_a_number_typed_into_part_3_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_number_typed_into_part_3_fails_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """A result written by hand on Part III, neither computed nor claimed, is reported with the page and sentence."""
     copy = fresh_copy(pristine, tmp_path)
     insert_paragraph(copy / "docs" / "part-3.md", "After training, the MSE is 0.0001, as computed by hand.")
     output, site = built(copy, pages_only=True)
     reported(
-        doccheck.check_site(site, output),
+        doccheck.check_site(site, output, like=read_site),
         r"^part-3 numbers_in_prose_are_accounted_for: part-3/index\.html: 0\.0001 in the prose \(.*MSE is 0\.0001",
     )
 
@@ -130,10 +136,12 @@ def test_inline_math_split_over_two_lines_fails_the_build(pristine: Path, tmp_pa
     assert "part-3.md: the page breaks the site's promises: a formula split across lines" in output, output
 
 
-def test_a_seed_study_that_drops_its_stuck_runs_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_seed_study_that_drops_its_stuck_runs_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The study reports one stuck run of several: its re-run here names the count, the seeds, where they end, and
     the runs that no longer add up; what it did not touch (the runs that reach, the stuck run it kept) is not named."""
-    problems = problems_of(pristine, tmp_path, DROPPED_STUCK_RUNS)
+    problems = problems_of(pristine, tmp_path, read_site, DROPPED_STUCK_RUNS)
     for name in ("mlp_study_stuck", "mlp_study_stuck_seeds", "mlp_study_stuck_low"):
         reported(problems, rf"^part-3 seed_study_reruns: {name} {ON_PART_3}")
     reported(problems, r"^part-3 seed_study_reruns: .*'every run either reaches the MSE or is stuck' does not hold")

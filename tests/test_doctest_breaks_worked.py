@@ -42,17 +42,19 @@ def test_the_project_passes_each_worked_example_check(read_site: doccheck.Site, 
     assert not problems, f"{check}:\n" + "\n".join(problems)
 
 
-def test_a_slice_at_the_wrong_input_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_slice_at_the_wrong_input_fails_the_doctest(pristine: Path, tmp_path: Path, read_site: doccheck.Site) -> None:
     """The second slice computed at x_1: that slice is reported on Part III, and nothing the engine computed right."""
-    problems = problems_of(pristine, tmp_path, SLICE_OF_THE_WRONG_INPUT)
+    problems = problems_of(pristine, tmp_path, read_site, SLICE_OF_THE_WRONG_INPUT)
     reported(problems, rf"^part-3 worked_example_recomputes: mlp_distinct_da_dW1_2 {ON_PART_3}")
     others = [p for p in problems if re.search(r"mlp_distinct_(?!da_dW1_2)", p)]
     assert not others, "only the broken slice should be reported:\n" + "\n".join(others)
 
 
-def test_a_worked_example_at_a_corner_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_worked_example_at_a_corner_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """Inputs of 1 and 1 recompute consistently, but the section's point no longer holds, and the check says so."""
-    problems = problems_of(pristine, tmp_path, A_CORNER_AGAIN)
+    problems = problems_of(pristine, tmp_path, read_site, A_CORNER_AGAIN)
     reported(problems, r"^part-3 worked_example_shows_the_factor: .*'the worked example's inputs are distinct'")
     reported(problems, r"^part-3 worked_example_shows_the_factor: .*'its inputs are nonzero and not ±1'")
     assert not [p for p in problems if p.startswith("part-3 worked_example_recomputes")], problems

@@ -51,22 +51,28 @@ def test_the_project_passes_each_landscape_check(read_site: doccheck.Site, check
     assert not problems, f"{check}:\n" + "\n".join(problems)
 
 
-def test_gradient_norms_that_are_not_the_gradients_fail_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_gradient_norms_that_are_not_the_gradients_fail_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """Norms off by a thousandth: the runs drawn beside each other are named, their losses are not."""
-    problems = problems_of(pristine, tmp_path, NORMS_OFF_BY_A_THOUSANDTH)
+    problems = problems_of(pristine, tmp_path, read_site, NORMS_OFF_BY_A_THOUSANDTH)
     reported(problems, rf"^part-3 runs_beside_rerun: mlp_study_beside {ON_PART_3}.*run 0's gradient_norms differ")
     reported(problems, rf"^part-3 runs_beside_rerun: mlp_study_beside {ON_PART_3}.*run 1's gradient_norms differ")
     assert not [p for p in problems if "'s losses differ" in p], problems
 
 
-def test_a_hessian_count_hiding_small_negative_eigenvalues_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_a_hessian_count_hiding_small_negative_eigenvalues_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """Counting only the eigenvalues below -0.1: the count is named, the smallest eigenvalue is not."""
-    problems = problems_of(pristine, tmp_path, NEGATIVE_COUNTED_LOOSELY)
+    problems = problems_of(pristine, tmp_path, read_site, NEGATIVE_COUNTED_LOOSELY)
     reported(problems, rf"^part-3 hessian_at_the_start: mlp_hessian_negative_start {ON_PART_3}")
     assert not [p for p in problems if "mlp_lambda_min_start" in p], problems
 
 
-def test_the_wrong_stuck_run_beside_the_page_s_fails_the_doctest(pristine: Path, tmp_path: Path) -> None:
+def test_the_wrong_stuck_run_beside_the_page_s_fails_the_doctest(
+    pristine: Path, tmp_path: Path, read_site: doccheck.Site
+) -> None:
     """The figure drawn from another stuck seed than the one the page names: the runs beside are named."""
-    problems = problems_of(pristine, tmp_path, ANOTHER_STUCK_SEED)
+    problems = problems_of(pristine, tmp_path, read_site, ANOTHER_STUCK_SEED)
     reported(problems, rf"^part-3 runs_beside_rerun: mlp_study_beside {ON_PART_3}")

@@ -257,15 +257,10 @@ def test_two_builds_are_byte_identical(built_site: BuiltSite, tmp_path: Path) ->
 
     Every file is compared and none is left out: the only date a build writes is pinned by SOURCE_DATE_EPOCH,
     which `make` sets from the commit's date and the tests fix, besides each page's last-updated date, which is
-    its file's last commit's (hooks/nnla_updated.py): the copy takes the checkout's git history along (`.git`, a
-    folder or, in a git worktree, a file), as a second checkout of the commit would have it.
+    its file's last commit's (hooks/nnla_updated.py): the copy takes the checkout's git history along
+    (`conftest.take_history`), as a second checkout of the commit would have it.
     """
     copy = copy_project(tmp_path / "checkout", katex_cache=False)
-    git = ROOT / ".git"
-    if git.is_dir():
-        shutil.copytree(git, copy / ".git", symlinks=True)
-    elif git.is_file():
-        shutil.copy2(git, copy / ".git")
     returncode, output = build_copy(copy, tmp_path / "site")
     assert returncode == 0, output
     first, second = built_site.site_dir, tmp_path / "site"

@@ -8,6 +8,10 @@ nothing on the project's own build.
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import doccheck
 import pytest
 
@@ -86,4 +90,26 @@ def test_the_build_prints_no_warning(site: doccheck.Site) -> None:
 def test_check_site_runs_every_check() -> None:
     """`check_site`, which the break-it tests rely on, runs every check this file asserts."""
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
-    assert set(doccheck.CHECKS) == tested - {"check_site_runs_every_check"}
+    assert set(doccheck.CHECKS) == tested - {"check_site_runs_every_check", "a_reading_shares_only_identical_pages"}
+
+
+def test_a_reading_shares_only_identical_pages(site: doccheck.Site, tmp_path: Path) -> None:
+    """A copy of the build read `like` the session's: an unchanged page shares the session's parse, and a page
+    changed by a single character (the break-it tests' case) is parsed anew, and its values read from the change."""
+    copy = tmp_path / "site"
+    shutil.copytree(site.site_dir, copy)
+    page = "part-1/index.html"
+    text = site.texts[page]
+    match = re.search(r'data-nnla-name="(\w+)" data-nnla-value="[^"1-9]*([1-9])', text)
+    assert match, f"{page} no longer carries a value with a nonzero digit: update this test"
+    name, digit = match.group(1), match.start(2)
+    (copy / page).write_text(text[:digit] + str(int(text[digit]) % 9 + 1) + text[digit + 1 :], encoding="utf-8")
+    again = doccheck.read_site(copy, like=site)
+    assert again.soups["index.html"] is site.soups["index.html"]
+    assert again.soups[page] is not site.soups[page]
+    before = site.soups[page].select_one(f"[data-nnla-name={name}]")
+    after = again.soups[page].select_one(f"[data-nnla-name={name}]")
+    assert before is not None
+    assert after is not None
+    assert after["data-nnla-value"] != before["data-nnla-value"]
+    assert any(element is after for _, element in again.elements), "the checks would read the session's element"
