@@ -53,9 +53,18 @@ def materials_palette(copy: Path) -> None:
 PLUGIN_OPTIONS = "      prefix: nnla\n"
 
 
+#: The plugin's `katex:` options in the copy's mkdocs.yml, when it sets any (a second `katex:` key would be a
+#: duplicate, and YAML keeps the last one: the variant's option would be lost without a word).
+KATEX_OPTIONS = "      katex:\n"
+
+
 def mathml_only(copy: Path) -> None:
     """KaTeX writes MathML alone (the plugin's katex.output); the build then serves the math font."""
-    _replace_once(copy / "mkdocs.yml", PLUGIN_OPTIONS, PLUGIN_OPTIONS + "      katex:\n        output: mathml\n")
+    config = copy / "mkdocs.yml"
+    if KATEX_OPTIONS in config.read_text(encoding="utf-8"):
+        _replace_once(config, KATEX_OPTIONS, KATEX_OPTIONS + "        output: mathml\n")
+    else:
+        _replace_once(config, PLUGIN_OPTIONS, PLUGIN_OPTIONS + KATEX_OPTIONS + "        output: mathml\n")
 
 
 def whole_math_font(copy: Path) -> None:
@@ -72,7 +81,12 @@ class Variant:
     name: str
     label: str
     edits: tuple[Edit, ...] = ()
+    #: Text the variant's Part II must not hold: it is there when an edit did not take.
+    absent: str = ""
 
+
+#: KaTeX's HTML, which a build with MathML alone does not write.
+KATEX_HTML = 'class="katex-html"'
 
 VARIANTS = (
     Variant("published", "(a) as published: KaTeX's HTML and MathML, our palette switch, content-visibility"),
@@ -86,15 +100,20 @@ VARIANTS = (
         "mathml-whole-font",
         "(d) as (c), with KaTeX's MathML alone and the whole math font served",
         (no_content_visibility, materials_palette, mathml_only, whole_math_font),
+        KATEX_HTML,
     ),
     Variant(
         "mathml",
         "(e) as (d), with the math font cut down to the glyphs the pages use",
         (no_content_visibility, materials_palette, mathml_only),
+        KATEX_HTML,
     ),
-    Variant("mathml-ours", "(f) as (a), with KaTeX's MathML alone and the cut math font", (mathml_only,)),
+    Variant("mathml-ours", "(f) as (a), with KaTeX's MathML alone and the cut math font", (mathml_only,), KATEX_HTML),
     Variant(
-        "mathml-materials-palette", "(g) as (f), with Material's palette component", (mathml_only, materials_palette)
+        "mathml-materials-palette",
+        "(g) as (f), with Material's palette component",
+        (mathml_only, materials_palette),
+        KATEX_HTML,
     ),
 )
 
@@ -114,5 +133,8 @@ def build_variants(config: Path, folder: Path, variants: tuple[Variant, ...] = V
             fresh_build(copy, True, copy.parent / "site")
         except SiteBuildError as error:
             raise SiteBuildError(f"variant {variant.label}: {error}") from None
+        page = copy.parent / "site" / "part-2" / "index.html"
+        if variant.absent and variant.absent in page.read_text(encoding="utf-8"):
+            raise SiteBuildError(f"variant {variant.label}: its Part II holds {variant.absent!r}: an edit did not take")
         built[variant.name] = copy.parent / "site"
     return built

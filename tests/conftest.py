@@ -46,6 +46,14 @@ BROWSER_FIXTURES = frozenset({"chromium"})
 #: Module fixtures that build, copy or install more than the session's build (a copy of the project to break,
 #: a second build, a wheel, a LinkChecker crawl): a test that uses one is marked `slow`.
 SLOW_FIXTURES = frozenset({"pristine", "published", "wheel", "crawl"})
+#: Module fixtures set up at a cost (a browser's visit of every page, a build, a wheel, a venv, a crawl): the tests
+#: that use one run on one pytest-xdist worker, one after another (an `xdist_group` named after their module), so
+#: that it is set up once. Spread over both workers, each worker set it up, and again each time its turn came back
+#: after another module's test. A break-it module's `pristine` copy is cheap and its tests long: those spread.
+ONCE_FIXTURES = frozenset(
+    {"visits", "phone", "measured", "violations", "messages", "offline_site", "wheel", "published", "crawl",
+     "mathml_site", "laid_out", "venv", "built"}
+)  # fmt: skip
 #: The test being set up or run in this process, for `run_mkdocs_build`'s check of the `slow` marker.
 _current: list[pytest.Item] = []
 
@@ -366,9 +374,10 @@ class PatientBrowser:
 # ------------------------------------------------------------------------------------------------ the tiers
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the `xdist_group` markers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by what it uses: `site` for the session's build, `browser` for Chromium, `slow` for a fixture
-    of `SLOW_FIXTURES`."""
+    of `SLOW_FIXTURES`, and an `xdist_group` of its module for a fixture of `ONCE_FIXTURES`."""
     wrong = []
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
@@ -385,6 +394,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.site)
         if used & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
+        if used & ONCE_FIXTURES and module is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(module.nodeid))
     if wrong:
         raise pytest.UsageError("markers that select no tier:\n" + "\n".join(dict.fromkeys(wrong)))
 

@@ -66,8 +66,12 @@ class Item:
     def get_closest_marker(self, name: str) -> object | None:
         return name if name in self.markers else None
 
+    groups: list[str] = field(default_factory=list)
+
     def add_marker(self, marker: pytest.MarkDecorator) -> None:
         self.markers.append(marker.name)
+        if marker.name == "xdist_group":
+            self.groups.append(marker.args[0])
 
     def getparent(self, cls: type) -> Module:
         return self.module
@@ -89,6 +93,30 @@ def test_each_test_is_marked_by_the_fixtures_it_uses() -> None:
     assert doctest.markers == ["site"]
     assert sorted(browser.markers) == ["browser", "site"]
     assert sorted(breaks.markers) == ["site", "slow"]
+
+
+def test_tests_that_share_a_costly_module_fixture_run_on_one_worker() -> None:
+    """Every page's visit is made once: the tests that read it are one group, named after their module; a break-it
+    module's tests (a cheap copy each, long builds) spread, and a module's own group is kept."""
+    module = Module("tests/test_pages.py")
+    first, second, breaks, own = collect(
+        Item("t::first", ["visits", "chromium", "served_site"], module=module),
+        Item("t::second", ["visits"], module=module),
+        Item("t::breaks", ["pristine", "built_site"]),
+        Item("t::own", ["venv"], markers=["xdist_group"]),
+    )
+    assert first.groups == second.groups == ["tests/test_pages.py"]
+    assert breaks.groups == []
+    assert own.groups == []
+
+
+def test_each_costly_module_fixture_is_one_the_tests_define() -> None:
+    """A fixture renamed in its module would leave `ONCE_FIXTURES` naming nothing, and its tests spread again."""
+    defined = set()
+    for path in (ROOT / "tests").glob("test_*.py"):
+        text = path.read_text(encoding="utf-8")
+        defined |= set(re.findall(r'@pytest\.fixture\(scope="module"\)\ndef (\w+)\(', text))
+    assert defined >= conftest.ONCE_FIXTURES, sorted(conftest.ONCE_FIXTURES - defined)
 
 
 def test_a_site_marker_on_a_test_without_the_build_stops_the_run() -> None:
