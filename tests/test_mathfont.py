@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,8 @@ def test_the_served_font_is_cut_to_the_pages_glyphs_and_keeps_its_math_table(tmp
     (tmp_path / "page").mkdir()
     (tmp_path / "page" / "index.html").write_text(PAGE, encoding="utf-8")
     font = mathfont.write_math_font(NODE_MODULES, tmp_path)
-    assert font == tmp_path / mathfont.MATH_FONT_URI
-    whole = NODE_MODULES / mathfont.PACKAGE / mathfont.SOURCE
+    assert font == tmp_path / "assets" / "fonts" / "stix-two-math.woff2"
+    whole = mathfont.DEFAULT_FONT.source(NODE_MODULES)
     assert {"x", "𝑥", "∈", "ℝ"} <= cmap(font) < cmap(whole)
     assert "Q" not in cmap(font)
     with TTFont(str(font)) as opened:
@@ -84,6 +85,44 @@ def test_the_served_font_is_cut_to_the_pages_glyphs_and_keeps_its_math_table(tmp
 def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
     with pytest.raises(KatexSetupError, match="math font is missing"):
         mathfont.write_math_font(tmp_path / "node_modules", tmp_path)
+
+
+def test_another_math_font_is_served_under_its_own_name_and_family(tmp_path: Path) -> None:
+    """Noto Sans Math, the other math font the site's package.json pins: its file, and a stylesheet naming it."""
+    noto = mathfont.MathFont(
+        "@fontsource/noto-sans-math", "files/noto-sans-math-latin-400-normal.woff2", "Noto Sans Math"
+    )
+    font = mathfont.write_math_font(NODE_MODULES, tmp_path, subset=False, font=noto)
+    assert font == tmp_path / "assets" / "fonts" / "noto-sans-math.woff2"
+    assert font.read_bytes() == noto.source(NODE_MODULES).read_bytes()
+    css = mathfont.math_font_css(noto)
+    assert 'font-family: "Noto Sans Math";' in css
+    assert 'src: url("noto-sans-math.woff2") format("woff2");' in css
+    assert "STIX" not in css
+
+
+def test_a_font_without_a_math_table_is_refused(tmp_path: Path) -> None:
+    """KaTeX's own fonts have no MATH table: with one of them no bracket would stretch around a matrix."""
+    plain = mathfont.MathFont("katex", "dist/fonts/KaTeX_Main-Regular.woff2", "KaTeX Main")
+    with pytest.raises(KatexSetupError, match=r"KaTeX_Main-Regular\.woff2 \(katex\.math_font\) has no OpenType MATH"):
+        mathfont.write_math_font(NODE_MODULES, tmp_path, subset=False, font=plain)
+    assert not (tmp_path / plain.uri).exists()
+
+
+@pytest.mark.parametrize(
+    ("package", "file", "family", "named"),
+    [
+        ("@fontsource/stix-two-math", "files/x.woff2", 'STIX"', "katex.math_font.family"),
+        ("@fontsource/stix-two-math", "/etc/x.woff2", "STIX", "katex.math_font.file"),
+        ("@fontsource/stix-two-math", "files/x.otf", "STIX", "katex.math_font.file"),
+        ("../stix", "files/x.woff2", "STIX", "katex.math_font.package"),
+    ],
+)
+def test_a_math_font_option_the_stylesheet_or_the_path_cannot_hold_is_refused(
+    package: str, file: str, family: str, named: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(named)):
+        mathfont.MathFont(package, file, family)
 
 
 @pytest.mark.parametrize("output", ["mathml", "htmlAndMathml"])

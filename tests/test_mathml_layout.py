@@ -120,7 +120,7 @@ def test_a_matrix_centres_its_columns_with_no_space_inside_its_brackets(laid_out
 
 def test_the_pages_fetch_no_katex_stylesheet_or_font(laid_out: Any, mathml_site: TinySite) -> None:
     _, fetched = laid_out
-    assert any(url.endswith("assets/fonts/noto-sans-math.woff2") for url in fetched)
+    assert any(url.endswith("assets/fonts/stix-two-math.woff2") for url in fetched)
     assert not [url for url in fetched if "katex" in url.lower()]
     page = mathml_site.page("index.html")
     assert "katex.min.css" not in page

@@ -94,6 +94,16 @@ def test_a_malformed_macro_file_is_named_with_its_line(tmp_path: Path) -> None:
         ("      digits: 13\n", "", "digits must be a whole number from 0 to 12; got 13"),
         ("", "        output: latex\n", "Sub-option 'output': Expected one of: ('htmlAndMathml', 'mathml')"),
         ("      prefix: Calc\n", "", "prefix must be a lowercase letter"),
+        (
+            "",
+            "        math_font:\n          family: 'Math\"; } body { color: red'\n",
+            "katex.math_font.family 'Math\"; } body { color: red' holds more than letters, digits, spaces and hyphens",
+        ),
+        (
+            "",
+            "        math_font:\n          file: ../../etc/font.woff2\n",
+            "katex.math_font.file '../../etc/font.woff2' is not a .woff2 file inside the package",
+        ),
     ],
 )
 def test_an_option_out_of_range_is_named(tmp_path: Path, options: str, katex: str, message: str) -> None:
@@ -121,3 +131,24 @@ def test_a_value_shown_nowhere_may_be_allowed(tmp_path: Path) -> None:
     built = build_site(site)
     document = json.loads((built / "values.json").read_text(encoding="utf-8"))
     assert document["values"]["joint"]["pages"] == []
+
+
+def option_names(config_class: type, prefix: str = "") -> list[str]:
+    """Every option of a config class, a sub-config's as ``katex.output`` (a sub-config of a sub-config, such as
+    ``katex.math_font``, is documented as one option, its keys in its section)."""
+    names = []
+    for name, option in config_class._schema:  # type: ignore[attr-defined]  # MkDocs' own list of options
+        nested = getattr(option, "config_class", None)
+        if nested is not None and not prefix:
+            names.extend(option_names(nested, f"{name}."))
+        else:
+            names.append(prefix + name)
+    return names
+
+
+def test_every_option_has_its_section_in_the_configuration_reference() -> None:
+    """docs/configuration.md, the reference a second site's author reads, in the order the options are declared."""
+    from proven_numbers.config import ProvenNumbersConfig
+
+    headings = re.findall(r"^### `([\w.]+)`$", (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8"), re.M)
+    assert headings == option_names(ProvenNumbersConfig)

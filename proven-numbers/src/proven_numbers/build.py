@@ -109,6 +109,11 @@ class Build:
             raise PluginError(
                 f"proven-numbers: katex.time_budget is a number of seconds above 0; got {katex_options.time_budget!r}"
             )
+        chosen = katex_options.math_font
+        try:
+            self.math_font = mathfont.MathFont(chosen.package, chosen.file, chosen.family)
+        except ValueError as error:
+            raise PluginError(f"proven-numbers: {error}") from None
         # What KaTeX may spend on this build's formulas, the page that spends it named when it is spent.
         self.budget = katex.Budget(float(katex_options.time_budget))
         self.renderer.begin_build(self.budget)
@@ -144,7 +149,7 @@ class Build:
             while katex.KATEX_CSS in config.extra_css:
                 config.extra_css.remove(katex.KATEX_CSS)
             config.extra_css.append(mathfont.MATH_FONT_CSS)
-            config.extra["math_font"] = mathfont.MATH_FONT_URI
+            config.extra["math_font"] = self.math_font.uri
         elif katex.KATEX_CSS not in config.extra_css:  # the formulas need KaTeX's stylesheet, which the site serves
             config.extra_css.insert(0, katex.KATEX_CSS)
         # Named, not an instance: every Markdown object (each page's, mkdocstrings') gets an extension of its own.
@@ -193,7 +198,7 @@ class Build:
         MathML alone, the math stylesheet instead (the math font is written at the end, cut to the pages, and the
         theme preloads it)."""
         if self.renderer.mathml_only:
-            files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css()))
+            files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css(self.math_font)))
             return files
         assets = katex.katex_assets(self.node_modules)
         for asset in assets:
@@ -323,9 +328,11 @@ class Build:
         reproducible_sitemap(site_dir)
         if self.renderer.mathml_only:
             try:
-                mathfont.write_math_font(self.node_modules, site_dir, subset=self.options.katex.subset_font)
+                mathfont.write_math_font(
+                    self.node_modules, site_dir, subset=self.options.katex.subset_font, font=self.math_font
+                )
             except ImportError as error:
                 raise PluginError(
-                    f"proven-numbers: katex.subset_font needs fontTools and brotli ({error}): install "
-                    "proven-numbers[mathml], or set katex.subset_font: false"
+                    f"proven-numbers: katex.output: mathml reads the math font with fontTools and brotli ({error}): "
+                    "install proven-numbers[mathml]"
                 ) from None

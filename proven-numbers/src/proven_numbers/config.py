@@ -13,7 +13,19 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-__all__ = ["KatexConfig", "PreviewConfig", "ProvenNumbersConfig"]
+__all__ = ["KatexConfig", "MathFontConfig", "PreviewConfig", "ProvenNumbersConfig"]
+
+
+class MathFontConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The math font served with ``output: mathml`` (``katex.math_font:``): a woff2 font with an OpenType MATH table,
+    from an npm package in ``katex.node_modules``."""
+
+    #: The npm package, pinned in the site's package.json.
+    package = c.Type(str, default="@fontsource/stix-two-math")
+    #: The font file, relative to the package's folder.
+    file = c.Type(str, default="files/stix-two-math-latin-400-normal.woff2")
+    #: The family name the math stylesheet gives it (letters, digits, spaces and hyphens).
+    family = c.Type(str, default="STIX Two Math")
 
 
 class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -37,6 +49,8 @@ class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
     #: The most seconds KaTeX may spend on the formulas of one build (formulas served from the cache cost nothing);
     #: a build that needs more stops, naming the page it was on.
     time_budget = c.Type((int, float), default=60)
+    #: The math font served for ``output: mathml``.
+    math_font = c.SubConfig(MathFontConfig)
     #: Cut the math font served for ``output: mathml`` down to the glyphs the pages use.
     subset_font = c.Type(bool, default=True)
     #: KaTeX's fonts that every page with a formula preloads (``output: htmlAndMathml``), by file name without

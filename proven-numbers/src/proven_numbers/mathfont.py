@@ -1,10 +1,11 @@
-r"""The math font the site serves for its MathML: Noto Sans Math, cut down to the characters the pages use.
+r"""The math font the site serves for its MathML (`katex.math_font`), cut down to the characters the pages use.
 
 A browser lays out MathML with a font's OpenType MATH table: how far a bracket stretches around a matrix, how
 high a superscript sits. Without such a font (most systems have none) brackets stay one line tall. So the site
-serves one, taken at build time from the npm package `@fontsource/noto-sans-math` (pinned in package.json), and
-only its glyphs that the built pages' formulas can show, with every size and piece of those glyphs the MATH
-table names: the whole font is some 270 KB, the cut one a tenth of that.
+serves one, taken at build time from an npm package (pinned in the site's package.json): by default STIX Two
+Math, a serif face in the manner of TeX's, from `@fontsource/stix-two-math`; and only its glyphs that the built
+pages' formulas can show, with every size and piece of those glyphs the MATH table names: the whole font is some
+400 KB, the cut one a tenth of that.
 """
 
 from __future__ import annotations
@@ -12,37 +13,77 @@ from __future__ import annotations
 import html
 import os
 import re
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from proven_numbers.katex.errors import SETUP_HINT, KatexSetupError
 from proven_numbers.katex.mathml_tables import TABLE_CSS
 from proven_numbers.katex.mathvariant import VARIANTS
 
-__all__ = ["MATH_FONT_CSS", "MATH_FONT_URI", "math_font_css", "math_text", "write_math_font"]
+__all__ = ["DEFAULT_FONT", "MATH_FONT_CSS", "MathFont", "math_font_css", "math_text", "write_math_font"]
 
-#: The npm package and, inside it, the font file (the package's one file holds the whole font).
-PACKAGE = "@fontsource/noto-sans-math"
-SOURCE = "files/noto-sans-math-latin-400-normal.woff2"
-#: Where the site serves the font and its stylesheet.
-MATH_FONT_URI = "assets/fonts/noto-sans-math.woff2"
+#: Where the site serves the math stylesheet.
 MATH_FONT_CSS = "assets/fonts/math.css"
+#: An npm package's name, as npm allows it (a scope, then the name).
+_PACKAGE = re.compile(r"(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*")
+#: A family name that goes into the stylesheet between quotes as it is.
+_FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]*")
+
+
+@dataclass(frozen=True)
+class MathFont:
+    """A woff2 font with an OpenType MATH table, as `katex.math_font` names it.
+
+    Attributes:
+        package: the npm package holding it, in ``katex.node_modules``.
+        file: the font file, relative to the package's folder.
+        family: the family name the math stylesheet gives it.
+    """
+
+    package: str
+    file: str
+    family: str
+
+    def __post_init__(self) -> None:
+        """Refuse what the stylesheet or the path could not hold as it is, naming the option."""
+        if not _PACKAGE.fullmatch(self.package):
+            raise ValueError(f"katex.math_font.package {self.package!r} is not an npm package name")
+        file = PurePosixPath(self.file)
+        if file.is_absolute() or ".." in file.parts or file.suffix != ".woff2":
+            raise ValueError(f"katex.math_font.file {self.file!r} is not a .woff2 file inside the package")
+        if not _FAMILY.fullmatch(self.family):
+            raise ValueError(
+                f"katex.math_font.family {self.family!r} holds more than letters, digits, spaces and hyphens"
+            )
+
+    @property
+    def uri(self) -> str:
+        """Where the site serves the font: named after its family."""
+        return f"assets/fonts/{self.family.lower().replace(' ', '-')}.woff2"
+
+    def source(self, node_modules: str | os.PathLike[str]) -> Path:
+        return Path(node_modules, self.package, self.file)
+
+
+#: The option's default: STIX Two Math.
+DEFAULT_FONT = MathFont("@fontsource/stix-two-math", "files/stix-two-math-latin-400-normal.woff2", "STIX Two Math")
 
 _MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
 _ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
-def math_font_css() -> str:
+def math_font_css(font: MathFont = DEFAULT_FONT) -> str:
     """The stylesheet of MathML alone: the font, the formulas set in it at KaTeX's size, bold where Unicode has no
     bold letter, and KaTeX's table layout (`proven_numbers.katex.mathml_tables`). It stands in for KaTeX's own
     stylesheet, whose other rules style KaTeX's HTML alone."""
     return f"""\
 @font-face {{
-  font-family: "Noto Sans Math";
+  font-family: "{font.family}";
   font-style: normal;
   font-weight: 400;
   font-display: swap;
-  src: url("{Path(MATH_FONT_URI).name}") format("woff2");
+  src: url("{Path(font.uri).name}") format("woff2");
 }}
 /* What KaTeX's stylesheet gives a formula's box, without its fonts: the size, and no indent from the text. */
 .katex {{
@@ -51,7 +92,7 @@ def math_font_css() -> str:
   text-indent: 0;
 }}
 math {{
-  font-family: "Noto Sans Math", math;
+  font-family: "{font.family}", math;
 }}
 /* A token KaTeX marks bold whose letter Unicode has no bold form of (the loss vector's bold ell). */
 math [mathvariant="bold"],
@@ -75,7 +116,10 @@ def math_text(page: str) -> set[str]:
 
 
 def write_math_font(
-    node_modules: str | os.PathLike[str], site_dir: str | os.PathLike[str], subset: bool = True
+    node_modules: str | os.PathLike[str],
+    site_dir: str | os.PathLike[str],
+    subset: bool = True,
+    font: MathFont = DEFAULT_FONT,
 ) -> Path:
     """Write the font into the built site, cut down to the characters of its pages' formulas (unless not `subset`).
 
@@ -83,18 +127,26 @@ def write_math_font(
         The font file written.
 
     Raises:
-        KatexSetupError: the font package is not installed.
+        KatexSetupError: the font package is not installed, or its file has no OpenType MATH table (the browser
+            would lay out no stretched bracket with it).
     """
-    source = Path(node_modules) / PACKAGE / SOURCE
+    from fontTools import subset as subsetting  # type: ignore[import-untyped]  # no stubs
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    source = font.source(node_modules)
     if not source.is_file():
         raise KatexSetupError(f"The math font is missing: {source} does not exist. {SETUP_HINT}")
-    target = Path(site_dir) / MATH_FONT_URI
+    with TTFont(str(source), lazy=True) as opened:
+        if "MATH" not in opened:
+            raise KatexSetupError(
+                f"The math font {source} (katex.math_font) has no OpenType MATH table: a browser would not stretch "
+                "a bracket around a matrix with it. Name a math font, such as @fontsource/stix-two-math's."
+            )
+    target = Path(site_dir) / font.uri
     target.parent.mkdir(parents=True, exist_ok=True)
     if not subset:
         target.write_bytes(source.read_bytes())
         return target
-    from fontTools import subset as subsetting  # type: ignore[import-untyped]  # no stubs
-
     text: set[str] = set()
     for page in sorted(Path(site_dir).rglob("*.html")):
         text |= math_text(page.read_text(encoding="utf-8"))
@@ -102,9 +154,9 @@ def write_math_font(
     options.flavor = "woff2"
     options.layout_features = ["*"]  # every OpenType feature: the MATH table's variants come with them
     options.name_IDs = ["*"]  # the font's names and its licence
-    with subsetting.load_font(str(source), options) as font:
+    with subsetting.load_font(str(source), options) as loaded:
         subsetter = subsetting.Subsetter(options)
         subsetter.populate(text="".join(sorted(text)))
-        subsetter.subset(font)
-        subsetting.save_font(font, str(target), options)
+        subsetter.subset(loaded)
+        subsetting.save_font(loaded, str(target), options)
     return target
