@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from conftest import BuiltSite, ServedSite
+from selectolax.lexbor import LexborHTMLParser
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
@@ -53,12 +53,10 @@ def linked_fragments(site_dir: Path) -> list[tuple[str, str]]:
     found = set()
     for html in sorted(site_dir.rglob("index.html")):
         page = html.relative_to(site_dir).as_posix().removesuffix("index.html")
-        article = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").find("article")
-        for link in article.find_all("a", href=True) if article else []:
-            if "headerlink" in (link.get("class") or []):
-                continue
-            href = link["href"]
-            assert isinstance(href, str), href  # href is single-valued: bs4 gives a str, not a list
+        # Lexbor parses as a browser does, and a page of KaTeX in milliseconds (html.parser took seconds a page).
+        article = LexborHTMLParser(html.read_text(encoding="utf-8")).css_first("article")
+        for link in article.css("a[href]:not(.headerlink)") if article else []:
+            href = link.attributes["href"] or ""
             url = urlsplit(urljoin(f"http://site/{page}", href))
             target = url.path.lstrip("/")
             if url.netloc == "site" and url.fragment and target in ESSAY and target != page:

@@ -258,14 +258,15 @@ def test_the_index_holds_each_pages_text(built_site: BuiltSite) -> None:
 
 
 @pytest.mark.site
-def test_figures_are_found_by_their_description_not_their_labels(built_site: BuiltSite) -> None:
+def test_figures_are_found_by_their_description_not_their_labels(built_site: BuiltSite, read_site: Any) -> None:
     """An axis's labels, and a table's cells, would run together into nonsense words ("steploss (MSE)03.67"):
-    the index holds each figure's title and description, and the prose around a table, instead."""
+    the index holds each figure's title and description, and the prose around a table, instead. The pages are
+    read in the session's parse of them (conftest's `read_site`), which this test only reads."""
     document = index(built_site)
     text = " ".join(doc["text"] for doc in document["docs"])
     figures = 0
     for page in {doc["location"].split("#")[0] for doc in document["docs"]}:
-        soup = BeautifulSoup(built_site.page(f"{page}index.html"), "html.parser")
+        soup = read_site.soups[f"{page}index.html"]
         for svg in soup.select("article svg.nnla-figure"):
             labels = [label.get_text() for label in svg.select("text")]
             desc = svg.select_one("desc")
