@@ -2,7 +2,7 @@
 
 A variant's edit is text put into a copy's mkdocs.yml. YAML keeps the last of two equal keys without a word, so an
 edit that adds a second `katex:` beside the one the site sets would be lost, and the "MathML alone" build would be
-the published one (it was: its screenshots were the published pixels). Read here as YAML, as MkDocs reads it.
+the published one (it was: its screenshots were the published pixels). Read here with MkDocs' own YAML loader.
 """
 
 from __future__ import annotations
@@ -11,22 +11,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
 from conftest import ROOT
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from benchmarks.page_variants import mathml_only, whole_math_font
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML as MkDocs reads mkdocs.yml, with its `!ENV` and Python tags read as plain values."""
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 def plugin_options(config: Path) -> dict[str, Any]:
-    plugins = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)["plugins"]  # a SafeLoader
+    loader = get_yaml_loader(config=MkDocsConfig(config_file_path=str(config)))  # its `!relative` too
+    plugins = yaml_load(config.read_text(encoding="utf-8"), loader)["plugins"]
     (options,) = [entry["proven-numbers"] for entry in plugins if isinstance(entry, dict) and "proven-numbers" in entry]
     assert isinstance(options, dict)
     return options
