@@ -27,7 +27,7 @@ from benchmarks import report
 from benchmarks.build_times import SiteTimes, measure_site
 from benchmarks.engine_share import engine_share
 from benchmarks.lighthouse_audits import LighthouseResult, audit_in_turn
-from benchmarks.page_variants import VARIANTS, build_variants, mathml_only
+from benchmarks.page_variants import PHOTOGRAPHED, VARIANTS, build_variants
 from benchmarks.page_weight import Weight, page_weight
 from benchmarks.save_to_browser import SaveTimes, measure_save_to_browser
 from benchmarks.screenshots import screenshots
@@ -54,10 +54,9 @@ def lighter_pages(real: Path, page: str, lighthouse_runs: int, work: Path) -> tu
     if lighthouse_runs > 0:
         print(f"Lighthouse on {page}/ ({lighthouse_runs} runs of each of {', '.join(sites)})...", file=sys.stderr)
         audits = audit_in_turn(sites, f"{page}/", lighthouse_runs, work / "lighthouse")
-    for variant in VARIANTS:
-        if mathml_only in variant.edits:
-            taken = screenshots(sites[variant.name], f"{page}/", SCREENSHOTS / variant.name)
-            print(f"  {len(taken)} screenshots of {variant.name} in {SCREENSHOTS.relative_to(ROOT)}", file=sys.stderr)
+    for name in PHOTOGRAPHED:
+        taken = screenshots(sites[name], f"{page}/", SCREENSHOTS / name)
+        print(f"  {len(taken)} screenshots of {name} in {SCREENSHOTS.relative_to(ROOT)}", file=sys.stderr)
     labels = {variant.name: variant.label for variant in VARIANTS}
     table = report.variants_table(labels, weights, audits, page)
     return table, audits.get(VARIANTS[0].name)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.site_copies import SiteBuildError, copy_real_site, fresh_build
 
-__all__ = ["VARIANTS", "Variant", "build_variants"]
+__all__ = ["PHOTOGRAPHED", "VARIANTS", "Variant", "build_variants", "katex_html", "mathml_only", "whole_math_font"]
 
 Edit = Callable[[Path], None]
 
@@ -58,20 +58,41 @@ PLUGIN_OPTIONS = "      prefix: nnla\n"
 KATEX_OPTIONS = "      katex:\n"
 
 
+def _katex_option(copy: Path, key: str, value: str) -> None:
+    """Set the plugin's `katex.<key>` in the copy's mkdocs.yml: the line replaced if the site sets it, else added."""
+    config = copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if KATEX_OPTIONS not in text:
+        _replace_once(config, PLUGIN_OPTIONS, PLUGIN_OPTIONS + KATEX_OPTIONS)
+        text = config.read_text(encoding="utf-8")
+    lines = re.findall(rf"^ {{8}}{re.escape(key)}:.*\n", text, re.MULTILINE)
+    if len(lines) > 1:
+        raise SiteBuildError(f"{config} sets katex.{key} {len(lines)} times")
+    if lines:
+        _replace_once(config, lines[0], f"        {key}: {value}\n")
+    else:
+        _replace_once(config, KATEX_OPTIONS, f"{KATEX_OPTIONS}        {key}: {value}\n")
+
+
 def mathml_only(copy: Path) -> None:
     """KaTeX writes MathML alone (the plugin's katex.output); the build then serves the math font."""
-    config = copy / "mkdocs.yml"
-    if KATEX_OPTIONS in config.read_text(encoding="utf-8"):
-        _replace_once(config, KATEX_OPTIONS, KATEX_OPTIONS + "        output: mathml\n")
-    else:
-        _replace_once(config, PLUGIN_OPTIONS, PLUGIN_OPTIONS + KATEX_OPTIONS + "        output: mathml\n")
+    _katex_option(copy, "output", "mathml")
 
 
 def whole_math_font(copy: Path) -> None:
-    """Serve the whole math font, not only the glyphs the pages use (katex.subset_font: false; with `mathml_only`)."""
-    _replace_once(
-        copy / "mkdocs.yml", "        output: mathml\n", "        output: mathml\n        subset_font: false\n"
-    )
+    """Serve the whole math font, not only the glyphs the pages use (katex.subset_font: false; with MathML alone)."""
+    _katex_option(copy, "subset_font", "false")
+
+
+#: The KaTeX fonts the site preloaded while it published KaTeX's HTML: those of the first screens.
+KATEX_PRELOADS = "[KaTeX_Main-Regular, KaTeX_Math-Italic, KaTeX_Main-Bold, KaTeX_Size1-Regular]"
+
+
+def katex_html(copy: Path) -> None:
+    """KaTeX's HTML beside its MathML, with KaTeX's stylesheet and fonts, as the site published until December 2026
+    (katex.output: htmlAndMathml, the first screens' fonts preloaded)."""
+    _katex_option(copy, "output", "htmlAndMathml")
+    _katex_option(copy, "preload_fonts", KATEX_PRELOADS)
 
 
 @dataclass(frozen=True)
@@ -81,41 +102,40 @@ class Variant:
     name: str
     label: str
     edits: tuple[Edit, ...] = ()
-    #: Text the variant's Part II must not hold: it is there when an edit did not take.
+    #: Text the variant's Part II must not hold: it is there when an edit did not take (or the site changed).
     absent: str = ""
 
 
 #: KaTeX's HTML, which a build with MathML alone does not write.
 KATEX_HTML = 'class="katex-html"'
+#: The math font's stylesheet, which a build with KaTeX's HTML does not link.
+MATH_CSS = "assets/fonts/math.css"
 
 VARIANTS = (
-    Variant("published", "(a) as published: KaTeX's HTML and MathML, our palette switch, content-visibility"),
-    Variant("no-cv", "(b) as (a), without content-visibility", (no_content_visibility,)),
+    Variant(
+        "published",
+        "(a) as published: KaTeX's MathML alone and the math font cut to the pages' glyphs, our palette switch,"
+        " content-visibility",
+        absent=KATEX_HTML,
+    ),
+    Variant("whole-font", "(b) as (a), with the whole math font served", (whole_math_font,), KATEX_HTML),
+    Variant("no-cv", "(c) as (a), without content-visibility", (no_content_visibility,), KATEX_HTML),
     Variant(
         "materials-palette",
-        "(c) as (b), with Material's palette component",
+        "(d) as (c), with Material's palette component",
         (no_content_visibility, materials_palette),
-    ),
-    Variant(
-        "mathml-whole-font",
-        "(d) as (c), with KaTeX's MathML alone and the whole math font served",
-        (no_content_visibility, materials_palette, mathml_only, whole_math_font),
         KATEX_HTML,
     ),
     Variant(
-        "mathml",
-        "(e) as (d), with the math font cut down to the glyphs the pages use",
-        (no_content_visibility, materials_palette, mathml_only),
-        KATEX_HTML,
-    ),
-    Variant("mathml-ours", "(f) as (a), with KaTeX's MathML alone and the cut math font", (mathml_only,), KATEX_HTML),
-    Variant(
-        "mathml-materials-palette",
-        "(g) as (f), with Material's palette component",
-        (mathml_only, materials_palette),
-        KATEX_HTML,
+        "katex-html",
+        "(e) as (a), with KaTeX's HTML beside its MathML, KaTeX's stylesheet and fonts (published until 2026-12)",
+        (katex_html,),
+        MATH_CSS,
     ),
 )
+
+#: The variants whose formulas the benchmark photographs, to compare by eye: MathML alone and KaTeX's HTML.
+PHOTOGRAPHED = ("published", "katex-html")
 
 
 def build_variants(config: Path, folder: Path, variants: tuple[Variant, ...] = VARIANTS) -> dict[str, Path]:

@@ -138,10 +138,24 @@ def test_the_preview_shows_a_bad_marker_in_its_page(tmp_path: Path) -> None:
     assert 'data-nnla-name="sse"' in html
 
 
-def test_on_files_adds_katex_css_and_every_font(config: MkDocsConfig) -> None:
+def test_on_files_adds_the_math_stylesheet_alone(config: MkDocsConfig) -> None:
+    """The site publishes MathML alone: the math font's stylesheet is served (the font is written at the end, cut to
+    the pages), and none of KaTeX's stylesheet and fonts, which style KaTeX's HTML alone."""
+    files = config.plugins.on_files(Files([]), config=config)
+    assert {f.src_uri for f in files} == {"assets/fonts/math.css"}
+    assert "assets/fonts/math.css" in config.extra_css
+    assert not any("katex" in css for css in config.extra_css)
+
+
+def test_on_files_adds_katex_css_and_every_font() -> None:
+    """With KaTeX's HTML (katex.output: htmlAndMathml), its stylesheet and every font the stylesheet names."""
+    loaded = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    loaded.plugins["proven-numbers"].config.katex.output = "htmlAndMathml"
+    config = loaded.plugins.on_config(loaded)
     files = config.plugins.on_files(Files([]), config=config)
     uris = {f.src_uri for f in files}
     assert "assets/katex/katex.min.css" in uris
+    assert "assets/fonts/math.css" not in uris
     fonts = {u for u in uris if u.startswith("assets/katex/fonts/")}
     css = (ROOT / "node_modules" / "katex" / "dist" / "katex.min.css").read_text(encoding="utf-8")
     named = set(re.findall(r"url\((fonts/[^)]+)\)", css))

@@ -4,14 +4,14 @@ Browsers that implement MathML Core (Chromium among them) ignore `mathvariant` e
 **b** of `\mathbf{b}` would show as an italic *b* and the ℝ of `\mathbb{R}` as an italic R. Unicode encodes
 those letters themselves (𝐛 U+1D41B, ℝ U+211D), and a math font draws them. A token whose every character has
 such a letter is rewritten to it; any other (a bold ℓ, which Unicode lacks) keeps its `mathvariant`, for the
-site's stylesheet to embolden.
+site's stylesheet to embolden. `plain_letters` reads them back, for text a reader types (the search index).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["VARIANTS", "unicode_variants"]
+__all__ = ["VARIANTS", "plain_letters", "unicode_variants"]
 
 
 def _letters(capital: int, small: int, holes: dict[str, str] | None = None) -> dict[str, str]:
@@ -76,3 +76,17 @@ def unicode_variants(markup: str) -> str:
         return f"<{tag}>{''.join(table[c] for c in text)}</{tag}>"
 
     return _TOKEN.sub(rewrite, markup)
+
+
+#: Each mathematical letter of `VARIANTS`, and the letter or digit it is a variant of.
+_PLAIN = {ord(letter): plain for table in VARIANTS.values() for plain, letter in table.items() if letter != plain}
+
+
+def plain_letters(text: str) -> str:
+    """`text` with every mathematical letter of `VARIANTS` as the letter it is a variant of: what a reader types.
+
+    Examples:
+        >>> plain_letters("𝐱 W + 𝐛 ∈ ℝ")
+        'x W + b ∈ R'
+    """
+    return text.translate(_PLAIN)

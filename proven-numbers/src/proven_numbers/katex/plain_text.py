@@ -1,8 +1,10 @@
-r"""A formula as plain text, read from the MathML that KaTeX writes beside its HTML.
+r"""A formula as plain text, read from the MathML that KaTeX writes (beside its HTML, or alone).
 
 What a reader can read and type into a search box: the numbers, identifiers and operators of the formula as
 Unicode, its structure written with a few plain signs, and no TeX command. ``\mathbf{p} = \mathbf{x} W +
-\mathbf{b}`` reads ``p = x W + b``; a matrix reads ``[0.5 −1; 0.25 0.5]``, its rows separated by ``;``;
+\mathbf{b}`` reads ``p = x W + b`` (with MathML alone, KaTeX's bold letters are Unicode's, 𝐩, read back as
+the letters a reader types: `proven_numbers.katex.mathvariant.plain_letters`); a matrix reads
+``[0.5 −1; 0.25 0.5]``, its rows separated by ``;``;
 ``\ell_k`` reads ``ℓ_k``, ``e^2`` reads ``e^2``, and a script of several tokens is put in parentheses,
 ``∑_(k=1)^z``; ``\frac{a}{b}`` reads ``a/b``.
 
@@ -16,6 +18,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from proven_numbers.katex.mathvariant import plain_letters
 
 __all__ = ["plain_text"]
 
@@ -107,7 +111,7 @@ def _row(nodes: list[_Node]) -> str:
 
 
 def _token(node: _Node) -> str:
-    return " ".join(node.text.translate(_INVISIBLE).split())
+    return " ".join(plain_letters(node.text.translate(_INVISIBLE)).split())
 
 
 def _text(node: _Node) -> str:
