@@ -37,9 +37,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         return config
     # A page read from disk has the origin "null": Chromium refuses it a font preloaded with `crossorigin` (a CORS
     # fetch), and logs the refusal, while the stylesheet's own @font-face loads the same file. So the offline build
-    # preloads nothing (the plugin's katex.preload_fonts, which proven-numbers reads when it adds KaTeX's files).
+    # preloads nothing (the plugin's katex.math_font.preload and katex.preload_fonts, which proven-numbers reads
+    # when it adds the math's files).
     numbers = config.plugins.get("proven-numbers")
     if numbers is not None:
+        numbers.config.katex.math_font.preload = False
         numbers.config.katex.preload_fonts = []
     polyfills = list(config.extra.get("polyfills", []))
     kept = [script for script in polyfills if FOREIGN_WORKER not in str(script)]

@@ -42,14 +42,18 @@ UNSKIP_JS = """() => {
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }"""
 
-#: KaTeX's stylesheet and fonts, once the page's fonts have settled.
-KATEX_JS = """async () => {
+#: The family the site's math stylesheet sets its formulas in (mkdocs.yml: MathML alone, the plugin's default font).
+MATH_FONT = "STIX Two Math"
+
+#: The formulas' font, once the page's fonts have settled: the family set on KaTeX's MathML, and whether the face
+#: loaded.
+MATH_JS = """async (family) => {
     await document.fonts.ready;
-    const katex = document.querySelector('.katex');
-    if (!katex) return null;
+    const math = document.querySelector('.katex math');
+    if (!math) return null;
     return {
-        fontFamily: getComputedStyle(katex).fontFamily,
-        check: document.fonts.check('16px KaTeX_Main'),
+        fontFamily: getComputedStyle(math).fontFamily,
+        check: document.fonts.check(`16px "${family}"`),
         loaded: [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, '')),
     };
 }"""
@@ -213,7 +217,7 @@ class Visit:
     errors: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    katex: dict[str, Any] | None = None
+    math: dict[str, Any] | None = None
     overflow: dict[int, dict[str, Any]] = field(default_factory=dict)
     figures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     scheme: dict[str, str | None] = field(default_factory=dict)
@@ -267,11 +271,11 @@ def _visit(browser: Any, served: ServedSite, visit: Visit, width: int, screensho
         page.on("response", lambda response: _response(response, visit))
         page.goto(served.url(visit.path), wait_until="load")
         page.evaluate(UNSKIP_JS)
-        katex = page.evaluate(KATEX_JS)  # also waits for document.fonts.ready
+        math = page.evaluate(MATH_JS, MATH_FONT)  # also waits for document.fonts.ready
         visit.overflow[width] = page.evaluate(OVERFLOW_JS)
         if width != WIDE:
             return
-        visit.katex = katex
+        visit.math = math
         for palette in ("light", "dark"):
             if palette == "dark":
                 page.locator("form[data-nnla-palette] label:visible").click()
@@ -329,16 +333,16 @@ def failure_problems(visits: Iterable[Visit]) -> Iterator[str]:
     return (f"{v.name}: {failure}" for v in visits for failure in v.failed)
 
 
-def katex_problems(visits: Iterable[Visit]) -> Iterator[str]:
+def math_font_problems(visits: Iterable[Visit]) -> Iterator[str]:
     for v in visits:
-        if v.katex is None:
+        if v.math is None:
             continue
-        if "KaTeX_Main" not in v.katex["fontFamily"]:
-            yield f"{v.name}: .katex has font-family {v.katex['fontFamily']!r}: KaTeX's stylesheet is missing"
-        if not v.katex["check"]:
-            yield f'{v.name}: document.fonts.check("16px KaTeX_Main") is false'
-        if "KaTeX_Main" not in v.katex["loaded"]:  # check() is also true for a font nobody declared
-            yield f"{v.name}: no KaTeX_Main font face loaded (loaded: {sorted(set(v.katex['loaded']))})"
+        if MATH_FONT not in v.math["fontFamily"]:
+            yield f"{v.name}: <math> has font-family {v.math['fontFamily']!r}: the math stylesheet is missing"
+        if not v.math["check"]:
+            yield f'{v.name}: document.fonts.check("16px {MATH_FONT}") is false'
+        if MATH_FONT not in v.math["loaded"]:  # check() is also true for a font nobody declared
+            yield f"{v.name}: no {MATH_FONT} font face loaded (loaded: {sorted(set(v.math['loaded']))})"
 
 
 def overflow_problems(visits: Iterable[Visit], width: int) -> Iterator[str]:
@@ -409,10 +413,10 @@ def test_every_local_request_succeeds(visits: dict[str, Visit]) -> None:
     each(failure_problems(visits.values()))
 
 
-def test_katex_stylesheet_is_applied_and_its_fonts_load(visits: dict[str, Visit]) -> None:
-    with_math = {v.path for v in visits.values() if v.katex is not None}
+def test_the_math_stylesheet_is_applied_and_its_font_loads(visits: dict[str, Visit]) -> None:
+    with_math = {v.path for v in visits.values() if v.math is not None}
     assert with_math >= ESSAY, "the essay's pages should have formulas"
-    each(katex_problems(visits.values()))
+    each(math_font_problems(visits.values()))
 
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
@@ -445,8 +449,8 @@ BREAKAGES = [
     # The page's Content-Security-Policy made inert: it would block the breaks below before these checks see them
     # (tests/test_issue17_csp.py shows it blocking them).
     ('<meta http-equiv="Content-Security-Policy"', '<meta name="content-security-policy-removed"'),
-    # KaTeX's stylesheet left out: formulas lose their fonts.
-    ('<link rel="stylesheet" href="../assets/katex/katex.min.css">', ""),
+    # The math stylesheet left out: formulas lose their font.
+    ('<link rel="stylesheet" href="../assets/fonts/math.css">', ""),
     # The first figure loses its role; its text turns pale, its curves nearly white.
     ('role="img"', 'role="presentation"'),
     (
@@ -484,8 +488,8 @@ def test_the_browser_checks_catch_a_broken_page(chromium: Any, built_site: Built
         "page error": (console_problems, r"notAFunction is not defined"),
         "outside": (outside_problems, r"requested http://example\.invalid/tracker\.png"),
         "failure": (failure_problems, r"missing\.png: HTTP 404"),
-        "katex": (katex_problems, r"KaTeX's stylesheet is missing"),
-        "fonts": (katex_problems, r"no KaTeX_Main font face loaded"),
+        "stylesheet": (math_font_problems, r"the math stylesheet is missing"),
+        "font": (math_font_problems, r"no STIX Two Math font face loaded"),
         "wide": (lambda vs: overflow_problems(vs, NARROW), r"at 390 px is \d+ px wide, because of: .*div"),
         "role": (alternative_problems, r"role='presentation', not img"),
         "text": (lambda vs: legibility_problems(vs, "light"), r"\(light\): \w+: text .* has contrast 1\.\d"),

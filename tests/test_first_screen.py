@@ -114,6 +114,26 @@ def test_a_page_with_a_formula_preloads_the_fonts_after_its_policy(tmp_path: Pat
     assert _preloads(site.page("index.html")) == [], "a page without a formula preloads nothing"
 
 
+@pytest.mark.parametrize("preload", [True, False])
+def test_with_mathml_alone_the_math_font_is_preloaded_where_a_formula_is(tmp_path: Path, preload: bool) -> None:
+    """Every formula is laid out with the math font: the plugin preloads it, on the pages with a formula (a second
+    site gets it without a theme of its own), unless the site says not to (read from disk: `hooks/nnla_offline.py`)."""
+    site = make_site(
+        tmp_path,
+        {"index.md": "# Home\n\nNo formula here.\n", "deep/math.md": "# Math\n\nThe sum $`a + b`$.\n"},
+        values=NO_VALUES,
+    )
+    config = site.root / "mkdocs.yml"
+    options = f"      katex:\n        output: mathml\n        math_font:\n          preload: {str(preload).lower()}\n"
+    config.write_text(config.read_text().replace("      katex:\n", options))
+    build_site(site)
+    math = site.page("deep/math/index.html")
+    assert _preloads(math) == (["../../assets/fonts/stix-two-math.woff2"] if preload else [])
+    for href in _preloads(math):
+        assert (site.site_dir / "deep/math" / href).resolve().is_file(), href
+    assert _preloads(site.page("index.html")) == [], "a page without a formula preloads nothing"
+
+
 def test_a_wrong_font_name_stops_the_build_naming_the_option(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"index.md": "# Home\n\n$`x`$\n"}, values=NO_VALUES)
     config = site.root / "mkdocs.yml"

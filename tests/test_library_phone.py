@@ -31,9 +31,9 @@ WIDTHS = (1280, 390)
 MIN_CHARACTERS = 30
 #: How many of the page's display formulas may still scroll at each width (their docstrings would have to break
 #: them into lines): at 1280 px those of nnla.backprop and nnla.examples.toy_descent; at 390 px also those of
-#: chain, gradients, jacobian_bias, jacobian_weights, max_stable_lr, network_descent, network_descent_many,
-#: network_forward, network_jacobians and stage_jacobians.
-MAY_SCROLL = {1280: 2, 390: 12}
+#: chain, gradients, jacobian_bias, max_stable_lr, network_descent, network_descent_many, network_jacobians and
+#: stage_jacobians (MathML alone in STIX Two Math; with KaTeX's HTML, jacobian_weights and network_forward too).
+MAY_SCROLL = {1280: 2, 390: 10}
 
 #: Every docstring item's description's width in characters of its font, and every docstring display formula's box.
 MEASURE_JS = """() => {
@@ -162,8 +162,10 @@ def test_the_checks_catch_tables_and_formulas_that_do_not_show_they_scroll(
     page = site / "library" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace(' tabindex="0"', ""), encoding="utf-8")
     css = site / "stylesheets" / "nnla.css"
+    rules = css.read_text(encoding="utf-8")
+    assert rules.count(".doc-contents .nnla-math-display") == 2, "the library's size rule changed: update this test"
     css.write_text(
-        css.read_text(encoding="utf-8").replace(".doc-contents .nnla-math-display .katex-display", ".no-such-page")
+        rules.replace(".doc-contents .nnla-math-display", ".no-such-page")
         + "\n.md-typeset .nnla-math-display { background: none !important; animation: none !important; }\n",
         encoding="utf-8",
     )

@@ -2,9 +2,9 @@
 
 Chromium opens ``index.html`` from disk and, as a reader does, follows the navigation to every page, searches for
 "jacobian" and opens a result, and moves each explorer's slider. Each page must be a page (not a folder listing),
-its formulas typeset with KaTeX's stylesheet and fonts, its explorers showing the engine's numbers, and nothing
+its formulas typeset with the math font (MathML alone), its explorers showing the engine's numbers, and nothing
 requested from anywhere but the folder. Each check has a twin that breaks what it checks (the published build,
-whose addresses are folders; a site without the worker stand-in; without KaTeX's stylesheet; with an image from
+whose addresses are folders; a site without the worker stand-in; without the math stylesheet; with an image from
 another host) and sees the check report it.
 """
 
@@ -28,14 +28,17 @@ QUERY, FOUND_ON = "jacobian", "part-2.html"
 #: How long the search may take to answer (its index is read and built in the page on first use).
 SEARCH_TIMEOUT_MS = 20_000
 
-#: What a finished page shows: its article's heading, KaTeX's stylesheet applied, and the fonts that loaded.
+#: The family the site's math stylesheet sets its formulas in (mkdocs.yml: MathML alone, the plugin's default font).
+MATH_FONT = "STIX Two Math"
+
+#: What a finished page shows: its article's heading, the math stylesheet applied, and the fonts that loaded.
 PAGE_JS = """async () => {
     await document.fonts.ready;
-    const katex = document.querySelector('.katex');
+    const math = document.querySelector('.katex math');
     return {
         article: !!document.querySelector('article.md-content__inner h1'),
         listing: document.title.startsWith('Index of') || !!document.querySelector('#parentDirLinkBox, #listing'),
-        katexFont: katex ? getComputedStyle(katex).fontFamily : null,
+        mathFont: math ? getComputedStyle(math).fontFamily : null,
         loaded: [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, '')),
     };
 }"""
@@ -99,11 +102,9 @@ def navigate(page: Any, site_dir: Path, reading: Reading) -> None:
         reading.pages.append(page.url)
         if state["listing"] or not state["article"]:
             reading.problems.append(f"the link {href!r} opened {page.url}, which is no page of the site")
-        elif state["katexFont"] is not None and not (
-            "KaTeX_Main" in state["katexFont"] and "KaTeX_Main" in state["loaded"]
-        ):
+        elif state["mathFont"] is not None and not (MATH_FONT in state["mathFont"] and MATH_FONT in state["loaded"]):
             reading.problems.append(
-                f"{page.url}: formulas not typeset with KaTeX's fonts (font {state['katexFont']!r}, "
+                f"{page.url}: formulas not typeset with the math font (font {state['mathFont']!r}, "
                 f"loaded {state['loaded']})"
             )
     if not any(url.endswith(FOUND_ON) for url in reading.pages):
@@ -212,12 +213,12 @@ def test_without_the_worker_stand_in_search_is_reported(page_of: Any, offline_co
     assert any("the search box is hidden" in problem for problem in reading.problems), reading.problems
 
 
-def test_without_katex_stylesheet_formulas_are_reported(page_of: Any, offline_copy: Path) -> None:
-    """The offline build without KaTeX's stylesheet: the check reports formulas not typeset."""
-    (offline_copy / "assets" / "katex" / "katex.min.css").write_text("", encoding="utf-8")
+def test_without_the_math_stylesheet_formulas_are_reported(page_of: Any, offline_copy: Path) -> None:
+    """The offline build without the math font's stylesheet: the check reports formulas not typeset."""
+    (offline_copy / "assets" / "fonts" / "math.css").write_text("", encoding="utf-8")
     reading = Reading()
     navigate(page_of(), offline_copy, reading)
-    assert any("not typeset with KaTeX's fonts" in problem for problem in reading.problems), reading.problems
+    assert any("not typeset with the math font" in problem for problem in reading.problems), reading.problems
 
 
 def test_a_request_to_another_host_is_reported(page_of: Any, offline_copy: Path) -> None:

@@ -61,13 +61,6 @@ NOT_OURS: dict[str, NotOurs] = {
         "KaTeX wrapping the name and its U+2061 in one <mrow> (the checker's MathML schema wants one element "
         "per argument of <msub>); browsers and screen readers read it as intended",
     ),
-    "katex-negative-vlist-height": NotOurs(
-        "KaTeX's HTML: its vertical lists (fractions, scripts, matrices) set a negative height inline",
-        re.compile(r"^CSS: “height”: “-[0-9.]+em” negative values are not allowed\.$"),
-        re.compile(r'<span class="vlist" style="height:-[0-9.]+em;"'),
-        "KaTeX writing no height when it is negative (browsers ignore the declaration, as CSS says they must); "
-        "or MathML alone (katex.output: mathml), which writes no KaTeX HTML",
-    ),
 }
 
 

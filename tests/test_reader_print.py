@@ -2,7 +2,7 @@
 the contrast of code, each held by the theme's overrides (overrides/) and the site's stylesheets.
 
 - On paper (docs/stylesheets/nnla.css, "On paper"; explorers.css): Part II printed by Chromium (`page.pdf`, A4)
-  takes at most PRINTED_PAGES_MAX pages (29 before the print stylesheet), with every KaTeX font its formulas need,
+  takes at most PRINTED_PAGES_MAX pages (29 before the print stylesheet), with the math font its formulas need,
   no slider, header, navigation, footer or search, and its formulas, figures and tables each on one page.
 - The palette switch (overrides/partials/palette.html) is valid HTML (`autocomplete` belongs on its form, not on
   radio inputs) and keeps working when the browser restores a page from history after the palette changed.
@@ -26,11 +26,12 @@ import pytest
 from conftest import BuiltSite, serve
 from test_browser import TEXT_CONTRAST, backdrop, contrast, over
 
-#: Part II printed on A4 by Chromium: 29 pages with Material's print styles alone, 21 with ours.
+#: Part II printed on A4 by Chromium: 29 pages with Material's print styles alone, 21 with ours (KaTeX's HTML), 20
+#: with MathML alone.
 PRINTED_PAGES_MAX = 22
-#: Fonts Part II's formulas use that a printed copy lacked while its blocks were left to content-visibility:
-#: bold vectors, large brackets, the blackboard R of a shape (measured: those formulas printed with blanks).
-PRINT_FONTS = {"KaTeX_Main-Bold", "KaTeX_AMS-Regular", "KaTeX_Size2-Regular", "KaTeX_Size3-Regular"}
+#: The font Part II's formulas are set in (MathML alone: the math font the site serves). With KaTeX's HTML, a
+#: printed copy lacked four of KaTeX's fonts while its blocks were left to content-visibility (blanks).
+PRINT_FONTS = {"STIXTwoMath-Regular"}
 #: Where each section of the stylesheets begins (the break tests cut a copy there).
 PRINT_SECTION = "/* On paper."
 CODE_SECTION = "/* Code a reader must read:"
@@ -165,14 +166,16 @@ def test_part_2_on_paper(chromium: Any, built_site: BuiltSite) -> None:
 
 @pytest.mark.browser
 def test_part_2_on_paper_without_the_print_rules_fails(chromium: Any, built_site: BuiltSite, tmp_path: Path) -> None:
-    """The same page with the print rules cut from a copy of the stylesheets: the checks above see each loss."""
+    """The same page with the print rules cut from a copy of the stylesheets, and the math font's stylesheet
+    emptied: the checks above see each loss."""
     site = copy_site(built_site, tmp_path / "site")
     cut(site / "stylesheets" / "nnla.css", PRINT_SECTION)
     cut(site / "stylesheets" / "explorers.css", EXPLORER_PRINT)
+    (site / "assets" / "fonts" / "math.css").write_text("", encoding="utf-8")
     problems = "\n".join(print_problems(*printed(chromium, site)))
     for expected in (
         r"Part II prints on (2[3-9]|[3-9]\d) pages",
-        r"lacks the fonts \['KaTeX_",
+        r"lacks the fonts \['STIXTwoMath-Regular'\]",
         r"\.nnla-explorer-controls is printed",
         r"input\[type=range\] is printed",
         r"\.nnla-math-display may be split",

@@ -128,10 +128,10 @@ def stylesheet_urls(served: ServedSite) -> dict[str, str]:
 
 
 def test_linkchecker_follows_the_urls_in_stylesheets(crawl: list[dict[str, str]], served_site: ServedSite) -> None:
-    """LinkChecker parses CSS: every font KaTeX's stylesheet names was checked (so a missing font fails above)."""
+    """LinkChecker parses CSS: the font the math stylesheet names was checked (so a missing font fails above)."""
     checked = {row["url"] for row in crawl}
-    fonts = {url for url, css in stylesheet_urls(served_site).items() if css.endswith("katex.min.css")}
-    assert len(fonts) >= 20, f"KaTeX's stylesheet names only {len(fonts)} fonts"
+    fonts = {url for url, css in stylesheet_urls(served_site).items() if css.endswith("fonts/math.css")}
+    assert fonts == {served_site.url("assets/fonts/stix-two-math.woff2")}, fonts
     assert fonts <= checked, f"LinkChecker did not check: {sorted(fonts - checked)}"
 
 
@@ -197,7 +197,7 @@ def test_the_link_checks_catch_broken_links(built_site: BuiltSite, tmp_path: Pat
     """On a copy of the site with a font deleted and two raw HTML links broken, each link check says what and where."""
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
-    (site / "assets" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2").unlink()
+    (site / "assets" / "fonts" / "stix-two-math.woff2").unlink()
     page = site / "part-1" / "index.html"
     html = page.read_text(encoding="utf-8")
     assert html.count("</article>") == 1
@@ -207,13 +207,13 @@ def test_the_link_checks_catch_broken_links(built_site: BuiltSite, tmp_path: Pat
         served = ServedSite(BuiltSite(site, ""), base_url)
         problems = broken_links(linkchecker(served, tmp_path))
         unserved = unserved_stylesheet_urls(served)
-    # LinkChecker names the first place it met the font: KaTeX's stylesheet, or a page that preloads it.
-    where = r"\(linked from \S+(?:katex\.min\.css|/)\)"
-    font = re.escape(base_url) + r"assets/katex/fonts/KaTeX_Main-Regular\.woff2 " + where + ": 404"
+    # LinkChecker names the first place it met the font: the math stylesheet, or a page that preloads it.
+    where = r"\(linked from \S+(?:fonts/math\.css|/)\)"
+    font = re.escape(base_url) + r"assets/fonts/stix-two-math\.woff2 " + where + ": 404"
     assert any(re.match(font, p) for p in problems), problems
     page_gone = re.escape(base_url) + r"no-such-page/ \(linked from \S+/part-1/\): 404"
     assert any(re.match(page_gone, p) for p in problems), problems
-    assert any("KaTeX_Main-Regular.woff2 (in " in p and "404" in p for p in unserved), unserved
+    assert any("stix-two-math.woff2 (in " in p and "404" in p for p in unserved), unserved
     _, missing = broken_fragment_links(site)
     assert missing == [
         "part-1/index.html: ../part-2/#no-such-section has no element with id 'no-such-section' on part-2/index.html"

@@ -120,7 +120,7 @@ class Build:
         self.report = ErrorReport()
         self._content_scripts: dict[str, list[str]] = {}
         self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
-        self._preloads: list[str] = []  # the KaTeX fonts each page with a formula preloads (`proven_numbers.preload`)
+        self._preloads: list[str] = []  # the fonts each page with a formula preloads (`proven_numbers.preload`)
         try:
             self.syntax = Syntax(options.prefix, options.digits)
         except ValueError as error:
@@ -149,7 +149,6 @@ class Build:
             while katex.KATEX_CSS in config.extra_css:
                 config.extra_css.remove(katex.KATEX_CSS)
             config.extra_css.append(mathfont.MATH_FONT_CSS)
-            config.extra["math_font"] = self.math_font.uri
         elif katex.KATEX_CSS not in config.extra_css:  # the formulas need KaTeX's stylesheet, which the site serves
             config.extra_css.insert(0, katex.KATEX_CSS)
         # Named, not an instance: every Markdown object (each page's, mkdocstrings') gets an extension of its own.
@@ -195,10 +194,11 @@ class Build:
 
     def add_katex_assets(self, files: Files, config: MkDocsConfig) -> Files:
         """Serve KaTeX's stylesheet and every font it names from the site itself, taken from node_modules; with
-        MathML alone, the math stylesheet instead (the math font is written at the end, cut to the pages, and the
-        theme preloads it)."""
+        MathML alone, the math stylesheet instead (the math font is written at the end, cut to the pages), and the
+        font preloaded: every formula is laid out with it."""
         if self.renderer.mathml_only:
             files.append(File.generated(config, mathfont.MATH_FONT_CSS, content=mathfont.math_font_css(self.math_font)))
+            self._preloads = [self.math_font.uri] if self.options.katex.math_font.preload else []
             return files
         assets = katex.katex_assets(self.node_modules)
         for asset in assets:

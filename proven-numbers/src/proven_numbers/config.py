@@ -26,6 +26,8 @@ class MathFontConfig(base.Config):  # type: ignore[no-untyped-call]
     file = c.Type(str, default="files/stix-two-math-latin-400-normal.woff2")
     #: The family name the math stylesheet gives it (letters, digits, spaces and hyphens).
     family = c.Type(str, default="STIX Two Math")
+    #: Preload the font on every page with a formula; a site read from disk (``file://``) sets false.
+    preload = c.Type(bool, default=True)
 
 
 class KatexConfig(base.Config):  # type: ignore[no-untyped-call]
