@@ -20,6 +20,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,9 @@ def unserved_stylesheet_urls(served: ServedSite) -> list[str]:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 status = response.status
+        except urllib.error.HTTPError as error:
+            with error:  # it holds the connection: left to the collector, it warned in whichever test came next
+                status = error.code
         except OSError as error:
             status = error
         if status != 200:
