@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from benchmarks.page_variants import VARIANTS, build_variants
 from benchmarks.page_weight import gzipped, page_weight
+from benchmarks.screenshots import lay_out_all
 from benchmarks.site_copies import ROOT
 from tools.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tools.lighthouse import lighthouse_unavailable, run_lighthouse
@@ -68,17 +69,6 @@ PICKS_JS = r"""() => {
         return { index: i, anchor: before.length ? before.at(-1).id : '' };
     });
 }"""
-LAY_OUT_ALL = "* { content-visibility: visible !important; }"
-
-
-def lay_out_all(tab: Any) -> None:
-    """Lay out every block of the page (`LAY_OUT_ALL`) with a constructed stylesheet: the page's policy refuses an
-    injected `<style>`, not a sheet adopted from script."""
-    tab.evaluate(
-        "(css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
-        " document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }",
-        LAY_OUT_ALL,
-    )
 
 
 def weights(sites: dict[str, Path]) -> dict[str, dict[str, Any]]:

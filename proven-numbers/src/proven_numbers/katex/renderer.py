@@ -27,6 +27,7 @@ from typing import Any
 from proven_numbers.katex.assets import katex_version, pinned_version
 from proven_numbers.katex.cache import DiskCache, cache_key, entry_problem, options_json
 from proven_numbers.katex.errors import SETUP_HINT, KatexBudgetError, KatexError, KatexSetupError
+from proven_numbers.katex.mathml_scripts import grouped_names
 from proven_numbers.katex.mathml_tables import core_tables
 from proven_numbers.katex.mathvariant import unicode_variants
 from proven_numbers.katex.worker import Worker, WorkerTimeoutError
@@ -263,9 +264,10 @@ class KatexRenderer:
                     cached = self._render_with_node(tex, display, opts)
                     self._disk.write(key, cached, self.version)
                 self._memory[key] = cached
-        # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows, and its
-        # tables' alignment and spacing what a stylesheet can select (`mathml_tables`).
-        return core_tables(unicode_variants(cached)) if self.mathml_only else cached
+        # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows, its
+        # scripts' arguments one element each (`mathml_scripts`), and its tables' alignment and spacing what a
+        # stylesheet can select (`mathml_tables`).
+        return core_tables(unicode_variants(grouped_names(cached))) if self.mathml_only else cached
 
     @property
     def mathml_only(self) -> bool:
