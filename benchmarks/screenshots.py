@@ -51,37 +51,52 @@ def _picks(matrices: list[int], bold: list[int]) -> list[int]:
     return sorted(chosen)
 
 
-def screenshots(site_dir: Path, page: str, folder: Path) -> list[Path]:
-    """Take the shots of `page` of the built site into `folder`; return them (none when there is no browser)."""
+def screenshots(site_dir: Path, page: str, folder: Path, browser: Any = None) -> list[Path]:
+    """Take the shots of `page` of the built site into `folder`; return them (none when there is no browser).
+
+    Args:
+        browser: a Playwright browser to take them in (a test's); by default Debian's Chromium, launched here.
+    """
+    if browser is not None:
+        with serve(site_dir) as base_url:
+            return _take(browser, f"{base_url}{page}", page, folder)
     if chromium_unavailable() or importlib.util.find_spec("playwright") is None:
         return []
-    from playwright.sync_api import FloatRect, sync_playwright
+    from playwright.sync_api import sync_playwright
+
+    with serve(site_dir) as base_url, sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_FLAGS))
+        try:
+            return _take(launched, f"{base_url}{page}", page, folder)
+        finally:
+            launched.close()
+
+
+def _take(browser: Any, url: str, page: str, folder: Path) -> list[Path]:
+    from playwright.sync_api import FloatRect
 
     folder.mkdir(parents=True, exist_ok=True)
     taken = []
-    with serve(site_dir) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_FLAGS))
-        try:
-            for width, height in WIDTHS:
-                for scheme in ("light", "dark"):
-                    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-                    tab = context.new_page()
-                    tab.goto(f"{base_url}{page}", wait_until="load")
-                    lay_out_all(tab)
-                    tab.evaluate("document.fonts.ready.then(() => true)")
-                    places = tab.evaluate(PLACES_JS)
-                    for i in _picks(places["matrices"], places["bold"]):
-                        formula = tab.locator(".nnla-math-display").nth(i)
-                        formula.scroll_into_view_if_needed()
-                        box = formula.bounding_box()
-                        if box is None:
-                            continue
-                        top = max(0.0, box["y"] - 110)
-                        shot = folder / f"{page.strip('/')}-{width}px-{scheme}-formula-{i}.png"
-                        clip = FloatRect(x=0, y=top, width=width, height=min(height - top, box["height"] + 140))
-                        tab.screenshot(path=str(shot), clip=clip)
-                        taken.append(shot)
-                    context.close()
-        finally:
-            browser.close()
+    for width, height in WIDTHS:
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+            try:
+                tab = context.new_page()
+                tab.goto(url, wait_until="load")
+                lay_out_all(tab)
+                tab.evaluate("document.fonts.ready.then(() => true)")
+                places = tab.evaluate(PLACES_JS)
+                for i in _picks(places["matrices"], places["bold"]):
+                    formula = tab.locator(".nnla-math-display").nth(i)
+                    formula.scroll_into_view_if_needed()
+                    box = formula.bounding_box()
+                    if box is None:
+                        continue
+                    top = max(0.0, box["y"] - 110)
+                    shot = folder / f"{page.strip('/')}-{width}px-{scheme}-formula-{i}.png"
+                    clip = FloatRect(x=0, y=top, width=width, height=min(height - top, box["height"] + 140))
+                    tab.screenshot(path=str(shot), clip=clip)
+                    taken.append(shot)
+            finally:
+                context.close()
     return taken

@@ -8,17 +8,16 @@ shots injected to lay out every block.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import pytest
 from conftest import BuiltSite
 from PIL import Image
 
 from benchmarks.screenshots import WIDTHS, screenshots
 
 
-@pytest.mark.browser
-def test_the_benchmarks_screenshots_show_formulas(built_site: BuiltSite, tmp_path: Path) -> None:
-    shots = screenshots(built_site.site_dir, "part-2/", tmp_path)
+def test_the_benchmarks_screenshots_show_formulas(chromium: Any, built_site: BuiltSite, tmp_path: Path) -> None:
+    shots = screenshots(built_site.site_dir, "part-2/", tmp_path, browser=chromium)
     assert len(shots) >= 2 * len(WIDTHS), f"too few shots: {shots} (is Chromium installed?)"
     for shot in shots:
         with Image.open(shot) as image:
