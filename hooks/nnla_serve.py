@@ -4,7 +4,9 @@ MkDocs builds the whole site first and only then binds its address, so on a port
 earlier `make serve` still running, say) a reader waited for the build and then read a traceback ending in
 `OSError: [Errno 98] Address already in use`. This hook tries the address before the build, the same way the
 server will bind it, and stops with a message that names the address and how to pick another. It can only tell
-what holds now: a program that takes the port during the build still meets MkDocs' own error.
+what holds now: a program that takes the port during the build still meets MkDocs' own error. It tries once a
+process, before the first build: every later build of `mkdocs serve` (a rebuild after a save) runs while the
+server itself holds the port.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from typing import Literal
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-#: Whether this process is `mkdocs serve` (told by MkDocs at start-up, before the configuration is read).
+#: Whether this process is `mkdocs serve` (told by MkDocs at start-up, before the configuration is read), and
+#: whether its port was tried.
 _command: dict[str, str] = {}
+_tried: set[str] = set()
 
 
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
     _command["name"] = command
+    _tried.clear()
 
 
 def address_in_use(host: str, port: int) -> bool:
@@ -40,9 +45,10 @@ def address_in_use(host: str, port: int) -> bool:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    if _command.get("name") != "serve":
+    if _command.get("name") != "serve" or _tried:
         return config
     host, port = config.dev_addr.host, config.dev_addr.port
+    _tried.add(f"{host}:{port}")
     if address_in_use(host, port):
         raise Abort(
             f"cannot serve the site on http://{host}:{port}/: another program is listening on port {port} (an "

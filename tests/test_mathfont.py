@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # no stubs
+from support_katex import render
 
 from proven_numbers import mathfont
 from proven_numbers.katex.errors import KatexSetupError
@@ -149,18 +150,10 @@ def test_only_mathml_alone_gets_unicode_letters(tmp_path: Path, output: str) -> 
 
 def test_a_formula_reads_the_same_with_mathml_alone(tmp_path: Path) -> None:
     """Search reads a formula's plain text: with MathML alone it held 𝐩 = 𝐱 W + 𝐛, which no reader types."""
-    from proven_numbers.katex import KatexRenderer
     from proven_numbers.katex.plain_text import plain_text
 
     tex = r"\mathbf{p} = \mathbf{x} W + \mathbf{b} \in \mathbb{R}^{1 \times z}, \quad \boldsymbol{\ell}_k = h"
-    read = {}
-    for output in ("mathml", "htmlAndMathml"):
-        renderer = KatexRenderer(NODE_MODULES, tmp_path / output, enabled=True)
-        renderer.options["output"] = output
-        try:
-            read[output] = plain_text(renderer.render(tex, display=True))
-        finally:
-            renderer.close()
+    read = {output: plain_text(render(tex, output, tmp_path / output)) for output in ("mathml", "htmlAndMathml")}
     assert read["mathml"] == read["htmlAndMathml"] == "p = x W + b ∈ R^(1 × z), ℓ_k = h"
 
 

@@ -11,10 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from support_katex import render
 
 from proven_numbers.katex.mathml_scripts import grouped_names
 
-NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 APPLY = "\u2061"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 #: How many children MathML gives each script element.
@@ -71,17 +71,8 @@ def test_anything_else_is_left_as_it_is(markup: str) -> None:
 
 def test_katex_mathml_alone_has_two_arguments_in_every_script(tmp_path: Path) -> None:
     """KaTeX itself, through the renderer the site uses, with MathML alone and with its HTML beside it."""
-    from proven_numbers.katex import KatexRenderer
-
     tex = r"0 < \eta < \frac{2}{\lambda_{\max}}, \quad \sigma_{\max}^2, \quad \max_i x_i, \quad \lambda_{\min}(A)"
-    rendered = {}
-    for output in ("mathml", "htmlAndMathml"):
-        renderer = KatexRenderer(NODE_MODULES, tmp_path / output, enabled=True)
-        renderer.options["output"] = output
-        try:
-            rendered[output] = renderer.render(tex, display=True)
-        finally:
-            renderer.close()
+    rendered = {output: render(tex, output, tmp_path / output) for output in ("mathml", "htmlAndMathml")}
     assert miscounted(rendered["htmlAndMathml"]), "KaTeX no longer splits the name: this rewrite may go"
     assert miscounted(rendered["mathml"]) == []
 
