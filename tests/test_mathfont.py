@@ -26,6 +26,7 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
         ('<mi mathvariant="sans-serif">T</mi>', "<mi>𝖳</mi>"),
         ('<mi mathvariant="bold-italic">δ</mi>', "<mi>𝜹</mi>"),
         ('<mi mathvariant="italic">h</mi>', "<mi>ℎ</mi>"),
+        ('<mi mathvariant="normal">∂</mi>', "<mi>∂</mi>"),  # TeX's italic ∂; Firefox spaced the upright one
     ],
 )
 def test_a_variant_becomes_its_unicode_letters(token: str, expected: str) -> None:

@@ -5,6 +5,10 @@ Browsers that implement MathML Core (Chromium among them) ignore `mathvariant` e
 those letters themselves (𝐛 U+1D41B, ℝ U+211D), and a math font draws them. A token whose every character has
 such a letter is rewritten to it; any other (a bold ℓ, which Unicode lacks) keeps its `mathvariant`, for the
 site's stylesheet to embolden. `plain_letters` reads them back, for text a reader types (the search index).
+
+KaTeX also marks ∂ upright (`<mi mathvariant="normal">∂</mi>`), and Firefox spaces an upright identifier before an
+italic one as it spaces a function's name (a gap in ∂L/∂W that Chromium does not draw). TeX sets `\partial` in its
+math italic, so ∂ is written as a plain one-letter `<mi>`, which MathML Core shows in italic (𝜕) in both browsers.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ def unicode_variants(markup: str) -> str:
 
     def rewrite(token: re.Match[str]) -> str:
         tag, variant, text = token.groups()
+        if (tag, variant, text) == ("mi", "normal", "∂"):
+            return "<mi>∂</mi>"
         table = VARIANTS.get(variant)
         if table is None or any(c not in table for c in text):
             return token.group(0)
