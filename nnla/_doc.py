@@ -9,7 +9,9 @@ package at import, for `help()` and `pydoc`: each formula becomes the text a rea
 The conversion reads TeX token by token (a group is one argument, a subscript or exponent applies to the group or
 token after it), for the commands the docstrings use (`SYMBOLS`, `OPERATORS`, `SPACES`, `AS_IS`, fractions, roots); an
 unknown command is kept as written, so nothing is lost, and `plain(tex, strict=True)` raises on it (the tests hold
-every docstring to that).
+every docstring to that). Outside an environment, a line of the source is a line of the text; a formula set in rows
+(`ENVIRONMENTS`) reads one row a line (rows end at `\\\\`, whatever the source's lines), its alignment marks
+(`&`) dropped.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ OPERATORS = {"cdot": "·", "circ": "∘", "otimes": "⊗", "times": "×", "le": 
 SPACES = {",": " ", " ": " ", "quad": "\x00", "qquad": "\x00"}
 #: Commands whose one argument is shown as it is: fonts, and text inside a formula.
 AS_IS = {"mathbf", "boldsymbol", "mathrm", "text", "operatorname"}
+#: Environments whose rows are read one a line: the alignment of equations set one under another.
+ENVIRONMENTS = {"aligned"}
 #: What superscripts Unicode has, for exponents made of these alone.
 SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 #: The gap `\quad` and `\qquad` leave between formulas side by side.
@@ -49,6 +53,8 @@ class _Reader:
 
     tokens: list[tuple[str, str]]
     at: int = 0
+    #: How many environments set in rows the reader is inside.
+    rows: int = 0
     unknown: list[str] = field(default_factory=list)
 
     def next(self) -> tuple[str, str] | None:
@@ -80,7 +86,7 @@ class _Reader:
     def atom(self, token: tuple[str, str], depth: int) -> str:
         kind, text = token
         if kind == "newline":
-            return "\n" if depth == 0 else " "
+            return "\n" if depth == 0 and not self.rows else " "
         if kind == "space":
             return " "
         if kind == "char":
@@ -88,7 +94,7 @@ class _Reader:
                 return self.group(depth)
             if text in "_^":
                 return _script(text, self.argument(depth))
-            return text
+            return "" if text == "&" else text
         if text in SYMBOLS:
             if text in PREFIXES:
                 self.skip_spaces()
@@ -101,6 +107,15 @@ class _Reader:
             return self.argument(depth)
         if text == "frac":
             return f"{_operand(self.argument(depth))}/{_operand(self.argument(depth))}"
+        if text == "\\":  # the end of a row
+            return "\n" if depth == 0 else " "
+        if text in {"begin", "end"}:
+            environment = self.argument(depth)
+            if environment in ENVIRONMENTS:
+                self.rows += 1 if text == "begin" else -1
+                return ""
+            self.unknown.append(f"{text}{{{environment}}}")
+            return f"\\{text}{{{environment}}}"
         if text == "sqrt":
             return f"√({self.argument(depth).strip()})"
         self.unknown.append(text)

@@ -30,12 +30,14 @@ def backprop(
     the backward pass carries $`\Delta_2 = \partial L / \partial P`$ back through each layer:
 
     ```math
-    \Delta_2 = -2E, \qquad
-    \frac{\partial L}{\partial W_2} = H^\top \Delta_2, \qquad
-    \frac{\partial L}{\partial b_2} = \mathbf{1}^\top \Delta_2, \qquad
-    \Delta_1 = (\Delta_2 W_2^\top) \circ (1 - H \circ H), \qquad
-    \frac{\partial L}{\partial W_1} = X^\top \Delta_1, \qquad
+    \begin{aligned}
+    \Delta_2 &= -2E, \\
+    \frac{\partial L}{\partial W_2} &= H^\top \Delta_2, \qquad
+    \frac{\partial L}{\partial b_2} = \mathbf{1}^\top \Delta_2, \\
+    \Delta_1 &= (\Delta_2 W_2^\top) \circ (1 - H \circ H), \\
+    \frac{\partial L}{\partial W_1} &= X^\top \Delta_1, \qquad
     \frac{\partial L}{\partial b_1} = \mathbf{1}^\top \Delta_1
+    \end{aligned}
     ```
 
     for the SSE, with $`E = T - P`$; for the MSE, $`\Delta_2`$ (and so every gradient) is divided by

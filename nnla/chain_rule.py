@@ -38,9 +38,11 @@ def chain(*factors: ArrayLike) -> NDArray[np.float64]:
     `u.shape + (q_1,)` and each next $`J_s`$ of shape $`(q_{s-1}, q_s)`$ (input first, output last):
 
     ```math
-    \frac{\partial y}{\partial u} = J_1 J_2 \cdots J_r, \qquad
-    \frac{\partial y_c}{\partial u_\alpha} = \sum_{q_1, \ldots, q_{r-1}}
+    \begin{aligned}
+    \frac{\partial y}{\partial u} &= J_1 J_2 \cdots J_r, \\
+    \frac{\partial y_c}{\partial u_\alpha} &= \sum_{q_1, \ldots, q_{r-1}}
     [J_1]_{\alpha q_1} [J_2]_{q_1 q_2} \cdots [J_r]_{q_{r-1} c}
+    \end{aligned}
     ```
 
     The product is taken from the right, as the backward pass goes, so the first (and largest) factor is
@@ -132,11 +134,13 @@ def stage_jacobians(x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
     r"""Each stage's Jacobian at one example, entry by entry, for display and checking.
 
     ```math
-    \frac{\partial \ell}{\partial p} = -2 \operatorname{diag}(e), \quad
-    \frac{\partial p}{\partial h} = W_2, \quad
-    \frac{\partial h}{\partial a} = \operatorname{diag}(1 - h \circ h), \quad
-    \frac{\partial a_l}{\partial (W_1)_{ij}} = x_i \delta_{jl}, \quad
+    \begin{aligned}
+    \frac{\partial \ell}{\partial p} &= -2 \operatorname{diag}(e), \quad
+    \frac{\partial p}{\partial h} = W_2, \\
+    \frac{\partial h}{\partial a} &= \operatorname{diag}(1 - h \circ h), \\
+    \frac{\partial a_l}{\partial (W_1)_{ij}} &= x_i \delta_{jl}, \quad
     \frac{\partial p_r}{\partial (W_2)_{qj}} = h_q \delta_{jr}
+    \end{aligned}
     ```
 
     and the identity for each bias. See `Stages` for the layout of each array. The two tensors, of
@@ -214,12 +218,14 @@ def network_jacobians(
     Each is the product (`chain`) of the stages' Jacobians (`stage_jacobians`) from the parameter to the loss:
 
     ```math
-    \frac{\partial \ell}{\partial W_1} = \frac{\partial a}{\partial W_1} \frac{\partial h}{\partial a}
-    \frac{\partial p}{\partial h} \frac{\partial \ell}{\partial p}, \qquad
-    \frac{\partial \ell}{\partial b_1} = \frac{\partial h}{\partial a}
-    \frac{\partial p}{\partial h} \frac{\partial \ell}{\partial p}, \qquad
-    \frac{\partial \ell}{\partial W_2} = \frac{\partial p}{\partial W_2} \frac{\partial \ell}{\partial p}, \qquad
-    \frac{\partial \ell}{\partial b_2} = \frac{\partial \ell}{\partial p}
+    \begin{aligned}
+    \frac{\partial \ell}{\partial W_1} &= \frac{\partial a}{\partial W_1} \frac{\partial h}{\partial a}
+    \frac{\partial p}{\partial h} \frac{\partial \ell}{\partial p}, \qquad &
+    \frac{\partial \ell}{\partial b_1} &= \frac{\partial h}{\partial a}
+    \frac{\partial p}{\partial h} \frac{\partial \ell}{\partial p}, \\
+    \frac{\partial \ell}{\partial W_2} &= \frac{\partial p}{\partial W_2} \frac{\partial \ell}{\partial p}, \qquad &
+    \frac{\partial \ell}{\partial b_2} &= \frac{\partial \ell}{\partial p}
+    \end{aligned}
     ```
 
     Entry by entry, $`\partial \ell_c / \partial (W_1)_{ij} = x_i (1 - h_j^2) (W_2)_{jc} (-2 e_c)`$ and

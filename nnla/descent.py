@@ -184,9 +184,11 @@ def max_stable_lr(X: ArrayLike, z: int, reduction: str = "sum") -> float:
     eigenvalue is
 
     ```math
-    \lambda_{\max} = 2 \sigma_{\max}(A)^2 \ \text{(SSE)}, \qquad
-    \lambda_{\max} = \frac{2 \sigma_{\max}(A)^2}{m z} \ \text{(MSE)}, \qquad
-    \eta_{\max} = \frac{2}{\lambda_{\max}}
+    \begin{aligned}
+    \lambda_{\max} &= 2 \sigma_{\max}(A)^2 \ \text{(SSE)}, \qquad
+    \lambda_{\max} = \frac{2 \sigma_{\max}(A)^2}{m z} \ \text{(MSE)}, \\
+    \eta_{\max} &= \frac{2}{\lambda_{\max}}
+    \end{aligned}
     ```
 
     with $`\sigma_{\max}(A)`$ the largest singular value of $`A`$. Each step multiplies the component of

@@ -128,10 +128,12 @@ def toy_descent(w0: float, y0: float, lr: float, steps: int, *, swapped: bool = 
     (`swapped=True`) uses the other variable's:
 
     ```math
-    \text{corrected: } w \leftarrow w - \eta \frac{\partial Z}{\partial w} = w - 2\eta w, \quad
-    y \leftarrow y - 2\eta y; \qquad
-    \text{printed: } w \leftarrow w - \eta \frac{\partial Z}{\partial y} = w - 2\eta y, \quad
+    \begin{aligned}
+    \text{corrected:} \quad w &\leftarrow w - \eta \frac{\partial Z}{\partial w} = w - 2\eta w, \quad
+    y \leftarrow y - 2\eta y; \\
+    \text{printed:} \quad w &\leftarrow w - \eta \frac{\partial Z}{\partial y} = w - 2\eta y, \quad
     y \leftarrow y - 2\eta w
+    \end{aligned}
     ```
 
     From `TOY_START` $`= (4, 3)`$, where $`Z = 25`$: the printed rule with $`\eta = 1`$ gives $`Z = 29`$

@@ -38,8 +38,11 @@ def jacobian_bias(x: ArrayLike, W: ArrayLike, b: ArrayLike, t: ArrayLike) -> NDA
     Only $`b_k`$ reaches $`\ell_k = (t_k - p_k)^2`$, so the matrix is diagonal:
 
     ```math
-    \frac{\partial \ell_k}{\partial b_j} = -2 e_k \delta_{jk}, \qquad
-    \frac{\partial \boldsymbol{\ell}}{\partial b} = -2 \operatorname{diag}(e), \qquad e = t - (xW + b)
+    \begin{aligned}
+    \frac{\partial \ell_k}{\partial b_j} &= -2 e_k \delta_{jk}, \qquad
+    \frac{\partial \boldsymbol{\ell}}{\partial b} = -2 \operatorname{diag}(e), \\
+    e &= t - (xW + b)
+    \end{aligned}
     ```
 
     Summing over the last axis gives the gradient of the SSE, $`-2e`$. Its $`z^2`$ entries are at most
@@ -140,9 +143,11 @@ def gradients(
     tensor:
 
     ```math
-    E = T - (XW + \mathbf{1}b), \qquad
-    \frac{\partial\, \mathrm{SSE}}{\partial W} = -2 X^\top E, \qquad
+    \begin{aligned}
+    E &= T - (XW + \mathbf{1}b), \\
+    \frac{\partial\, \mathrm{SSE}}{\partial W} &= -2 X^\top E, \qquad
     \frac{\partial\, \mathrm{SSE}}{\partial b} = -2 \mathbf{1}^\top E
+    \end{aligned}
     ```
 
     and the MSE's gradients are these divided by $`m z`$. For one example, `dW` is

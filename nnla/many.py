@@ -84,10 +84,12 @@ def network_descent_many(
     Run q starts from `(W1[q], b1[q], W2[q], b2[q])` and takes the steps `network_descent` takes from that start:
 
     ```math
-    W_1 \leftarrow W_1 - \eta \frac{\partial L}{\partial W_1}, \quad
-    b_1 \leftarrow b_1 - \eta \frac{\partial L}{\partial b_1}, \quad
-    W_2 \leftarrow W_2 - \eta \frac{\partial L}{\partial W_2}, \quad
-    b_2 \leftarrow b_2 - \eta \frac{\partial L}{\partial b_2}
+    \begin{aligned}
+    W_1 &\leftarrow W_1 - \eta \frac{\partial L}{\partial W_1}, \qquad &
+    b_1 &\leftarrow b_1 - \eta \frac{\partial L}{\partial b_1}, \\
+    W_2 &\leftarrow W_2 - \eta \frac{\partial L}{\partial W_2}, \qquad &
+    b_2 &\leftarrow b_2 - \eta \frac{\partial L}{\partial b_2}
+    \end{aligned}
     ```
 
     with the gradients of the backward pass (`backprop`), the runs side by side along a last axis of every array.

@@ -73,10 +73,12 @@ def network_descent(
     Each step moves every parameter against its gradient (`backprop`):
 
     ```math
-    W_1 \leftarrow W_1 - \eta \frac{\partial L}{\partial W_1}, \quad
-    b_1 \leftarrow b_1 - \eta \frac{\partial L}{\partial b_1}, \quad
-    W_2 \leftarrow W_2 - \eta \frac{\partial L}{\partial W_2}, \quad
-    b_2 \leftarrow b_2 - \eta \frac{\partial L}{\partial b_2}
+    \begin{aligned}
+    W_1 &\leftarrow W_1 - \eta \frac{\partial L}{\partial W_1}, \qquad &
+    b_1 &\leftarrow b_1 - \eta \frac{\partial L}{\partial b_1}, \\
+    W_2 &\leftarrow W_2 - \eta \frac{\partial L}{\partial W_2}, \qquad &
+    b_2 &\leftarrow b_2 - \eta \frac{\partial L}{\partial b_2}
+    \end{aligned}
     ```
 
     with $`L`$ the SSE or the MSE. One forward pass per point gives both its loss and the gradient of the

@@ -99,6 +99,10 @@ READINGS = {
     "E = T - P, \\qquad\nL = E \\circ E": "E = T - P,\nL = E ∘ E",
     r"A_1 = X W_1, \qquad H = \tanh(A_1)": "A_1 = X W_1,    H = tanh(A_1)",
     r"2 \cdot \text{a.size} \le 2^{27}": "2 · a.size ≤ 2²⁷",
+    # Rows: one a line whatever the source's lines, the alignment marks gone, \qquad's gap kept within a row.
+    "\\begin{aligned}\nE &= T -\n P, \\qquad & L &= E, \\\\\n\\Delta &= -2E\n\\end{aligned}": (
+        "E = T - P,    L = E,\nΔ = -2E"
+    ),
 }
 
 
@@ -111,6 +115,12 @@ def test_an_unknown_command_is_kept_and_named_when_strict() -> None:
     assert _doc.plain(r"x \mapsto y") == r"x \mapsto y"
     with pytest.raises(ValueError, match=r"\\mapsto"):
         _doc.plain(r"x \mapsto y", strict=True)
+
+
+def test_an_environment_other_than_rows_is_kept_and_named_when_strict() -> None:
+    assert _doc.plain(r"\begin{cases} a \end{cases}") == r"\begin{cases} a \end{cases}"
+    with pytest.raises(ValueError, match=r"\\begin\{cases\}, \\end\{cases\}"):
+        _doc.plain(r"\begin{cases} a \end{cases}", strict=True)
 
 
 def test_a_displayed_formula_keeps_its_indentation_and_an_inline_one_its_sentence() -> None:
