@@ -1,6 +1,6 @@
 """MathML alone (`katex.output: mathml`) laid out in Chromium as MathML 3 lays it out (issue 20): the columns of
-`aligned`, `cases` and matrices keep KaTeX's alignment and spacing, and the pages ask for nothing of KaTeX's
-HTML stylesheet or fonts. Built on a tiny site, not the essay."""
+`aligned`, `cases` and matrices keep KaTeX's alignment and spacing, a sign sits against its number as TeX sets it,
+and the pages ask for nothing of KaTeX's HTML stylesheet or fonts. Built on a tiny site, not the essay."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}
 
 ```math
 \begin{bmatrix} t_1 & t_2 \end{bmatrix}
+```
+
+```math
+a = -2, \qquad b - 2
 ```
 
 Shown: <!-- nnla:sse -->.
@@ -160,3 +164,21 @@ def test_a_bracket_hugs_its_rows(laid_out: Any) -> None:
     )
     assert cell_top == pytest.approx(top, abs=0.5)
     assert cell_bottom == pytest.approx(bottom, abs=0.5)
+
+
+#: In the formula whose TeX starts with `a = -2`: the space between each minus sign and what follows it, in px.
+AFTER_MINUS_JS = """() => {
+    const math = [...document.querySelectorAll('math')].find(
+        (m) => (m.querySelector('annotation')?.textContent || '').trim().startsWith('a = -2'));
+    return [...math.querySelectorAll('mo')].filter((mo) => mo.textContent === '\u2212').map(
+        (mo) => mo.nextElementSibling.getBoundingClientRect().left - mo.getBoundingClientRect().right);
+}"""
+
+
+def test_a_sign_sits_against_its_number_and_a_binary_minus_is_spaced(laid_out: Any) -> None:
+    """`a = -2`: the minus touches the 2 (mathml_signs marks it a prefix; KaTeX's bare `<mo>` left a medium
+    space, as for `b - 2`, whose minus keeps it)."""
+    tab, _ = laid_out
+    sign, binary = tab.evaluate(AFTER_MINUS_JS)
+    assert sign == pytest.approx(0, abs=0.5)
+    assert binary > 2
