@@ -9,6 +9,7 @@ installed package's. An error in a value then names that line, never a traceback
 
 from __future__ import annotations
 
+import functools
 import sys
 import sysconfig
 import types
@@ -23,12 +24,18 @@ _NOT_SITE = tuple(
 )
 
 
-def _site_code(frame: types.FrameType, making: type) -> bool:
-    filename = frame.f_code.co_filename
+@functools.cache
+def _site_file(filename: str) -> bool:
+    """Whether the code of `filename` (a code object's) is the site's: once a file a process, as resolving a path
+    asks the file system, some ten times a value, and a build makes hundreds of values."""
     if filename.startswith("<") or "site-packages" in filename or "dist-packages" in filename:
         return False
     path = Path(filename).resolve()
-    if any(path.is_relative_to(folder) for folder in _NOT_SITE):
+    return not any(path.is_relative_to(folder) for folder in _NOT_SITE)
+
+
+def _site_code(frame: types.FrameType, making: type) -> bool:
+    if not _site_file(frame.f_code.co_filename):
         return False
     return not isinstance(frame.f_locals.get("self"), making)  # the value's own __init__ or __post_init__
 
