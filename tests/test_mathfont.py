@@ -81,7 +81,46 @@ def test_the_served_font_is_cut_to_the_pages_glyphs_and_keeps_its_math_table(tmp
     assert "Q" not in cmap(font)
     with TTFont(str(font)) as opened:
         assert "MATH" in opened
+        assert opened.flavor == "woff2"  # from the default's woff source
     assert font.stat().st_size < whole.stat().st_size / 5
+
+
+def test_a_whole_woff_font_is_served_as_woff2(tmp_path: Path) -> None:
+    font = mathfont.write_math_font(NODE_MODULES, tmp_path, subset=False)
+    whole = mathfont.DEFAULT_FONT.source(NODE_MODULES)
+    assert whole.suffix == ".woff"
+    with TTFont(str(font)) as opened:
+        assert opened.flavor == "woff2"
+        assert "MATH" in opened
+    assert cmap(font) == cmap(whole)
+
+
+def test_a_process_that_builds_again_cuts_the_font_again_only_when_the_pages_characters_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs serve` builds again in one process: the same characters give the same bytes without reading the
+    source again; a new character in a formula is cut afresh."""
+    from fontTools import subset as subsetting  # type: ignore[import-untyped]
+
+    (tmp_path / "page").mkdir()
+    page = tmp_path / "page" / "index.html"
+    page.write_text(PAGE, encoding="utf-8")
+    first = mathfont.write_math_font(NODE_MODULES, tmp_path).read_bytes()
+    loads: list[str] = []
+    load_font = subsetting.load_font
+
+    def counted(*args: object) -> object:
+        loads.append(str(args[0]))
+        return load_font(*args)
+
+    monkeypatch.setattr(subsetting, "load_font", counted)
+    again = mathfont.write_math_font(NODE_MODULES, tmp_path)
+    assert again.read_bytes() == first
+    assert loads == []
+    page.write_text(PAGE.replace("<mi>x</mi>", "<mi>x</mi><mo>+</mo><mn>7</mn>"), encoding="utf-8")
+    changed = mathfont.write_math_font(NODE_MODULES, tmp_path)
+    assert len(loads) == 1
+    assert {"+", "7"} <= cmap(changed)
 
 
 def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
@@ -117,6 +156,7 @@ def test_a_font_without_a_math_table_is_refused(tmp_path: Path) -> None:
         ("@fontsource/stix-two-math", "files/x.woff2", 'STIX"', "katex.math_font.family"),
         ("@fontsource/stix-two-math", "/etc/x.woff2", "STIX", "katex.math_font.file"),
         ("@fontsource/stix-two-math", "files/x.otf", "STIX", "katex.math_font.file"),
+        ("@fontsource/stix-two-math", "files/x.ttf", "STIX", "katex.math_font.file"),
         ("../stix", "files/x.woff2", "STIX", "katex.math_font.package"),
     ],
 )

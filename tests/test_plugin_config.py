@@ -102,7 +102,7 @@ def test_a_malformed_macro_file_is_named_with_its_line(tmp_path: Path) -> None:
         (
             "",
             "        math_font:\n          file: ../../etc/font.woff2\n",
-            "katex.math_font.file '../../etc/font.woff2' is not a .woff2 file inside the package",
+            "katex.math_font.file '../../etc/font.woff2' is not a .woff2 or .woff file inside the package",
         ),
     ],
 )

@@ -17,13 +17,13 @@ __all__ = ["KatexConfig", "MathFontConfig", "PreviewConfig", "ProvenNumbersConfi
 
 
 class MathFontConfig(base.Config):  # type: ignore[no-untyped-call]
-    """The math font served with ``output: mathml`` (``katex.math_font:``): a woff2 font with an OpenType MATH table,
-    from an npm package in ``katex.node_modules``."""
+    """The math font served with ``output: mathml`` (``katex.math_font:``): a woff2 or woff font with an OpenType MATH
+    table, from an npm package in ``katex.node_modules``, served as woff2."""
 
     #: The npm package, pinned in the site's package.json.
     package = c.Type(str, default="@fontsource/stix-two-math")
     #: The font file, relative to the package's folder.
-    file = c.Type(str, default="files/stix-two-math-latin-400-normal.woff2")
+    file = c.Type(str, default="files/stix-two-math-latin-400-normal.woff")
     #: The family name the math stylesheet gives it (letters, digits, spaces and hyphens).
     family = c.Type(str, default="STIX Two Math")
     #: Preload the font on every page with a formula; a site read from disk (``file://``) sets false.
