@@ -90,6 +90,35 @@ def test_a_poisoned_cache_entry_is_rendered_again(renderer: KatexRenderer, html:
     assert json.loads(entry(renderer, "q").read_text(encoding="utf-8"))["html"] == good  # overwritten
 
 
+#: The formula's own rendering, edited in KaTeX's spelling, balanced, its annotation kept: only its vocabulary
+#: (elements, attributes, styles) is wrong. (pattern, replacement, count)
+EDITED = {
+    "an event handler": ('<span class="katex-html"', '<span class="katex-html" onmouseover="alert(1)"', 1),
+    "a request in a style": ('style="', 'style="background:url(//example.org/x.png);', 1),
+    "a script for an identifier": ("<mi>q</mi>", "<script>q</script>", 1),
+    "KaTeX's error output": ('<span class="base">', '<span class="base katex-error">', 1),
+}
+
+
+@pytest.mark.parametrize("edit", EDITED.values(), ids=EDITED.keys())
+def test_the_formulas_own_rendering_with_a_foreign_word_is_rendered_again(
+    renderer: KatexRenderer, edit: tuple[str, str, int]
+) -> None:
+    """Read from disk, an entry's vocabulary is checked on the tags its spelling check has read."""
+    good = renderer.render("q^2", display=False)
+    old, new, count = edit
+    assert good.count(old) >= count, f"KaTeX's rendering no longer holds {old!r}: update this test"
+    edited = good.replace(old, new, count)
+    assert entry_mismatch(edited, "q^2", False, renderer.options) is not None
+    rewrite(entry(renderer, "q^2"), edited)
+    other = fresh(renderer)
+    try:
+        assert other.render("q^2", display=False) == good
+        assert (other.stats.disk_hits, other.stats.requests) == (0, 1)
+    finally:
+        other.close()
+
+
 def test_swapped_cache_entries_each_serve_their_own_formula(renderer: KatexRenderer) -> None:
     """Two valid entries with their HTML swapped: each formula is shown, not the other's (the issue's example)."""
     a, b = renderer.render("a^2", display=False), renderer.render("b^3", display=False)
