@@ -172,8 +172,11 @@ def find(page: str, token: re.Pattern[str]) -> list[Place]:
 
     Args:
         page: the page's HTML, as Markdown made it.
-        token: what a token looks like.
+        token: what a token looks like: a pattern that matches a part of the page where it matches the whole (no
+            anchor or lookaround at its ends), as the markers' and formulas' tokens are.
     """
+    if token.search(page) is None:  # every place is part of the page: a page without the token has none
+        return []
     locator = _Locator(page, token)
     locator.feed(page)
     locator.close()
