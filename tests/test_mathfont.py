@@ -27,6 +27,10 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
         ('<mi mathvariant="bold-italic">δ</mi>', "<mi>𝜹</mi>"),
         ('<mi mathvariant="italic">h</mi>', "<mi>ℎ</mi>"),
         ('<mi mathvariant="normal">∂</mi>', "<mi>∂</mi>"),  # TeX's italic ∂; Firefox spaced the upright one
+        # Not italicized by MathML Core anyway: "normal" only made Firefox space them.
+        ('<mi mathvariant="normal">/</mi>', "<mi>/</mi>"),
+        ('<mi mathvariant="normal">ℓ</mi>', "<mi>ℓ</mi>"),
+        ('<mi mathvariant="normal">⋮</mi>', "<mi>⋮</mi>"),
     ],
 )
 def test_a_variant_becomes_its_unicode_letters(token: str, expected: str) -> None:
@@ -38,6 +42,9 @@ def test_a_variant_becomes_its_unicode_letters(token: str, expected: str) -> Non
     [
         '<mi mathvariant="bold">ℓ</mi>',  # Unicode has no bold ell: the stylesheet emboldens it
         '<mi mathvariant="normal">d</mi>',  # upright, which MathML Core does show
+        '<mi mathvariant="normal">Δ</mi>',  # likewise: TeX's capital Greek is upright, MathML Core's italic
+        '<mi mathvariant="normal">∇</mi>',  # likewise
+        '<mi mathvariant="normal">diag</mi>',  # a name: upright in MathML Core, spaced as a function's
         '<mi mathvariant="bold">x&amp;</mi>',  # an entity: left alone rather than mapped in part
         '<mi mathvariant="fraktur">g</mi>',  # a variant the site does not map
     ],

@@ -6,16 +6,19 @@ those letters themselves (𝐛 U+1D41B, ℝ U+211D), and a math font draws them.
 such a letter is rewritten to it; any other (a bold ℓ, which Unicode lacks) keeps its `mathvariant`, for the
 site's stylesheet to embolden. `plain_letters` reads them back, for text a reader types (the search index).
 
-KaTeX also marks ∂ upright (`<mi mathvariant="normal">∂</mi>`), and Firefox spaces an upright identifier before an
-italic one as it spaces a function's name (a gap in ∂L/∂W that Chromium does not draw). TeX sets `\partial` in its
-math italic, so ∂ is written as a plain one-letter `<mi>`, which MathML Core shows in italic (𝜕) in both browsers.
+KaTeX also marks one-character identifiers upright (`<mi mathvariant="normal">/</mi>`), and Firefox spaces an
+upright identifier from the next one as it spaces a function's name: gaps in ∂L / ∂W, ℓ =, ∇ f that Chromium does
+not draw. Where MathML Core would not set the character in italic anyway (`MATH_AUTO`: a slash, ℓ, ⋮, ⊤), "normal"
+changes nothing but that gap, and the token is written without it. ∂ too, for another reason: TeX sets `\partial`
+in its math italic, so a plain `<mi>∂</mi>` shows it as TeX does (𝜕), in both browsers. A letter MathML Core would
+italicize (Δ, ∇, the d of `\mathrm{d}`) keeps "normal", and its gap in Firefox.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["VARIANTS", "plain_letters", "unicode_variants"]
+__all__ = ["MATH_AUTO", "VARIANTS", "plain_letters", "unicode_variants"]
 
 
 def _letters(capital: int, small: int, holes: dict[str, str] | None = None) -> dict[str, str]:
@@ -53,6 +56,10 @@ VARIANTS: dict[str, dict[str, str]] = {
     "monospace": {**_letters(0x1D670, 0x1D68A), **_digits(0x1D7F6)},
 }
 
+#: The characters MathML Core sets in italic in a one-character `<mi>` (its `math-auto` text transform): those of
+#: the italic alphabets, and the dotless i and j.
+MATH_AUTO = frozenset({*VARIANTS["italic"], "\u0131", "\u0237"})
+
 #: A MathML token with a variant and plain text, as KaTeX writes it: `<mi mathvariant="bold">b</mi>`.
 _TOKEN = re.compile(r'<(mi|mn|mo|mtext) mathvariant="([a-z-]+)">([^<&]+)</\1>')
 
@@ -74,8 +81,8 @@ def unicode_variants(markup: str) -> str:
 
     def rewrite(token: re.Match[str]) -> str:
         tag, variant, text = token.groups()
-        if (tag, variant, text) == ("mi", "normal", "∂"):
-            return "<mi>∂</mi>"
+        if tag == "mi" and variant == "normal" and (text == "∂" or (len(text) == 1 and text not in MATH_AUTO)):
+            return f"<mi>{text}</mi>"
         table = VARIANTS.get(variant)
         if table is None or any(c not in table for c in text):
             return token.group(0)
