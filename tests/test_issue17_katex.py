@@ -77,17 +77,22 @@ POISONED = {
 }
 
 
-@pytest.mark.parametrize("html", POISONED.values(), ids=POISONED.keys())
-def test_a_poisoned_cache_entry_is_rendered_again(renderer: KatexRenderer, html: str) -> None:
-    good = renderer.render("q", display=False)
-    rewrite(entry(renderer, "q"), html)
+def served_instead_of(renderer: KatexRenderer, tex: str, good: str, html: str) -> None:
+    """With `html` written into the entry of `tex`, a renderer of another process renders `tex` again, to `good`,
+    and overwrites the entry."""
+    rewrite(entry(renderer, tex), html)
     other = fresh(renderer)
     try:
-        assert other.render("q", display=False) == good
+        assert other.render(tex, display=False) == good
         assert (other.stats.disk_hits, other.stats.requests) == (0, 1)
     finally:
         other.close()
-    assert json.loads(entry(renderer, "q").read_text(encoding="utf-8"))["html"] == good  # overwritten
+    assert json.loads(entry(renderer, tex).read_text(encoding="utf-8"))["html"] == good
+
+
+@pytest.mark.parametrize("html", POISONED.values(), ids=POISONED.keys())
+def test_a_poisoned_cache_entry_is_rendered_again(renderer: KatexRenderer, html: str) -> None:
+    served_instead_of(renderer, "q", renderer.render("q", display=False), html)
 
 
 #: The formula's own rendering, edited in KaTeX's spelling, balanced, its annotation kept: only its vocabulary
@@ -110,13 +115,7 @@ def test_the_formulas_own_rendering_with_a_foreign_word_is_rendered_again(
     assert good.count(old) >= count, f"KaTeX's rendering no longer holds {old!r}: update this test"
     edited = good.replace(old, new, count)
     assert entry_mismatch(edited, "q^2", False, renderer.options) is not None
-    rewrite(entry(renderer, "q^2"), edited)
-    other = fresh(renderer)
-    try:
-        assert other.render("q^2", display=False) == good
-        assert (other.stats.disk_hits, other.stats.requests) == (0, 1)
-    finally:
-        other.close()
+    served_instead_of(renderer, "q^2", good, edited)
 
 
 def test_swapped_cache_entries_each_serve_their_own_formula(renderer: KatexRenderer) -> None:
