@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from proven_numbers import csp
+from proven_numbers.report import AuthorError
 from proven_numbers.shipped import check_page, check_stylesheet
 
 #: A page as the theme writes one, with its policy; the case goes on line 5.
@@ -288,3 +289,38 @@ def test_the_dice_site_builds_with_its_policy(tmp_path: Path, caplog: pytest.Log
     assert build_dice(tmp_path, {}, caplog) == ""
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert f'<meta http-equiv="{csp.HTTP_EQUIV}"' in page
+
+
+def test_a_site_checked_again_reads_only_the_files_whose_text_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs serve` builds again in one process: a file whose text is the same keeps its answer, one whose text
+    changed is checked again, and the same text with the policy now required is another question."""
+    from proven_numbers import shipped
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    good = "<!doctype html><html><head></head><body><p>x</p></body></html>"
+    bad = '<!doctype html><html><head></head><body><img src="https://example.org/x.png"></body></html>'
+    (site / "index.html").write_text(good, encoding="utf-8")
+    (site / "a" / "index.html").write_text(bad, encoding="utf-8")
+    first = shipped.check_site(site, require_csp=False)
+    assert [problem.page for problem in first] == ["a/index.html"]
+    checked: list[str] = []
+    check_page = shipped.check_page
+
+    def counted(text: str, where: str, *, require_csp: bool) -> list[AuthorError]:
+        checked.append(where)
+        return check_page(text, where, require_csp=require_csp)
+
+    monkeypatch.setattr(shipped, "check_page", counted)
+    assert shipped.check_site(site, require_csp=False) == first
+    assert checked == []
+    (site / "index.html").write_text(bad, encoding="utf-8")
+    assert sorted(problem.page for problem in shipped.check_site(site, require_csp=False)) == [
+        "a/index.html",
+        "index.html",
+    ]
+    assert checked == ["index.html"]
+    shipped.check_site(site, require_csp=True)
+    assert sorted(checked) == ["a/index.html", "index.html", "index.html"]

@@ -20,11 +20,15 @@ tokens (`proven_numbers.shipped_css`). What a file may hold:
 
 A failure names the file and the line of the element in the file, found by a second conformant parser (justhtml,
 which records where each element starts) only for a file that fails.
+
+What a file holds is all its check depends on: a process that builds again (`mkdocs serve`) keeps each file's last
+answer with a digest of its text, and checks again only the files whose text changed.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -291,6 +295,11 @@ def check_stylesheet(text: str, where: str) -> list[AuthorError]:
     return sorted(set(problems))
 
 
+#: This process's last answer for each file, by its path in the site: (the digest of its text and whether the policy
+#: was required, what was found).
+_answers: dict[str, tuple[tuple[str, bool], list[AuthorError]]] = {}
+
+
 def check_site(site_dir: Path, *, require_csp: bool) -> list[AuthorError]:
     """Every problem of every ``.html`` and ``.css`` file under `site_dir`, by file and line."""
     problems: list[AuthorError] = []
@@ -300,8 +309,13 @@ def check_site(site_dir: Path, *, require_csp: bool) -> list[AuthorError]:
             continue
         where = path.relative_to(site_dir).as_posix()
         text = path.read_text(encoding="utf-8", errors="replace")
-        if suffix == ".css":
-            problems += check_stylesheet(text, where)
-        else:
-            problems += check_page(text, where, require_csp=require_csp)
+        asked = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), require_csp)
+        known = _answers.get(where)
+        if known is not None and known[0] == asked:
+            problems += known[1]
+            continue
+        css = suffix == ".css"
+        found = check_stylesheet(text, where) if css else check_page(text, where, require_csp=require_csp)
+        _answers[where] = (asked, found)
+        problems += found
     return problems
