@@ -7,11 +7,12 @@ such a letter is rewritten to it; any other (a bold ℓ, which Unicode lacks) ke
 site's stylesheet to embolden. `plain_letters` reads them back, for text a reader types (the search index).
 
 KaTeX also marks one-character identifiers upright (`<mi mathvariant="normal">/</mi>`), and Firefox spaces an
-upright identifier from the next one as it spaces a function's name: gaps in ∂L / ∂W, ℓ =, ∇ f that Chromium does
-not draw. Where MathML Core would not set the character in italic anyway (`MATH_AUTO`: a slash, ℓ, ⋮, ⊤), "normal"
-changes nothing but that gap, and the token is written without it. ∂ too, for another reason: TeX sets `\partial`
-in its math italic, so a plain `<mi>∂</mi>` shows it as TeX does (𝜕), in both browsers. A letter MathML Core would
-italicize (Δ, ∇, the d of `\mathrm{d}`) keeps "normal", and its gap in Firefox.
+upright identifier from an italic one after it as it spaces a function's name: gaps around the slash of ∂L / ∂W,
+and in Δw, that Chromium does not draw. Where MathML Core would not set the character in italic anyway
+(`MATH_AUTO`: a slash, ℓ, ⋮, ⊤), "normal" changes nothing but that gap, and the token is written without it. ∂
+too, for another reason: TeX sets `\partial` in its math italic, so a plain `<mi>∂</mi>` shows it as TeX does
+(𝜕), in both browsers. A letter MathML Core would italicize (Δ, ∇, the d of `\mathrm{d}`) keeps "normal", and
+its gap in Firefox.
 """
 
 from __future__ import annotations
