@@ -20,13 +20,11 @@ from mkdocs.exceptions import Abort
 
 #: Whether this process is `mkdocs serve` (told by MkDocs at start-up, before the configuration is read), and
 #: whether its port was tried.
-_command: dict[str, str] = {}
-_tried: set[str] = set()
+_session: dict[str, str | bool] = {"command": "", "port tried": False}
 
 
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-    _command["name"] = command
-    _tried.clear()
+    _session.update({"command": command, "port tried": False})
 
 
 def address_in_use(host: str, port: int) -> bool:
@@ -45,10 +43,10 @@ def address_in_use(host: str, port: int) -> bool:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    if _command.get("name") != "serve" or _tried:
+    if _session["command"] != "serve" or _session["port tried"]:
         return config
     host, port = config.dev_addr.host, config.dev_addr.port
-    _tried.add(f"{host}:{port}")
+    _session["port tried"] = True
     if address_in_use(host, port):
         raise Abort(
             f"cannot serve the site on http://{host}:{port}/: another program is listening on port {port} (an "

@@ -13,6 +13,8 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from proven_numbers.mathfont import DEFAULT_FONT
+
 __all__ = ["KatexConfig", "MathFontConfig", "PreviewConfig", "ProvenNumbersConfig"]
 
 
@@ -21,11 +23,11 @@ class MathFontConfig(base.Config):  # type: ignore[no-untyped-call]
     table, from an npm package in ``katex.node_modules``, served as woff2."""
 
     #: The npm package, pinned in the site's package.json.
-    package = c.Type(str, default="@fontsource/stix-two-math")
+    package = c.Type(str, default=DEFAULT_FONT.package)
     #: The font file, relative to the package's folder.
-    file = c.Type(str, default="files/stix-two-math-latin-400-normal.woff")
+    file = c.Type(str, default=DEFAULT_FONT.file)
     #: The family name the math stylesheet gives it (letters, digits, spaces and hyphens).
-    family = c.Type(str, default="STIX Two Math")
+    family = c.Type(str, default=DEFAULT_FONT.family)
     #: Preload the font on every page with a formula; a site read from disk (``file://``) sets false.
     preload = c.Type(bool, default=True)
 

@@ -39,7 +39,7 @@ _FAMILY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]*")
 
 @dataclass(frozen=True)
 class MathFont:
-    """A woff2 font with an OpenType MATH table, as `katex.math_font` names it.
+    """A woff2 or woff font with an OpenType MATH table, as `katex.math_font` names it.
 
     Attributes:
         package: the npm package holding it, in ``katex.node_modules``.
@@ -157,8 +157,9 @@ def write_math_font(
         target.write_bytes(source.read_bytes())
         return target
     text: set[str] = set()
-    for page in sorted(Path(site_dir).rglob("*.html")):
-        text |= math_text(page.read_text(encoding="utf-8"))
+    if subset:  # the whole font, converted to woff2, needs no page read
+        for page in sorted(Path(site_dir).rglob("*.html")):
+            text |= math_text(page.read_text(encoding="utf-8"))
     options = subsetting.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]  # every OpenType feature: the MATH table's variants come with them
