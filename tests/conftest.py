@@ -43,16 +43,17 @@ SUMMARY = pytest.StashKey[list[str]]()
 #: through another fixture) gets the marker.
 SITE_FIXTURES = frozenset({"built_site", "served_site"})
 BROWSER_FIXTURES = frozenset({"chromium"})
-#: Module fixtures that build, copy or install more than the session's build (a copy of the project to break,
-#: a second build, a wheel, a LinkChecker crawl): a test that uses one is marked `slow`.
-SLOW_FIXTURES = frozenset({"pristine", "published", "wheel", "crawl"})
-#: Module fixtures set up at a cost (a browser's visit of every page, a build, a wheel, a venv, a crawl): the tests
+#: Fixtures that build, copy or install more than the session's build (a copy of the project to break, a second
+#: build, a wheel, a venv, a LinkChecker crawl): a test that uses one is marked `slow`.
+SLOW_FIXTURES = frozenset({"pristine", "published", "wheel", "crawl", "venv"})
+#: Module fixtures set up at a cost (a browser's visit of every page, a build, a wheel, a crawl): the tests
 #: that use one run on one pytest-xdist worker, one after another (an `xdist_group` named after their module), so
 #: that it is set up once. Spread over both workers, each worker set it up, and again each time its turn came back
 #: after another module's test. A break-it module's `pristine` copy is cheap and its tests long: those spread.
+#: (The session's `venv` serves two modules, which name its group themselves: tests/support_venv.py.)
 ONCE_FIXTURES = frozenset(
     {"visits", "phone", "measured", "violations", "messages", "offline_site", "wheel", "published", "crawl",
-     "mathml_site", "laid_out", "venv", "built"}
+     "mathml_site", "laid_out", "built"}
 )  # fmt: skip
 #: The test being set up or run in this process, for `run_mkdocs_build`'s check of the `slow` marker.
 _current: list[pytest.Item] = []
@@ -167,6 +168,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The site, built once for the whole session (once per worker under pytest-xdist) in strict mode."""
     with _session_build():
         return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The venv of a second site's author (tests/support_venv.py), made once for the session: the modules that use
+    it share one `xdist_group`, so one worker makes it."""
+    import support_venv
+
+    return support_venv.make_venv(tmp_path_factory.mktemp("plugin-venv"))
 
 
 @pytest.fixture(scope="session")

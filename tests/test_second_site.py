@@ -1,20 +1,18 @@
 """A second site, examples/dice, built by the proven-numbers plugin in a venv that holds the plugin but not `nnla`.
 
-The venv is made once for this module (`python -m venv`, without the system's packages) with `./proven-numbers`
-and the site's pinned mkdocs, Markdown, pymdown-extensions and NumPy; every build runs its `mkdocs build --strict`
-on a copy of the example, whose `katex.node_modules` (`../../node_modules`) then points at the repository's KaTeX.
-The values are checked against the dice's closed forms, written here, not against the example's own code.
+The venv (tests/support_venv.py, shared with the Zensical route) holds `./proven-numbers` and the site's pinned
+mkdocs, Markdown, pymdown-extensions and NumPy, without the system's packages; every build runs its
+`mkdocs build --strict` on a copy of the example, whose `katex.node_modules` (`../../node_modules`) then points at
+the repository's KaTeX. The values are checked against the dice's closed forms, written here, not against the
+example's own code.
 """
 
 from __future__ import annotations
 
 import html.parser
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,21 +20,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+import support_venv
+from support_venv import Venv, pins, run
 
-# A venv of its own from the package index: slow, and one worker sets it up for every test of the module.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("second-site-venv")]
+# The venv from the package index is slow to make: one worker makes it, for this module and the Zensical route's.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(support_venv.GROUP)]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dice"
-#: The packages the venv gets at the versions requirements-site.txt pins (the plugin's own dependencies, unpinned
-#: there, such as Jinja2, come with it).
-PINNED = ("numpy", "mkdocs", "markdown", "pymdown-extensions")
 #: The values are NumPy's sums of sixths and thirty-sixths; the closed forms below are exact fractions.
 RTOL = 1e-12
-#: Every build of the example records this as its date.
-SOURCE_DATE_EPOCH = "1700000000"
-#: pip's limit, for an install that downloads (the pip cache in ~/.cache/pip usually spares that).
-INSTALL_TIMEOUT = 900
 BUILD_TIMEOUT = 300
 
 SUMS = np.arange(2, 13, dtype=np.float64)
@@ -50,72 +43,6 @@ EXPECTED: dict[str, npt.NDArray[np.float64]] = {
     "mode": np.array(7.0),
     "p_seven": np.array(1 / 6),
 }
-
-
-@dataclass(frozen=True)
-class Venv:
-    """A virtual environment holding proven-numbers and its dependencies, and not `nnla`."""
-
-    root: Path
-
-    @property
-    def python(self) -> Path:
-        return self.root / "bin" / "python"
-
-    @property
-    def mkdocs(self) -> Path:
-        return self.root / "bin" / "mkdocs"
-
-
-def clean_env() -> dict[str, str]:
-    """The environment of every subprocess: no PYTHONPATH (`make` puts the repository on it), no active venv."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
-    return {**env, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-
-
-def pins() -> list[str]:
-    """The requirement lines of requirements-site.txt for the packages of PINNED."""
-    lines = (ROOT / "requirements-site.txt").read_text(encoding="utf-8").splitlines()
-    found = [line.strip() for line in lines if line.split("==")[0].strip().lower() in PINNED]
-    assert len(found) == len(PINNED), f"requirements-site.txt pins {found}, not each of {PINNED}"
-    return found
-
-
-def run(command: list[str | Path], cwd: Path, timeout: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    """One venv for the module, with a copy of ./proven-numbers installed (pip would write build/ into the tree)."""
-    base = tmp_path_factory.mktemp("second-site-venv")
-    source = base / "proven-numbers"
-    ignore = shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__")
-    shutil.copytree(ROOT / "proven-numbers", source, ignore=ignore)
-    made = Venv(base / "venv")
-    process = run([sys.executable, "-m", "venv", made.root], cwd=base, timeout=INSTALL_TIMEOUT)
-    assert process.returncode == 0, process.stdout + process.stderr
-    install: list[str | Path] = [
-        made.python,
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "--quiet",
-        source,
-        *pins(),
-    ]
-    process = run(install, cwd=base, timeout=INSTALL_TIMEOUT)
-    assert process.returncode == 0, process.stdout + process.stderr
-    return made
 
 
 def copy_example(destination: Path) -> Path:

@@ -1,47 +1,30 @@
 """The second site on Zensical, MkDocs' successor, which runs Markdown extensions but no MkDocs plugin or hook.
 
-In a venv of its own with Zensical 0.0.73 and proven-numbers (not `nnla`), examples/dice/zensical.yml builds the
-page through the `proven_numbers` Markdown extension, and `python -m proven_numbers check` does the site-level
-work after it. The page gets its values, claims and formulas; a wrong claim fails Zensical's build at its line; a
-page left with its markers (a host that skipped the extension) fails the check.
+In the venv of a second site's author (tests/support_venv.py: proven-numbers and Zensical 0.0.73, not `nnla`),
+examples/dice/zensical.yml builds the page through the `proven_numbers` Markdown extension, and
+`python -m proven_numbers check` does the site-level work after it. The page gets its values, claims and formulas;
+a wrong claim fails Zensical's build at its line; a page left with its markers (a host that skipped the extension)
+fails the check.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from test_second_site import INSTALL_TIMEOUT, Venv, copy_example, run
+import support_venv
+from support_venv import Venv, run
+from test_second_site import copy_example
 
-# A venv of its own from the package index: slow, and one worker sets it up for every test of the module.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zensical-venv")]
+# The venv from the package index is slow to make: one worker makes it, for this module and the second site's.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(support_venv.GROUP)]
 
-ROOT = Path(__file__).resolve().parent.parent
-ZENSICAL = "zensical==0.0.73"
 BUILD_TIMEOUT = 300
 
 
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    """One venv for the module: Zensical, and a copy of ./proven-numbers with its dependencies."""
-    base = tmp_path_factory.mktemp("zensical-venv")
-    source = base / "proven-numbers"
-    shutil.copytree(ROOT / "proven-numbers", source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info"))
-    made = Venv(base / "venv")
-    process = run([sys.executable, "-m", "venv", made.root], cwd=base, timeout=INSTALL_TIMEOUT)
-    assert process.returncode == 0, process.stdout + process.stderr
-    pip: list[str | Path] = [made.python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", source]
-    process = run([*pip, ZENSICAL], cwd=base, timeout=INSTALL_TIMEOUT)
-    assert process.returncode == 0, process.stdout + process.stderr
-    assert run([made.python, "-c", "import nnla"], cwd=base, timeout=60).returncode != 0
-    return made
-
-
 def zensical(venv: Venv, site: Path, *options: str) -> tuple[int, str]:
-    process = run([venv.root / "bin" / "zensical", "build", *options], cwd=site, timeout=BUILD_TIMEOUT)
+    process = run([venv.zensical, "build", *options], cwd=site, timeout=BUILD_TIMEOUT)
     return process.returncode, process.stdout + process.stderr
 
 
