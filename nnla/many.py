@@ -14,6 +14,7 @@ going cost less.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -27,6 +28,9 @@ from nnla.training import _settings
 __all__ = ["ManyTraces", "network_descent_many"]
 
 _Array = TypeVar("_Array", bound=np.ndarray[Any, Any])
+
+#: The losses and norms of the runs going are written to the record whenever a run stops, and at least this often.
+_RECORD_EVERY = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +102,8 @@ def network_descent_many(
     whose loss or parameters are not finite (`diverged`); it then keeps that point to the end.
 
     Work and memory: at most `nnla.MAX_STEPS` steps, each about $`r\, m k (2n + 3z)`$ multiply-adds for the runs
-    still going; a record of $`r\,(\text{steps} + 1)`$ losses, at most `nnla.MAX_ENTRIES`.
+    still going; a record of $`r\,(\text{steps} + 1)`$ losses, at most `nnla.MAX_ENTRIES`, and as many norms (up to
+    256 steps of both wait in a buffer before they are written to it).
 
     Args:
         X: inputs, array of shape (m, n), shared by every run; a 1-D array of length n is one row.
@@ -138,11 +143,13 @@ def network_descent_many(
         (runs, steps + 1),
         "take fewer steps or fewer runs in one call",
     )
-    # Every parameter of every run in one array, run last: rows n k of W1, k of b1, k z of W2, z of b2.
-    bounds = np.cumsum([n * k, k, k * z, z])
-    theta = np.concatenate(
-        [W1_a.reshape(runs, -1).T, b1_a.reshape(runs, -1).T, W2_a.reshape(runs, -1).T, b2_a.reshape(runs, -1).T]
-    )
+    # Every parameter of every run in one array, run last: rows n k of W1, k of b1, k z of W2, z of b2. The rows of
+    # W1 and b1 are the matrix [W1; b1] of shape (n + 1, k r), so that A1 = [X, 1] [W1; b1] is one product, and so
+    # is the gradient [dW1; db1] = [X, 1]^T Delta_1.
+    theta = np.concatenate([a.reshape(runs, -1).T for a in (W1_a, b1_a, W2_a, b2_a)])
+    X1 = np.hstack([X_a, np.ones((m, 1))])
+    X1_T = X1.T
+    T3 = T_a[:, :, np.newaxis]
     scale = 1.0 if reduction == "sum" else 1.0 / (m * z)
     losses = np.empty((runs, steps + 1))
     norms = np.empty((runs, steps + 1))
@@ -150,67 +157,101 @@ def network_descent_many(
     reached = np.zeros(runs, dtype=bool)
     diverged = np.zeros(runs, dtype=bool)
     last = np.empty_like(theta)  # each run's last point, written when it stops or at the end
-    going = np.arange(runs)  # the runs still in `theta`, in order
-    previous = theta
-    T3 = T_a[:, :, np.newaxis]
+    going = np.arange(runs)  # the runs still in `point`, in order
+    point, before = theta, np.empty(theta.shape)  # the points of the runs going, and one step before
+    step = 0
     with _checks.quiet():  # overflow is the divergence this function reports
-        for step in range(steps + 1):
+        while True:
+            # A stretch: the steps with the same runs going, until one stops or _RECORD_EVERY steps have passed.
+            # Its arrays are made here and each step writes into them. After the first few hundred steps only a few
+            # runs are left, and a step then costs the number of NumPy calls it makes, not the size of its arrays.
+            # (C order, for `_parts` to give views: concatenated transposes and `point[:, keep]` are in Fortran order.)
+            point, before = np.ascontiguousarray(point), np.ascontiguousarray(before)
             r = len(going)
-            W1_s = theta[: bounds[0]].reshape(n, k * r)
-            b1_s = theta[bounds[0] : bounds[1]].reshape(1, k * r)
-            W2_s = theta[bounds[1] : bounds[2]].reshape(k, z, r)
-            b2_s = theta[bounds[2] :]
-            H = X_a @ W1_s
-            H += b1_s
-            np.tanh(H, out=H)
-            H3 = H.reshape(m, k, r)
-            E = np.einsum("mkr,kzr->mzr", H3, W2_s)
-            E += b2_s
-            E -= T3  # P - T = -E
-            loss = np.einsum("mzr,mzr->r", E, E) * scale
-            finite = np.isfinite(loss) & np.isfinite(theta).all(axis=0)
-            stop = ~finite
-            if step == 0 and stop.any():
-                raise ValueError(
-                    f"network_descent_many: the starting loss of run {int(going[np.argmax(stop)])} overflows float64"
-                )
-            if stop_below is not None:
-                stop |= finite & (loss < stop_below)
-            # The gradient at every run's point, also where a run reaches `until` (its norm is recorded there).
-            E *= 2.0 * scale  # Delta_2 = dL/dP
-            gradient = np.empty_like(theta)
-            gradient[bounds[1] : bounds[2]] = np.einsum("mkr,mzr->kzr", H3, E).reshape(k * z, r)
-            gradient[bounds[2] :] = E.sum(axis=0)
-            D1 = np.einsum("mzr,kzr->mkr", E, W2_s).reshape(m, k * r)
-            H *= H
-            np.subtract(1.0, H, out=H)  # tanh'(A1) = 1 - H∘H
-            D1 *= H
-            gradient[: bounds[0]] = (X_a.T @ D1).reshape(n * k, r)
-            gradient[bounds[0] : bounds[1]] = D1.sum(axis=0).reshape(k, r)
-            losses[going, step] = loss
-            norms[going, step] = np.sqrt(np.einsum("pr,pr->r", gradient, gradient))
-            if stop.any():
+            first, length = step, min(_RECORD_EVERY, steps + 1 - step)
+            loss_rows, norm_rows = np.empty((length, r)), np.empty((length, r))
+            A = np.empty((m, k * r))  # A1, then H = tanh(A1), then tanh'(A1) = 1 - H∘H, each over the one before
+            H3 = A.reshape(m, k, r)
+            E = np.empty((m, z, r))
+            D1 = np.empty((m, k, r))
+            gradient = np.empty(point.shape)
+            dW1b1, dW2, db2 = _parts(gradient, n, k, z)
+            # This step's point and the one before (which a run that diverges keeps), with their views: each step
+            # writes the next point over the one before.
+            current, previous = (point, *_parts(point, n, k, z)), (before, *_parts(before, n, k, z))
+            stopping = False
+            for i in range(length):
+                if i:  # the step from the point before; the first of a stretch was taken when the last one ended
+                    gradient *= lr
+                    np.subtract(current[0], gradient, out=previous[0])
+                    current, previous = previous, current
+                    step += 1
+                theta, W1b1, W2, b2 = current
+                np.matmul(X1, W1b1, out=A)  # A1 = [X, 1] [W1; b1] = X W1 + 1 b1
+                np.tanh(A, out=A)
+                np.einsum("mkr,kzr->mzr", H3, W2, out=E)
+                E += b2
+                E -= T3  # P - T = -E
+                loss = loss_rows[i]
+                np.einsum("mzr,mzr->r", E, E, out=loss)
+                loss *= scale
+                # Most steps stop no run, and two sums of squares say so: a sum is finite only if every term is (it
+                # may also overflow, rarely). Only when they do not is each run tested.
+                quick = np.vdot(theta, theta) + np.vdot(loss, loss)
+                if not math.isfinite(quick) or (stop_below is not None and loss.min() < stop_below):
+                    finite = np.isfinite(loss) & np.isfinite(theta).all(axis=0)
+                    stop = ~finite
+                    if step == 0 and stop.any():
+                        raise ValueError(
+                            "network_descent_many: the starting loss of run "
+                            f"{int(going[np.argmax(stop)])} overflows float64"
+                        )
+                    if stop_below is not None:
+                        stop |= finite & (loss < stop_below)
+                    stopping = bool(stop.any())
+                # The gradient at every run's point, also where a run reaches `until` (its norm is recorded there).
+                E *= 2.0 * scale  # Delta_2 = dL/dP
+                np.einsum("mkr,mzr->kzr", H3, E, out=dW2)
+                E.sum(axis=0, out=db2)
+                np.einsum("mzr,kzr->mkr", E, W2, out=D1)
+                A *= A
+                np.subtract(1.0, A, out=A)  # tanh'(A1) = 1 - H∘H
+                D1 *= H3
+                np.matmul(X1_T, D1.reshape(m, k * r), out=dW1b1)
+                # Each run's squares are summed down a contiguous column (of a copy in Fortran order), in the order
+                # NumPy sums a contiguous axis in: the order the norms the pages show were first computed in, kept
+                # to the last bit.
+                norm, G = norm_rows[i], np.asfortranarray(gradient)
+                np.einsum("pr,pr->r", G, G, out=norm)
+                np.sqrt(norm, out=norm)
+                if stopping:
+                    break
+            # The stretch's steps, `first` to `step`, go to the record together.
+            losses[going, first : step + 1] = loss_rows[: i + 1].T
+            norms[going, first : step + 1] = norm_rows[: i + 1].T
+            point, before = current[0], previous[0]
+            if stopping:
                 ended = going[stop]
                 bad = ~finite[stop]
                 # A run that reached keeps this point; one that diverged, the point before.
                 if bad.any():
                     losses[ended[bad], step] = losses[ended[bad], step - 1]
                     norms[ended[bad], step] = norms[ended[bad], step - 1]
-                last[:, ended] = np.where(bad, previous[:, stop], theta[:, stop])
+                last[:, ended] = np.where(bad, before[:, stop], point[:, stop])
                 stopped[ended] = np.where(bad, step - 1, step)
                 diverged[ended] = bad
                 reached[ended] = ~bad
                 keep = ~stop
-                going, theta, gradient = going[keep], theta[:, keep], gradient[:, keep]
+                going, point, gradient = going[keep], point[:, keep], gradient[:, keep]
             if step == steps or len(going) == 0:
                 break
-            previous = theta
-            theta = theta - lr * gradient
-    last[:, going] = theta
+            point, before = point - lr * gradient, point  # the next stretch's first step
+            step += 1
+    last[:, going] = point
     for q in range(runs):
         losses[q, stopped[q] + 1 :] = losses[q, stopped[q]]
         norms[q, stopped[q] + 1 :] = norms[q, stopped[q]]
-    parts = np.split(last, bounds[:-1])
+    parts = np.split(last, np.cumsum([n * k, k, k * z]))
     shapes = ((n, k), (1, k), (k, z), (1, z))
     W1_e, b1_e, W2_e, b2_e = (
         _read_only(part.T.reshape(runs, *shape).copy()) for part, shape in zip(parts, shapes, strict=True)
@@ -229,6 +270,17 @@ def network_descent_many(
         reduction=reduction,
         until=stop_below,
     )
+
+
+def _parts(
+    theta: NDArray[np.float64], n: int, k: int, z: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Views of the parameters in `theta`, of shape (n k + k + k z + z, r): [W1; b1] of shape (n + 1, k r), W2 of
+    shape (k, z, r) and b2 of shape (z, r); writing into them writes into `theta`."""
+    r = theta.shape[1]
+    W1b1 = theta[: (n + 1) * k].reshape(n + 1, k * r)
+    W2 = theta[(n + 1) * k : (n + 1 + z) * k].reshape(k, z, r)
+    return W1b1, W2, theta[(n + 1 + z) * k :]
 
 
 def _read_only(a: _Array) -> _Array:

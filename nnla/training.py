@@ -7,6 +7,7 @@ quadratic, so no learning rate is stable from every start; the trace says whethe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +47,21 @@ class NetworkTrace:
     reduction: str
 
 
-def _stack(values: list[float] | list[NDArray[np.float64]], shape: tuple[int, ...]) -> NDArray[np.float64]:
-    a = np.array(values, dtype=np.float64).reshape((len(values), *shape))
+def _recorded(record: NDArray[np.float64], points: int) -> NDArray[np.float64]:
+    """The first `points` entries of a record, as an array of their own, read-only."""
+    a = record[:points].copy()
     a.flags.writeable = False
     return a
+
+
+def _columns(
+    path: NDArray[np.float64], n: int, k: int, z: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Views of a record whose rows are points (W1, b1, W2, b2 flattened): arrays of shape (s, n, k), (s, 1, k),
+    (s, k, z) and (s, 1, z)."""
+    s = path.shape[0]
+    W1, b1, W2, b2 = np.split(path, np.cumsum([n * k, k, k * z]), axis=1)
+    return W1.reshape(s, n, k), b1.reshape(s, 1, k), W2.reshape(s, k, z), b2.reshape(s, 1, z)
 
 
 def _settings(lr: object, steps: object, reduction: object) -> tuple[float, int, str]:
@@ -124,34 +136,43 @@ def network_descent(
     lr, steps, reduction = _settings(lr, steps, reduction)
     sizes = {"W1": W1_a.size, "b1": b1_a.size, "W2": W2_a.size, "b2": b2_a.size}
     _checks.trace("network_descent", steps, sizes, "trace.W1[-1], trace.b1[-1], trace.W2[-1], trace.b2[-1]")
-    losses: list[float] = []
-    path: tuple[list[NDArray[np.float64]], ...] = ([], [], [], [])  # W1, b1, W2, b2 at each point
+    (n, k), z = W1_a.shape, W2_a.shape[1]
+    # Each point's parameters in one row of `path`, W1, b1, W2 and b2 flattened, so that a point is tested for
+    # finiteness and moved in one NumPy call each; W1s, b1s, W2s and b2s are views of its columns.
+    path = np.empty((steps + 1, sum(sizes.values())))
+    path[0] = np.concatenate((W1_a, b1_a, W2_a, b2_a), axis=None)
+    W1s, b1s, W2s, b2s = _columns(path, n, k, z)
+    lr_gradient = np.empty(path.shape[1])  # lr times the gradient at a point, laid out as a row of `path`
+    lr_parts = _columns(lr_gradient[np.newaxis], n, k, z)
+    losses = np.empty(steps + 1)
+    points = 0  # the points recorded: steps + 1, fewer if the run diverged
     diverged = False
     with _checks.quiet():  # overflow is the divergence this function reports
         for step in range(steps + 1):
-            H, P = _forward(X_a, W1_a, b1_a, W2_a, b2_a)[1:]
+            point = (W1s[step], b1s[step], W2s[step], b2s[step])
+            H, P = _forward(X_a, *point)[1:]
             E = T_a - P
             total = float((E * E).sum())  # the same sum as loss.sse, so the two agree to the last bit
             loss = total if reduction == "sum" else total / E.size
-            point = (W1_a, b1_a, W2_a, b2_a)
-            if not (np.isfinite(loss) and all(np.isfinite(a).all() for a in point)):
+            # A sum of squares is finite only if every entry is; when it is not (it may also overflow), each is tested.
+            row = path[step]
+            if not (math.isfinite(loss) and (math.isfinite(row @ row) or np.isfinite(row).all())):
                 diverged = True
                 break
-            losses.append(loss)
-            for record, a in zip(path, point, strict=True):
-                record.append(a)
+            losses[step] = loss
+            points = step + 1
             if step == steps:
                 break
-            dW1, db1, dW2, db2 = _backward(X_a, H, P, W2_a, T_a, reduction)  # overwrites H and P
-            W1_a, b1_a = W1_a - lr * dW1, b1_a - lr * db1
-            W2_a, b2_a = W2_a - lr * dW2, b2_a - lr * db2
-    (n, k), z = W1_a.shape, W2_a.shape[1]
+            gradients = _backward(X_a, H, P, point[2], T_a, reduction)  # overwrites H and P
+            for part, gradient in zip(lr_parts, gradients, strict=True):
+                np.multiply(gradient, lr, out=part[0])
+            np.subtract(row, lr_gradient, out=path[step + 1])
     return NetworkTrace(
-        losses=_stack(losses, ()),
-        W1=_stack(path[0], (n, k)),
-        b1=_stack(path[1], (1, k)),
-        W2=_stack(path[2], (k, z)),
-        b2=_stack(path[3], (1, z)),
+        losses=_recorded(losses, points),
+        W1=_recorded(W1s, points),
+        b1=_recorded(b1s, points),
+        W2=_recorded(W2s, points),
+        b2=_recorded(b2s, points),
         diverged=diverged,
         lr=lr,
         reduction=reduction,

@@ -18,8 +18,8 @@ from test_doctest_breaks import Mutation, problems_of, reported
 #: The batched runs record each gradient norm a thousandth too large.
 NORMS_OFF_BY_A_THOUSANDTH = Mutation(
     "nnla/many.py",
-    '            norms[going, step] = np.sqrt(np.einsum("pr,pr->r", gradient, gradient))\n',
-    '            norms[going, step] = np.sqrt(np.einsum("pr,pr->r", gradient, gradient)) * 1.001  # mutated\n',
+    "                np.sqrt(norm, out=norm)\n",
+    "                np.sqrt(norm, out=norm)\n                norm *= 1.001  # mutated\n",
 )
 #: The registry counts only the eigenvalues below -0.1 as negative, as a count that hides the small ones would.
 NEGATIVE_COUNTED_LOOSELY = Mutation(

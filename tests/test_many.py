@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from unittest import mock
+
 import numpy as np
 import pytest
 
 import nnla
+import nnla.many
 
 #: The runs side by side sum in another order than one run alone: their losses agree to this.
 RTOL, ATOL = 1e-10, 1e-13
@@ -143,3 +147,48 @@ def test_a_run_that_reaches_until_records_its_gradient_norm_there_and_repeats_it
         expected = norm_along(ex.X, run, ex.T, "mean")
         np.testing.assert_allclose(many.gradient_norms[q, : stop + 1], expected, rtol=RTOL, atol=ATOL)
         assert np.all(many.gradient_norms[q, stop:] == many.gradient_norms[q, stop])
+
+
+def until_study() -> nnla.ManyTraces:
+    """XOR with the page's recipe and `until`: runs that reach it at many different steps, and runs that do not."""
+    ex = nnla.examples.xor
+    S = starts(12, ex.n, ex.k, ex.z, seed=5)
+    return nnla.network_descent_many(ex.X, *S, ex.T, lr=0.2, steps=400, reduction="mean", until=0.05)
+
+
+def overflow_study() -> nnla.ManyTraces:
+    """A step too large for some starts: runs that diverge at different steps, and runs that go to the end."""
+    X, T = batch(6, 3, 2, seed=3)
+    return nnla.network_descent_many(X, *starts(8, 3, 4, 2, seed=11, scale=3.0), T, lr=0.1, steps=300)
+
+
+@pytest.mark.parametrize("study", [until_study, overflow_study])
+@pytest.mark.parametrize("every", [1, 2, 5])
+def test_the_record_does_not_depend_on_how_often_it_is_written(
+    study: Callable[[], nnla.ManyTraces], every: int
+) -> None:
+    """The losses and norms wait in a buffer until a run stops or _RECORD_EVERY steps pass: written every step, or
+    every few, the record is the same to the last bit (every = 1 puts each stop at the first step of a stretch)."""
+    expected = study()
+    with mock.patch.object(nnla.many, "_RECORD_EVERY", every):
+        written = study()
+    assert 0 < (written.reached | written.diverged).sum() < len(written.stopped), "the test wants stops"
+    for name in ("losses", "gradient_norms", "stopped", "reached", "diverged", "W1", "b1", "W2", "b2"):
+        np.testing.assert_array_equal(getattr(written, name), getattr(expected, name), err_msg=name)
+
+
+def test_a_point_whose_sum_of_squares_overflows_but_is_finite_goes_on() -> None:
+    """Hidden weights of 1e200 saturate tanh and stay finite, though their sum of squares overflows float64: that
+    run goes on to the end, as network_descent's does, beside a run from an ordinary start."""
+    ex = nnla.examples.xor
+    S = starts(2, ex.n, ex.k, ex.z, seed=4)
+    S[0][1] = 1e200
+    many = nnla.network_descent_many(ex.X, *S, ex.T, lr=0.1, steps=20, reduction="mean")
+    assert not many.diverged.any()
+    assert many.stopped.tolist() == [20, 20]
+    for q in range(2):
+        run = nnla.network_descent(ex.X, *one(S, q), ex.T, lr=0.1, steps=20, reduction="mean")
+        assert not run.diverged
+        np.testing.assert_allclose(many.losses[q], run.losses, rtol=RTOL, atol=ATOL)
+        np.testing.assert_array_equal(many.W1[q], run.W1[-1])
+    assert many.W1[1].max() == 1e200

@@ -161,6 +161,21 @@ def test_too_large_a_step_diverges_and_the_trace_says_so(lr: float, reduction: s
         assert not (np.isfinite((E * E).sum()) and all(np.isfinite(p).all() for p in following))
 
 
+def test_a_point_whose_sum_of_squares_overflows_but_is_finite_is_not_divergence() -> None:
+    """Hidden weights of 1e200 saturate tanh: every parameter and loss stays finite though the point's sum of squares
+    overflows float64, so the run goes on to the end, each loss the MSE at its point."""
+    W1 = np.full_like(XOR.W1, 1e200)
+    trace = nnla.network_descent(
+        XOR.X, W1, XOR.b1, XOR.W2, XOR.b2, XOR.T, lr=examples.XOR_LR, steps=20, reduction="mean"
+    )
+    assert not trace.diverged
+    assert trace.losses.shape == (21,)
+    for s in range(21):
+        P = nnla.network_forward(XOR.X, trace.W1[s], trace.b1[s], trace.W2[s], trace.b2[s]).P
+        assert trace.losses[s] == nnla.mse(XOR.T, P)
+    np.testing.assert_array_equal(trace.W1[-1], W1)
+
+
 def test_a_starting_loss_that_overflows_gives_an_empty_diverged_trace() -> None:
     """Finite inputs whose loss is not finite in float64: no point can be recorded."""
     trace = nnla.network_descent([[1.0]], [[1.0]], [[0.0]], [[1e200]], [[0.0]], [[0.0]], lr=0.1, steps=3)

@@ -7,6 +7,8 @@ so the loss component, last in every Jacobian, has one entry: the 3-D Jacobians 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -15,7 +17,15 @@ from nnla import examples
 from nnla_essay.kinds import surface, trace
 from proven_numbers.value import Value, array, scalar, table
 
-__all__ = ["SURFACE_POINTS", "Params", "mse_hessian_eigenvalues", "network_values", "output_surface", "xor_inputs"]
+__all__ = [
+    "SURFACE_POINTS",
+    "Params",
+    "mse_hessian_eigenvalues",
+    "network_values",
+    "output_surface",
+    "xor_descent",
+    "xor_inputs",
+]
 
 #: Steps of Part II's descent of the linear layer on XOR; it reaches the floor to float64 precision.
 LINEAR_STEPS = 100
@@ -61,6 +71,17 @@ def output_surface(params: Params, grid: NDArray[np.float64]) -> NDArray[np.floa
 def xor_inputs() -> dict[str, str]:
     """The published names of the XOR network's batch and seeded start, the inputs of every run from it."""
     return {"X": "mlp_X", "W1": "mlp_W1", "b1": "mlp_b1", "W2": "mlp_W2", "b2": "mlp_b2", "T": "mlp_T"}
+
+
+@functools.cache
+def xor_descent(lr: float) -> nnla.NetworkTrace:
+    """Gradient descent on XOR's MSE from the page's start, for the page's number of steps, with the step `lr`,
+    computed once (cached, as `values_landscape.seed_study` is): Part III's run and sweep and the training explorer
+    show some of the same runs."""
+    ex = examples.xor
+    return nnla.network_descent(
+        ex.X, ex.W1, ex.b1, ex.W2, ex.b2, ex.T, lr=lr, steps=examples.XOR_STEPS, reduction="mean"
+    )
 
 
 def _last(run: nnla.NetworkTrace) -> Params:
@@ -281,7 +302,7 @@ def _training_values() -> list[Value]:
     ex = examples.xor
     X, T = ex.X, ex.T
     params: Params = (ex.W1, ex.b1, ex.W2, ex.b2)
-    run = nnla.network_descent(X, *params, T, lr=examples.XOR_LR, steps=examples.XOR_STEPS, reduction="mean")
+    run = xor_descent(examples.XOR_LR)
     A = np.hstack([X, np.ones((len(X), 1))])
     floor = nnla.mse(T, A @ np.linalg.lstsq(A, T, rcond=None)[0])
     grid = np.linspace(0.0, 1.0, SURFACE_POINTS)
@@ -290,7 +311,7 @@ def _training_values() -> list[Value]:
 
     sweep, ends = [], {}
     for number, lr in enumerate(SWEEP_LRS):
-        attempt = nnla.network_descent(X, *params, T, lr=lr, steps=examples.XOR_STEPS, reduction="mean")
+        attempt = xor_descent(lr)
         sweep.append((number, lr, len(attempt.losses) - 1, attempt.losses[-1]))
         ends[lr] = _last(attempt)
         if attempt.diverged:
