@@ -52,14 +52,16 @@ $(NODE_DEV_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@ $(NODE_SITE_STAMP)
 
-# Debian's Chromium for the browser tests (Playwright drives it; it cannot download a browser of its own here).
-# Installed when we may (root with apt-get); otherwise the browser tests say why they skip.
+# Debian's Chromium for the browser tests: Playwright drives its headless shell (it cannot download a browser of its
+# own here), Lighthouse the whole browser. Installed when we may (root with apt-get); otherwise the browser tests say
+# why they skip.
+BROWSER_PACKAGES := chromium chromium-headless-shell
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	  else \
-	    echo "make: /usr/bin/chromium is missing: the browser tests will skip (apt-get install chromium)"; \
+	    echo "make: Chromium is missing: the browser tests will skip (apt-get install $(BROWSER_PACKAGES))"; \
 	  fi; \
 	fi
 

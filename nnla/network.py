@@ -158,7 +158,10 @@ def network_forward(X: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b
     r"""Run the network with one hidden layer on a batch, keeping every intermediate result.
 
     ```math
-    A_1 = X W_1 + \mathbf{1} b_1, \qquad H = \tanh(A_1), \qquad P = H W_2 + \mathbf{1} b_2
+    \begin{aligned}
+    A_1 &= X W_1 + \mathbf{1} b_1, \qquad H = \tanh(A_1), \\
+    P &= H W_2 + \mathbf{1} b_2
+    \end{aligned}
     ```
 
     Args:

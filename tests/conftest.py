@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+import support_venv
 from hypothesis import HealthCheck, settings
 
 from tools import static_server
-from tools.chromium import CHROMIUM, CHROMIUM_FLAGS, chromium_unavailable
+from tools.chromium import CHROMIUM_FLAGS, HEADLESS_SHELL, headless_shell_unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 # Hypothesis's defaults fail an example that takes over 200 ms, or data that is slow to generate: on a loaded
@@ -171,11 +172,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def venv(tmp_path_factory: pytest.TempPathFactory) -> support_venv.Venv:
     """The venv of a second site's author (tests/support_venv.py), made once for the session: the modules that use
     it share one `xdist_group`, so one worker makes it."""
-    import support_venv
-
     return support_venv.make_venv(tmp_path_factory.mktemp("plugin-venv"))
 
 
@@ -308,7 +307,7 @@ def served_site(built_site: BuiltSite) -> Iterator[ServedSite]:
 def browser_unavailable() -> str | None:
     if importlib.util.find_spec("playwright") is None:
         return "Playwright for Python is not installed (pip install playwright)"
-    return chromium_unavailable()
+    return headless_shell_unavailable()
 
 
 @pytest.fixture(scope="session")
@@ -322,7 +321,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(HEADLESS_SHELL), args=CHROMIUM_FLAGS)
         try:
             yield PatientBrowser(browser)
         finally:
