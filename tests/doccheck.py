@@ -114,6 +114,11 @@ class Site:
         """The pages a value is shown on, for a problem's message."""
         return ", ".join(self.pages_of.get(name, [])) or "no page"
 
+    def element(self, page: str, name: str) -> Tag | None:
+        """The first element on `page` that carries the value `name`, as `[data-nnla-name="..."]` selects it (read
+        off `elements`, not by searching the page's parse again)."""
+        return next((e for at, e in self.elements if at == page and e.get("data-nnla-name") == name), None)
+
 
 def attribute(element: Tag, key: str) -> str:
     """A single-valued attribute such as ``data-nnla-value`` (bs4 gives a list only for ``class`` and the like)."""
@@ -135,7 +140,11 @@ def read_site(site_dir: Path, output: str = "", like: Site | None = None) -> Sit
         text = site.texts[page] = path.read_text(encoding="utf-8")
         shared = like.soups.get(page) if like is not None and like.texts.get(page) == text else None
         soup = site.soups[page] = shared if shared is not None else BeautifulSoup(text, "html.parser")
-        for element in soup.find_all(None, attrs={"data-nnla-name": True}):
+        if like is not None and shared is not None:  # the same parse: its elements, as `like` found them
+            carrying = [element for at, element in like.elements if at == page]
+        else:
+            carrying = soup.find_all(None, attrs={"data-nnla-name": True})
+        for element in carrying:
             site.elements.append((page, element))
             name = attribute(element, "data-nnla-name")
             value = _carried(site, element, name)

@@ -79,8 +79,7 @@ def shown_number_holds(text: str, value: float) -> bool:
 
 def _explorer(site: Site, name: str) -> tuple[dict[str, Any], Tag] | None:
     """The explorer's published value and its element on its page, or None when it is not there."""
-    soup = site.soups.get(PAGES[name])
-    element = soup.select_one(f'[data-nnla-name="{name}"]') if soup else None
+    element = site.element(PAGES[name], name)
     if not isinstance(element, Tag) or name not in site.published:
         return None
     return site.published[name], element
@@ -363,11 +362,12 @@ def scripts_are_ours_and_local(site: Site) -> list[str]:
         if soup is None:
             problems.append(f"{page} is missing")
             continue
-        for selector, path in (
-            ('script[src="../javascripts/explorers.js"]', "javascripts/explorers.js"),
-            ('link[rel="stylesheet"][href="../stylesheets/explorers.css"]', "stylesheets/explorers.css"),
-        ):
-            if soup.select_one(selector) is None or not (site.site_dir / path).is_file():
+        wanted: tuple[tuple[str, dict[str, Any], str], ...] = (
+            ("script", {"src": "../javascripts/explorers.js"}, "javascripts/explorers.js"),
+            ("link", {"rel": "stylesheet", "href": "../stylesheets/explorers.css"}, "stylesheets/explorers.css"),
+        )
+        for element, attributes, path in wanted:
+            if soup.find(element, attrs=attributes) is None or not (site.site_dir / path).is_file():
                 problems.append(f"{page} (for {name}) does not load the site's own {path}")
     return problems
 

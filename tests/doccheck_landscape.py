@@ -161,7 +161,7 @@ def runs_beside_rerun(site: Site) -> list[str]:
             message = doccheck.mismatch(partial(_agree, beside[key][index], again, key))
             if message:
                 problems.append(f"{where}: run {index}'s {key} differ from their re-run: {message}")
-    figure = site.soups[net.PAGE].select_one('[data-nnla-name="mlp_study_beside"]') if net.PAGE in site.soups else None
+    figure = site.element(net.PAGE, "mlp_study_beside")
     plots = figure.select("svg") if figure else []
     counts = [[int(str(line.get("data-n", "-1"))) for line in svg.select("polyline.nnla-line")] for svg in plots]
     if counts != [[steps + 1, steps + 1]] * 2:

@@ -240,3 +240,28 @@ def test_a_static_figure_that_is_not_the_default_fails_the_doctest(
         r"^explorers readouts_show_the_settings: explore_lr on part-2/index\.html: "
         r"the figure does not draw the default",
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('src="../javascripts/explorers.js"', 'src="../javascripts/explorerz.js"'),
+        ('rel="stylesheet" href="../stylesheets/explorers.css"', 'rel="preload" href="../stylesheets/explorers.css"'),
+    ],
+    ids=["script", "stylesheet"],
+)
+def test_a_page_without_the_explorers_own_files_fails_the_doctest(
+    built_site: BuiltSite, tmp_path: Path, read_site: doccheck.Site, old: str, new: str
+) -> None:
+    """Part II's explorer without the site's script or its stylesheet (another file, or a link that applies none)."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    page = site / "part-2" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"part-2/index.html no longer has {old!r} once: update this test"
+    page.write_text(text.replace(old, new), encoding="utf-8")
+    problems = explorer_checks(site, read_site)
+    path = "javascripts/explorers.js" if "javascripts" in old else "stylesheets/explorers.css"
+    assert problems == [
+        f"explorers scripts_are_ours_and_local: part-2/index.html (for explore_lr) does not load the site's own {path}"
+    ], problems
