@@ -12,6 +12,9 @@ Run after a strict build into `site/` (or name another folder), on an otherwise 
 
     PYTHONPATH=hooks:. .venv/bin/python -m benchmarks.lighthouse_pages [--site site] [--runs 3] [--cpu 4 2]
 
+`--pages` names other pages of the site (the 404 page, `404.html`, is Material's frame with next to nothing of
+ours: the ceiling any page of the theme has), `--hosts plain` leaves out the host that gzips.
+
 It prints a Markdown table and writes it, with every run, to test-artifacts/lighthouse-pages/.
 """
 
@@ -63,21 +66,24 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=ROOT / "site")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cpu", type=float, nargs="+", default=[4.0, 2.0])
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), help="pages, as paths in the site")
+    parser.add_argument("--hosts", nargs="+", choices=list(HOSTS), default=list(HOSTS))
     args = parser.parse_args()
     if (why := lighthouse_unavailable()) is not None:
         raise SystemExit(why)
-    if not (args.site / "part-2" / "index.html").is_file():
-        raise SystemExit(f"{args.site} holds no built site (mkdocs build --strict first)")
+    for page in args.pages:
+        if not (args.site / page / ("index.html" if page.endswith("/") or not page else "")).is_file():
+            raise SystemExit(f"{args.site} has no page {page!r} (mkdocs build --strict first)")
     OUT.mkdir(parents=True, exist_ok=True)
-    cases = [(page, host, cpu) for page in PAGES for host in HOSTS for cpu in args.cpu]
+    cases = [(page, host, cpu) for page in args.pages for host in args.hosts for cpu in args.cpu]
     runs: dict[tuple[str, str, float], list[dict[str, float]]] = {case: [] for case in cases}
     failures: list[str] = []
     load = [os.getloadavg()[0]]
     with ExitStack() as stack:
-        bases = {host: stack.enter_context(serve(args.site, compress=compress)) for host, compress in HOSTS.items()}
+        bases = {host: stack.enter_context(serve(args.site, compress=HOSTS[host])) for host in args.hosts}
         for round_ in range(args.runs):
             for page, host, cpu in cases:
-                name = f"{page.strip('/')}-{host}-cpu{cpu:g}-{round_}"
+                name = f"{page.strip('/').replace('/', '-') or 'home'}-{host}-cpu{cpu:g}-{round_}"
                 result = one_run(bases[host] + page, OUT / name, cpu)
                 if isinstance(result, str):
                     failures.append(f"{name}: {result}")
