@@ -11,7 +11,8 @@ __all__ = ["CHROMIUM", "CHROMIUM_FLAGS", "HEADLESS_SHELL", "chromium_unavailable
 CHROMIUM = Path("/usr/bin/chromium")
 #: Debian's build of the same Chromium's headless shell (package `chromium-headless-shell`): the same Blink, without
 #: the browser's own windows and services. Playwright drives it in the tests, as Playwright does by default when
-#: headless; a fresh context and load of a page takes half the time the whole browser takes (benchmarks/README.md).
+#: headless; a fresh context and load of a page takes half the time the whole browser takes
+#: (benchmarks/browser_loads.py).
 HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
 #: Flags for that Chromium on these machines: no sandbox as root, and no traffic to any host but this one.
 CHROMIUM_FLAGS = (
