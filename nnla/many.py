@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnla import _checks
 from nnla.network import _batch_of_runs
-from nnla.training import _settings
+from nnla.training import _columns, _settings
 
 __all__ = ["ManyTraces", "network_descent_many"]
 
@@ -251,11 +251,7 @@ def network_descent_many(
     for q in range(runs):
         losses[q, stopped[q] + 1 :] = losses[q, stopped[q]]
         norms[q, stopped[q] + 1 :] = norms[q, stopped[q]]
-    parts = np.split(last, np.cumsum([n * k, k, k * z]))
-    shapes = ((n, k), (1, k), (k, z), (1, z))
-    W1_e, b1_e, W2_e, b2_e = (
-        _read_only(part.T.reshape(runs, *shape).copy()) for part, shape in zip(parts, shapes, strict=True)
-    )
+    W1_e, b1_e, W2_e, b2_e = (_read_only(a.copy()) for a in _columns(last.T, n, k, z))
     return ManyTraces(
         losses=_read_only(losses),
         gradient_norms=_read_only(norms),
