@@ -13,7 +13,9 @@ Run after a strict build into `site/` (or name another folder), on an otherwise 
     PYTHONPATH=hooks:. .venv/bin/python -m benchmarks.lighthouse_pages [--site site] [--runs 3] [--cpu 4 2]
 
 `--pages` names other pages of the site (the 404 page, `404.html`, is Material's frame with next to nothing of
-ours: the ceiling any page of the theme has), `--hosts plain` leaves out the host that gzips.
+ours: the ceiling any page of the theme has), `--hosts plain` leaves out the host that gzips. `--bare` also
+measures each page as a copy of its HTML without stylesheets, preloads and scripts (PAGE-bare/, written into a
+temporary copy of the site): what the page's HTML alone scores, the ceiling no theme or stylesheet can raise.
 
 It prints a Markdown table and writes it, with every run, to test-artifacts/lighthouse-pages/.
 """
@@ -23,9 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
+import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 from tools.lighthouse import lighthouse_unavailable, run_lighthouse
 from tools.static_server import serve
@@ -61,6 +67,29 @@ def one_run(url: str, output: Path, cpu: float) -> dict[str, float] | str:
     return found
 
 
+def page_file(site: Path, page: str) -> Path:
+    """The HTML file a page's path names: PAGE/index.html for a directory URL, the file itself otherwise."""
+    return site / page / ("index.html" if page.endswith("/") or not page else "")
+
+
+def bare_copy(site: Path, page: str) -> str:
+    """Write PAGE-bare/index.html beside the page, its HTML without stylesheets, preloads and scripts.
+
+    The copy sits at the same depth as the page, so its relative links (images, other pages) still resolve.
+    Returns the copy's path in the site.
+    """
+    if not page.endswith("/"):
+        raise SystemExit(f"--bare needs pages with directory URLs (part-2/), not {page!r}")
+    soup = BeautifulSoup(page_file(site, page).read_text(encoding="utf-8"), "html.parser")
+    for element in soup.find_all(["link", "script"]):
+        if element.name == "script" or {"stylesheet", "preload"} & set(element.get_attribute_list("rel")):
+            element.decompose()
+    name = page.rstrip("/") + "-bare/"
+    (site / name).mkdir(parents=True, exist_ok=True)
+    (site / name / "index.html").write_text(str(soup), encoding="utf-8")
+    return name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site")
@@ -68,12 +97,24 @@ def main() -> None:
     parser.add_argument("--cpu", type=float, nargs="+", default=[4.0, 2.0])
     parser.add_argument("--pages", nargs="+", default=list(PAGES), help="pages, as paths in the site")
     parser.add_argument("--hosts", nargs="+", choices=list(HOSTS), default=list(HOSTS))
+    parser.add_argument("--bare", action="store_true", help="also each page without stylesheets and scripts")
     args = parser.parse_args()
     if (why := lighthouse_unavailable()) is not None:
         raise SystemExit(why)
     for page in args.pages:
-        if not (args.site / page / ("index.html" if page.endswith("/") or not page else "")).is_file():
+        if not page_file(args.site, page).is_file():
             raise SystemExit(f"{args.site} has no page {page!r} (mkdocs build --strict first)")
+    with tempfile.TemporaryDirectory() as scratch:
+        if args.bare:
+            copy = Path(scratch) / "site"
+            shutil.copytree(args.site, copy)
+            args.site = copy
+            args.pages = [p for page in args.pages for p in (page, bare_copy(copy, page))]
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
+    """Run Lighthouse over the pages, hosts and CPU factors in turn, and write the table."""
     OUT.mkdir(parents=True, exist_ok=True)
     cases = [(page, host, cpu) for page in args.pages for host in args.hosts for cpu in args.cpu]
     runs: dict[tuple[str, str, float], list[dict[str, float]]] = {case: [] for case in cases}
