@@ -40,7 +40,7 @@ a = -2, \qquad b - 2
 ```
 
 ```math
-\ell / \vdots \top \Delta
+\ell / \vdots \top \Delta \nabla
 ```
 
 Shown: <!-- nnla:sse -->.
@@ -188,18 +188,16 @@ def test_a_sign_sits_against_its_number_and_a_binary_minus_is_spaced(laid_out: A
     assert binary > 2
 
 
-#: The width of a one-character identifier with and without mathvariant="normal", set side by side in the page.
-NORMAL_WIDTHS_JS = """(text) => {
-    const widths = ['<mi mathvariant="normal">', '<mi>'].map((open) => {
-        const box = document.createElement('p');
-        box.innerHTML = `<math>${open}${text}</mi></math>`;
-        document.body.append(box);
-        const width = box.querySelector('mi').getBoundingClientRect().width;
-        box.remove();
-        return width;
-    });
-    return widths;
-}"""
+#: The width of a one-character token, each of the markups given, set in the page one after another.
+WIDTHS_JS = """([text, opens]) => opens.map((open) => {
+    const box = document.createElement('p');
+    const tag = open.slice(1).split(/[ >]/)[0];
+    box.innerHTML = `<math>${open}${text}</${tag}></math>`;
+    document.body.append(box);
+    const width = box.querySelector(tag).getBoundingClientRect().width;
+    box.remove();
+    return width;
+})"""
 
 
 @pytest.mark.parametrize(("text", "same"), [("/", True), ("ℓ", True), ("⋮", True), ("⊤", True), ("Δ", False)])
@@ -211,5 +209,16 @@ def test_normal_is_dropped_only_where_chromium_draws_the_same_without_it(laid_ou
 
     assert (text not in MATH_AUTO) == same
     tab, _ = laid_out
-    upright, plain = tab.evaluate(NORMAL_WIDTHS_JS, text)
+    upright, plain = tab.evaluate(WIDTHS_JS, [text, ['<mi mathvariant="normal">', "<mi>"]])
     assert (upright == pytest.approx(plain, abs=0.01)) == same, (upright, plain)
+
+
+@pytest.mark.parametrize("text", ["Δ", "∇"])
+def test_an_upright_letter_as_text_is_the_upright_glyph(laid_out: Any, text: str) -> None:
+    """mathvariant.unicode_variants writes an upright letter that MathML Core would italicize (Δ) as `<mtext>`,
+    which Firefox sets against an italic letter after it (Δw) where it spaced the marked `<mi>` as a function's
+    name: Chromium draws it as wide as the marked identifier, the upright glyph, and not as the italic one."""
+    tab, _ = laid_out
+    text_width, upright, italic = tab.evaluate(WIDTHS_JS, [text, ["<mtext>", '<mi mathvariant="normal">', "<mi>"]])
+    assert text_width == pytest.approx(upright, abs=0.01), (text_width, upright)
+    assert text_width != pytest.approx(italic, abs=0.01), (text_width, italic)

@@ -11,8 +11,9 @@ upright identifier from an italic one after it as it spaces a function's name: g
 and in Δw, that Chromium does not draw. Where MathML Core would not set the character in italic anyway
 (`MATH_AUTO`: a slash, ℓ, ⋮, ⊤), "normal" changes nothing but that gap, and the token is written without it. ∂
 too, for another reason: TeX sets `\partial` in its math italic, so a plain `<mi>∂</mi>` shows it as TeX does
-(𝜕), in both browsers. A letter MathML Core would italicize (Δ, ∇, the d of `\mathrm{d}`) keeps "normal", and
-its gap in Firefox.
+(𝜕), in both browsers. A letter MathML Core would italicize (Δ, ∇, the d of `\mathrm{d}`) needs "normal" to
+stay upright, and Firefox spaced it: such a letter is written as `<mtext>`, which MathML Core never italicizes
+and Firefox sets beside an italic letter without a gap (Δw). Chromium draws the same glyph, at the same width.
 """
 
 from __future__ import annotations
@@ -72,18 +73,22 @@ def unicode_variants(markup: str) -> str:
         markup: KaTeX's output (MathML), or any HTML holding it.
 
     Returns:
-        The same markup, with `<mi mathvariant="bold">b</mi>` as `<mi>𝐛</mi>` and the like; a token with a
-        character outside the variant's alphabet is left as it is.
+        The same markup, with `<mi mathvariant="bold">b</mi>` as `<mi>𝐛</mi>` and the like, and an upright
+        letter as `<mtext>`; a token with a character outside the variant's alphabet is left as it is.
 
     Examples:
         >>> unicode_variants('<mi mathvariant="double-struck">R</mi><mi mathvariant="bold">ℓ</mi>')
         '<mi>ℝ</mi><mi mathvariant="bold">ℓ</mi>'
+        >>> unicode_variants('<mi mathvariant="normal">Δ</mi><mi>w</mi>')
+        '<mtext>Δ</mtext><mi>w</mi>'
     """
 
     def rewrite(token: re.Match[str]) -> str:
         tag, variant, text = token.groups()
         if tag == "mi" and variant == "normal" and (text == "∂" or (len(text) == 1 and text not in MATH_AUTO)):
             return f"<mi>{text}</mi>"
+        if tag == "mi" and variant == "normal" and len(text) == 1:  # upright only with the mark: Δ, ∇, d
+            return f"<mtext>{text}</mtext>"
         table = VARIANTS.get(variant)
         if table is None or any(c not in table for c in text):
             return token.group(0)
