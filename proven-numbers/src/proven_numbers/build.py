@@ -122,7 +122,7 @@ class Build:
         self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
         self._preloads: list[str] = []  # the fonts each page with a formula preloads (`proven_numbers.preload`)
         try:
-            self.syntax = Syntax(options.prefix, options.digits)
+            self.syntax = Syntax(options.prefix, options.digits)  # the prefix checked before the values load
         except ValueError as error:
             raise PluginError(f"proven-numbers: {error}") from None
         paths = [self.root / folder for folder in options.python_path]
@@ -130,6 +130,7 @@ class Build:
             raise PluginError(f"proven-numbers: max_cells is a whole number, 0 for no bound; got {options.max_cells}")
         values = load_values(options.values, paths, max_cells=options.max_cells)
         self.about = load_about(options.about, paths) if options.about else default_about()
+        self.syntax = Syntax(options.prefix, options.digits, frozenset(values))
         self.injector = Injector(values, self._render_tex, self.syntax, published=options.values_json)
         # The markers are read inside Markdown, after the snippets, in every Markdown object (mkdocstrings' too).
         self.markers = MarkerPass(self.injector)

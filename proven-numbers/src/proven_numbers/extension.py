@@ -123,7 +123,8 @@ class ProvenNumbersExtension(Extension):  # type: ignore[misc]
             Path(self.getConfig("cache_dir")).resolve(),
             {"macros": dict(self.getConfig("macros")), "output": self.getConfig("output")},
         )
-        return Injector(values, renderer.render, Syntax(self.getConfig("prefix"), int(self.getConfig("digits"))))
+        syntax = Syntax(self.getConfig("prefix"), int(self.getConfig("digits")), frozenset(values))
+        return Injector(values, renderer.render, syntax)
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the markers' processors and the math extension, configured alike, on `md`."""

@@ -7,8 +7,10 @@ r"""What a marker is on the page: an HTML comment on one line, data and never co
 The prefix is the site's (the plugin's ``prefix`` option; this site's is ``nnla``), and so is the number of
 decimals shown when a marker does not say (``digits``): a `Syntax` holds both. `Syntax.candidates` finds every
 place on a page that looks like a marker, wherever it stands, a comment written as a marker whose prefix has
-one typo among them (``<!-- nlla:sse -->``): whether it is a marker, or an example of one in code, is for the
-Markdown parser to say (`proven_numbers.places`), not for a guess about lines. `Syntax.parse`
+one typo among them (``<!-- nlla:sse -->``), and a comment written as a marker of another prefix that names one
+of the site's values or gives a marker's option (``<!-- value:sse -->``, the plugin's default prefix, or
+``<!-- nnla:x digits=2 -->`` copied from another site): whether it is a marker, or an example of one in code, is
+for the Markdown parser to say (`proven_numbers.places`), not for a guess about lines. `Syntax.parse`
 reads one candidate that turned out to stand in the text, and rejects a malformed one, or one with an unknown or
 ill-formed option, with the page and line.
 """
@@ -47,6 +49,8 @@ _REST_OF_COMMENT = r"(?:(?!-->)[^\r\n])*(?:-->)?"
 _REST = re.compile(_REST_OF_COMMENT)
 #: How a comment that may be a marker starts: ``<!-- WORD:``, WORD where a marker has its prefix.
 _PREFIX_HEAD = re.compile(r"<!--+[ \t-]*(?P<word>[A-Za-z0-9_-]+):")
+#: What follows ``<!-- WORD:`` in a comment written as a marker: a name, then options, up to the comment's end.
+_MARKER_TAIL = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<options>(?:[ \t]+[^\s=]+=[^\s]+?)*)[ \t]*-->")
 
 
 def _one_edit(word: str, prefix: str) -> bool:
@@ -139,6 +143,9 @@ class Syntax:
 
     prefix: str
     digits: int = DEFAULT_DIGITS
+    #: The site's values' names: a comment written as a marker of another prefix that names one is a marker's
+    #: mistake, not the author's own comment.
+    names: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not isinstance(self.prefix, str) or not PREFIX.match(self.prefix):
@@ -159,6 +166,17 @@ class Syntax:
         """Whether `word`, written where a marker has its prefix, is the prefix with one typo."""
         return _one_edit(word.casefold(), self.prefix)
 
+    def _foreign(self, text: str, head: re.Match[str]) -> bool:
+        """Whether the comment that starts with `head` is written as a marker of another prefix: whole on its line,
+        naming one of the site's values or giving one of a marker's options."""
+        if head.group("word").casefold() == self.prefix:
+            return False
+        tail = _MARKER_TAIL.match(text, head.end())
+        if tail is None:
+            return False
+        keys = {key for key, _ in _OPTION.findall(tail.group("options"))}
+        return tail.group("name") in self.names or (bool(keys) and keys <= set(OPTIONS))
+
     @functools.cached_property
     def _marker(self) -> re.Pattern[str]:
         options = r"(?P<options>(?:\s+[^\s=]+=[^\s]+?)*)"
@@ -176,12 +194,15 @@ class Syntax:
             masked[start:end] = _MASK * (end - start)
         text = "".join(masked)
         spans = [(match.start(), match.end()) for match in self._candidate.finditer(text)]
-        # A comment written as a marker whose prefix has one typo (<!-- nlla:sse -->) is a candidate too: in text it
-        # is a malformed marker, not an HTML comment that silently hides the value. Other comments stay comments.
+        # A comment written as a marker whose prefix has one typo (<!-- nlla:sse -->), or as a marker of another
+        # prefix (<!-- value:sse -->), is a candidate too: in text it is a marker's mistake, not an HTML comment that
+        # silently hides the value. Other comments stay comments.
         taken = list(spans)
         for head in _PREFIX_HEAD.finditer(text):
             start = head.start()
-            if not self._misspelled(head.group("word")) or any(a <= start < b for a, b in taken):
+            if any(a <= start < b for a, b in taken):
+                continue
+            if not self._misspelled(head.group("word")) and not self._foreign(text, head):
                 continue
             end = _REST.match(text, head.end()).end()  # type: ignore[union-attr]  # it matches the empty string
             spans.append((start, end))
@@ -210,6 +231,16 @@ class Syntax:
                 candidate.line,
                 f"malformed marker {candidate.text!r}: the site's markers are <!-- {p}:NAME -->, and {word!r} is not "
                 f"{p!r}: did you mean {meant}? (an HTML comment of your own must not look like a marker)",
+            )
+        if match is None and head is not None and self._foreign(candidate.text, head):
+            p, word = self.prefix, head.group("word")
+            meant = candidate.text[: head.start("word")] + p + candidate.text[head.end("word") :]
+            raise MarkerError(
+                page,
+                candidate.line,
+                f"{candidate.text!r} is written as a marker with the prefix {word!r}, but the site's markers are "
+                f"<!-- {p}:NAME -->: did you mean {meant}? (the prefix is the plugin's `prefix` option; a comment of "
+                "your own must not look like a marker)",
             )
         if match is None:
             p = self.prefix
