@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support_tiny_site import BuildError
 from test_markers import PAGE, SYNTAX, fake_tex, render
 from test_plugin_config import build_site, dice_site
 
 from nnla_essay.registry import compute_all
 from proven_numbers.markers import Injector, MarkerError, Syntax
-from support_tiny_site import BuildError
 
 #: This site's syntax, knowing its values' names, as the plugin makes it.
 NAMED = Syntax(SYNTAX.prefix, SYNTAX.digits, frozenset(compute_all()))

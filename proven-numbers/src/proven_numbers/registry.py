@@ -41,8 +41,9 @@ def load_callable(spec: str, paths: Sequence[Path]) -> Callable[[], object]:
     """The callable named by ``"module:callable"``, its module imported with `paths` on `sys.path`.
 
     Raises:
-        PluginError: a spec without its colon, a module that cannot be imported, a name it does not define, or one
-            that is not callable.
+        PluginError: a spec without its colon, a module that cannot be imported (not found, not valid Python, or
+            its code failing as it runs: named at its file and line), a name it does not define, or one that is
+            not callable.
     """
     module_name, colon, attribute = spec.partition(":")
     if not colon or not module_name or not attribute:
@@ -55,25 +56,37 @@ def load_callable(spec: str, paths: Sequence[Path]) -> Callable[[], object]:
             raise PluginError(
                 f"proven-numbers: cannot import {module_name!r} (from {spec!r}; python_path: {folders}): {error}"
             ) from None
+        except SyntaxError as error:  # IndentationError and TabError among them
+            raise PluginError(
+                f"proven-numbers: {error.filename}:{error.lineno}: {module_name!r} (from {spec!r}) is not valid "
+                f"Python: {error.msg}"
+            ) from None
+        except (Exception, SystemExit) as error:  # the module's own code failed as it ran: say where
+            raise PluginError(
+                f"proven-numbers: importing {module_name!r} (from {spec!r}) failed{_where(error)}: {error!r}"
+            ) from None
     found = getattr(module, attribute, None)
     if not callable(found):
         raise PluginError(f"proven-numbers: {module_name!r} has no callable {attribute!r} (from {spec!r})")
     return found  # type: ignore[no-any-return]
 
 
-def _where(error: BaseException, registry: Callable[[], object]) -> str:
+def _where(error: BaseException, registry: Callable[[], object] | None = None) -> str:
     """ " at FILE:LINE in FUNCTION" for the innermost frame of the site's code (not this package's, not an installed
-    one's), and, if that is not in the registry's own folder, the last frame there that led to it."""
+    one's, not Python's import machinery), and, if that is not in the registry's own folder, the last frame there
+    that led to it."""
     here = Path(__file__).resolve().parent
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
-        if not Path(frame.filename).resolve().is_relative_to(here) and "site-packages" not in frame.filename
+        if not frame.filename.startswith("<frozen ")
+        and not Path(frame.filename).resolve().is_relative_to(here)
+        and "site-packages" not in frame.filename
     ]
     if not frames:
         return ""
     where = f" at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}"
-    code = getattr(inspect.unwrap(registry), "__code__", None)  # through functools.cache and the like
+    code = getattr(inspect.unwrap(registry), "__code__", None) if registry is not None else None  # through cache
     origin = Path(code.co_filename).resolve().parent if code is not None else None
     own = [frame for frame in frames if origin is not None and Path(frame.filename).resolve().is_relative_to(origin)]
     if own and own[-1] is not frames[-1]:
@@ -108,7 +121,7 @@ def load_values(spec: str, paths: Sequence[Path], max_cells: int = 0) -> Mapping
         made = origin.from_traceback(error.__traceback__, Value)
         where = f" (made at {made})" if made else ""
         raise PluginError(f"proven-numbers: the values of {spec!r}: {error}{where}") from None
-    except Exception as error:  # the site's own code failed: say where, not with a traceback
+    except (Exception, SystemExit) as error:  # the site's own code failed (or called exit): say where
         raise PluginError(
             f"proven-numbers: computing the values of {spec!r} failed{_where(error, registry)}: {error!r}"
         ) from None
