@@ -13,6 +13,7 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from proven_numbers.check import check_site
+from proven_numbers.config import outside_site
 from proven_numbers.registry import load_values
 
 __all__ = ["main"]
@@ -44,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     if not args.site_dir.is_dir():
         print(f"proven-numbers: {args.site_dir} is not a folder", file=sys.stderr)
+        return 2
+    if args.values_json and (problem := outside_site(args.values_json)) is not None:
+        print(f"proven-numbers: --values-json: {problem}", file=sys.stderr)
         return 2
     try:
         values = load_values(args.values, [Path(folder).resolve() for folder in args.python_path or ["."]])

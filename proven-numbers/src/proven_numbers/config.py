@@ -10,12 +10,41 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath, PureWindowsPath
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from proven_numbers.mathfont import DEFAULT_FONT
 
-__all__ = ["KatexConfig", "MathFontConfig", "PreviewConfig", "ProvenNumbersConfig"]
+__all__ = ["KatexConfig", "MathFontConfig", "PathInSite", "PreviewConfig", "ProvenNumbersConfig", "outside_site"]
+
+
+def outside_site(path: str) -> str | None:
+    """Why `path` does not name a JSON file inside the built site, or None: it must be relative, with `/` between
+    its folders and no `..`, so that nothing the build writes lands outside `site_dir`, and end in `.json`, so that
+    it cannot take the place of a page or an asset the build wrote."""
+    pure = PurePosixPath(path)
+    outside = "\\" in path or pure.is_absolute() or PureWindowsPath(path).drive or ".." in pure.parts
+    if outside or path.endswith("/") or pure.suffix != ".json":
+        return (
+            "a JSON file's path inside the built site, such as values.json or data/values.json (relative, without "
+            f"'..'), is wanted; got {path!r}"
+        )
+    return None
+
+
+class PathInSite(c.Type[str]):
+    """A file's path inside the built site (empty for none), refused when it would write outside it."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        path = super().run_validation(value)
+        if path and (problem := outside_site(path)) is not None:
+            raise base.ValidationError(problem)
+        return path
 
 
 class MathFontConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -95,7 +124,7 @@ class ProvenNumbersConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Decimals shown when a marker does not say (``digits=``), 0 to 12.
     digits = c.Type(int, default=4)
     #: Where the values are published, relative to the built site; empty to publish none.
-    values_json = c.Type(str, default="values.json")
+    values_json = PathInSite(default="values.json")
     #: The most numbers a value may hold, by its shape (a 100 by 100 array holds 10 000): a value past it fails the
     #: build, naming it and the line that made it. 0 sets no bound.
     max_cells = c.Type(int, default=2500)
