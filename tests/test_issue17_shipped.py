@@ -268,9 +268,11 @@ def build_dice(tmp_path: Path, files: dict[str, str], caplog: pytest.LogCaptureF
     ("files", "expected"),
     [
         ({"evil.html": "<!doctype html>\n<html><head><title>x</title></head><body></body></html>\n"},
-         "evil.html:2: what ships breaks the site's promises (a file copied as it is): the page carries no"),
+         "evil.html:2: what ships breaks the site's promises (a file of docs/ or of the theme, not a page): the page "
+         "carries no"),
         ({"extra.css": "a{}\n@import 'https://evil.example/a.css';\n"},
-         "extra.css:2: what ships breaks the site's promises (a file copied as it is): requests 'https://evil.example/"),
+         "extra.css:2: what ships breaks the site's promises (a file of docs/ or of the theme, not a page): requests "
+         "'https://evil.example/"),
         ({"click.md": "# Click\n\nA paragraph.\n{: onclick=\"alert(1)\" }\n"},
          "(the page click.md): <p onclick> is an event handler"),
         ({"fetch.md": "# Fetch\n\n<script>fetch('https://evil.example/')</script>\n"},

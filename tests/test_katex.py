@@ -162,19 +162,31 @@ def test_version_is_read_from_node_modules(renderer: KatexRenderer) -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", renderer.version)
 
 
-def test_missing_node_asks_for_make_setup(tmp_path: Path) -> None:
+#: What every setup error ends with: how any site installs KaTeX (not this repository's `make setup`).
+NPM_HINT = r"Fix: install KaTeX from npm beside mkdocs\.yml, .*`npm ci` .* or `npm install --save-exact katex`\.$"
+
+
+def test_missing_node_says_what_to_install(tmp_path: Path) -> None:
     """Without node the first cache miss fails with a PluginError telling the user what to run."""
     r = KatexRenderer(NODE_MODULES, tmp_path, node="nnla-no-such-node", enabled=True)
-    with pytest.raises(KatexSetupError, match=r"Node\.js.*make setup"):
+    with pytest.raises(KatexSetupError, match=r"`nnla-no-such-node` is not on PATH .*Node\.js 18.*" + NPM_HINT):
         r.render("x", display=False)
 
 
-def test_missing_katex_asks_for_make_setup(tmp_path: Path) -> None:
+def test_a_node_given_as_a_path_is_not_said_to_be_off_path(tmp_path: Path) -> None:
+    r = KatexRenderer(NODE_MODULES, tmp_path, node=str(tmp_path / "no" / "node"), enabled=True)
+    with pytest.raises(
+        KatexSetupError, match=r"/no/node` is not an executable file \(the plugin's katex\.node option\)"
+    ):
+        r.render("x", display=False)
+
+
+def test_missing_katex_says_what_to_install(tmp_path: Path) -> None:
     """Without node_modules/katex rendering and the asset list fail with the same advice."""
     r = KatexRenderer(tmp_path / "node_modules", tmp_path / "cache", enabled=True)
-    with pytest.raises(KatexSetupError, match=r"katex/package\.json does not exist.*make setup"):
+    with pytest.raises(KatexSetupError, match=r"katex/package\.json does not exist\. " + NPM_HINT):
         r.render("x", display=False)
-    with pytest.raises(KatexSetupError, match="make setup"):
+    with pytest.raises(KatexSetupError, match=NPM_HINT):
         katex_assets(tmp_path / "node_modules")
 
 

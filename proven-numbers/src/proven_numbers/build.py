@@ -288,8 +288,8 @@ class Build:
         problem recorded at its file (a path in the site) and line."""
         for problem in shipped.check_site(Path(site_dir), require_csp=self.options.csp):
             source = self._built.get(problem.page)
-            if source is None:  # a static file of docs/ or of the theme: the build wrote it as it found it
-                origin = " (a file copied as it is)"
+            if source is None:  # a static file of docs/, or one of the theme (its 404.html is made from a template)
+                origin = " (a file of docs/ or of the theme, not a page)"
             else:
                 origin = f" (the page {source})" if source != problem.page else ""
             self.report.add(

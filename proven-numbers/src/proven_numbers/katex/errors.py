@@ -6,7 +6,11 @@ from mkdocs.exceptions import PluginError
 
 __all__ = ["SETUP_HINT", "KatexBudgetError", "KatexError", "KatexSetupError"]
 
-SETUP_HINT = "Fix: run `make setup` in the project root (it runs `npm ci`, which installs the pinned KaTeX)."
+#: What installs KaTeX for any site that uses the plugin (this repository's `make setup` runs `npm ci`).
+SETUP_HINT = (
+    "Fix: install KaTeX from npm beside mkdocs.yml, into the folder the plugin's katex.node_modules names: "
+    "`npm ci` where the site's package-lock.json pins it, or `npm install --save-exact katex`."
+)
 
 
 class KatexSetupError(PluginError):

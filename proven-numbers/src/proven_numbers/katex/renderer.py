@@ -325,8 +325,9 @@ class KatexRenderer:
         version = self.version  # fails first if katex is not installed
         node = shutil.which(self.node)
         if node is None:
+            where = "is not an executable file" if os.sep in self.node or "/" in self.node else "is not on PATH"
             raise KatexSetupError(
-                f"Rendering formulas needs Node.js, but `{self.node}` is not on PATH. "
+                f"Rendering formulas needs Node.js, but `{self.node}` {where} (the plugin's katex.node option). "
                 f"Install Node.js 18 or later. {SETUP_HINT}"
             )
         worker = Worker(node, self.node_modules, self.start_timeout)
