@@ -88,6 +88,8 @@ class Injector:
         syntax: the markers' syntax (their prefix, the digits shown by default).
         published: where the site publishes its values, which a value too large for its page names.
         shown: for each value's name, the pages that show it.
+        named: for each value's name, the pages where a marker names it, shown or not (a marker with a mistake):
+            such a value is not also reported as shown on no page.
         nonce: what makes this build's tokens its own (random): no page can write one by chance.
     """
 
@@ -96,6 +98,7 @@ class Injector:
     syntax: Syntax
     published: str = "values.json"
     shown: dict[str, set[str]] = field(default_factory=dict)
+    named: dict[str, set[str]] = field(default_factory=dict)
     nonce: str = field(default_factory=lambda: secrets.token_hex(6).upper())
     _pending: dict[str, list[_Pending]] = field(default_factory=dict)
     _unreadable: dict[str, list[MarkerError]] = field(default_factory=dict)
@@ -227,6 +230,9 @@ class Injector:
         start, end = place.start, place.start + len(place.token)
         if place.where == "code":
             return start, end, html.escape(candidate.text)
+        name = self.syntax.named(candidate.text)
+        if name is not None and name in self.values:
+            self.named.setdefault(name, set()).add(page)
         if place.where != "text":
             raise MarkerError(page, candidate.line, f"{_NOT_HERE[place.where]}: {candidate.text}")
         if place.hidden:
@@ -253,8 +259,8 @@ class Injector:
         return start, end, shown
 
     def unshown(self) -> list[str]:
-        """The names of values no page has shown."""
-        return [name for name in self.values if name not in self.shown]
+        """The names of values no page has shown, nor named in a marker whose mistake the build reports."""
+        return [name for name in self.values if name not in self.shown and name not in self.named]
 
     def _render(self, marker: Marker, page: str, occurrence: int) -> tuple[str, str]:
         """The HTML of a marker's value, and the form it is shown in; the checks of the marker against its value.

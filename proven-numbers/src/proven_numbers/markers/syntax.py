@@ -215,6 +215,11 @@ class Syntax:
             found.append(Candidate(line, start, markdown[start:end]))
         return found
 
+    def named(self, text: str) -> str | None:
+        """The value a marker as written names, when that much of it reads (``<!-- nnla:W digits=44 -->``: W)."""
+        found = re.match(rf"<!--\s*{re.escape(self.prefix)}:([A-Za-z_][A-Za-z0-9_]*)\b", text, re.ASCII)
+        return found.group(1) if found else None
+
     def parse(self, candidate: Candidate, page: str) -> Marker:
         """Read a candidate that stands in the page's text as a marker.
 
