@@ -130,10 +130,12 @@ def test_inline_math_split_over_two_lines_fails_the_build(pristine: Path, tmp_pa
     """Inline math cannot span lines: it would reach the reader as dollar signs around code; the build names it
     (a promise of every page) before the doc-test could (its `math_is_typeset`, which still backs it up)."""
     copy = fresh_copy(pristine, tmp_path)
-    insert_paragraph(copy / "docs" / "part-3.md", "The summed loss is $`L = \\ell_1 +\n\\ell_2`$ for two outputs.")
+    line = insert_paragraph(
+        copy / "docs" / "part-3.md", "The summed loss is $`L = \\ell_1 +\n\\ell_2`$ for two outputs."
+    )
     returncode, output = build_in_process(copy / "mkdocs.yml", tmp_path / "site")
     assert returncode != 0, output
-    assert "part-3.md: the page breaks the site's promises: a formula split across lines" in output, output
+    assert f"part-3.md:{line}: the page breaks the site's promises: a formula split across lines" in output, output
 
 
 def test_a_seed_study_that_drops_its_stuck_runs_fails_the_doctest(

@@ -6,12 +6,15 @@ tests/test_issue17_shipped.py."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
 from support_markdown import convert, math_extension, math_markdown, site_build
+from support_tiny_site import BuildError
+from test_plugin_config import build_site, dice_site
 
-from proven_numbers.promises import broken
+from proven_numbers.promises import broken, opening_line
 
 
 @pytest.mark.parametrize(
@@ -78,7 +81,52 @@ def test_a_formula_split_across_lines_is_named_not_shown_as_code() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Code `a + b` and a price of $5.\n", "Dollars $ `x` $ apart.\n", "A fence:\n\n```\n$`x`$\n```\n"],
+    [
+        "Code `a + b` and a price of $5.\n",
+        "Dollars $ `x` $ apart.\n",
+        "A fence:\n\n```\n$`x`$\n```\n",
+        "In code: `` $`x `` and ```` ```$`` ````.\n",
+        "    $`x indented code\n",
+    ],
 )
 def test_code_near_dollars_is_not_a_split_formula(text: str) -> None:
     assert broken(convert(text)) == []
+
+
+def test_a_formula_not_closed_on_its_line_is_named_not_shown_as_text() -> None:
+    """An opening $` with no closing backtick on its line is text to Markdown: the reader would see the TeX."""
+    page = convert("Missing close: the weight $`w_1 is 3.\n\nAnd $``x too.\n")
+    assert "the weight $`w_1 is 3." in page  # what Markdown makes of it: the case the promise is about
+    assert broken(page) == [
+        "a formula not closed on its line shows as text: $`w_1 is 3. (close it on the same line with as many "
+        "backticks as open it, then $)",
+        "a formula not closed on its line shows as text: $``x too. (close it on the same line with as many "
+        "backticks as open it, then $)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "start", "line"),
+    [
+        ("One.\n\nThe sum $`a +\nb`$ here.\n", "a + b", 3),
+        ("One.\r\nTwo $`` w_1 is 3.\r\n", "`` w_1 is 3.", 2),  # as `formula_problems` gives it: $` stripped
+        ("$`other`$ first, then\n$`w_1 open\n", "w_1 open", 2),
+        ("Nothing here.\n", "w_1", 0),
+    ],
+)
+def test_the_opening_line_is_found_on_the_pages_markdown(markdown: str, start: str, line: int) -> None:
+    assert opening_line(markdown, start.lstrip("`")) == line
+
+
+def test_the_build_names_the_line_of_a_formula_markdown_did_not_read(tmp_path: Path) -> None:
+    """Both cases at the line of the page's file where the formula opens, front matter counted."""
+    site = dice_site(tmp_path)
+    page = site / "docs" / "index.md"
+    text = "---\ntitle: Dice\n---\n" + page.read_text(encoding="utf-8")
+    lines = len(text.splitlines())
+    page.write_text(text + "\nSplit: $`a +\n\\beta`$ here.\n\nOpen: the weight $`w_1 is 3.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as failed:
+        build_site(site)
+    told = str(failed.value)
+    assert f"index.md:{lines + 2}: the page breaks the site's promises: a formula split across lines" in told
+    assert f"index.md:{lines + 5}: the page breaks the site's promises: a formula not closed on its line" in told

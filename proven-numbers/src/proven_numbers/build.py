@@ -121,6 +121,7 @@ class Build:
         self._content_scripts: dict[str, list[str]] = {}
         self._built: dict[str, str] = {}  # each page's path in the site, and its path in docs/
         self._preloads: list[str] = []  # the fonts each page with a formula preloads (`proven_numbers.preload`)
+        self._markdown: dict[str, tuple[str, int]] = {}  # each page's Markdown and its front matter's lines
         try:
             self.syntax = Syntax(options.prefix, options.digits)  # the prefix checked before the values load
         except ValueError as error:
@@ -228,6 +229,7 @@ class Build:
                 preview.report(f"{page}:{line}: {message}")
                 boxes.append(preview.error_box(f"{page}:{line}: {message}"))
         self._front_matter_boxes = "".join(boxes)
+        self._markdown[page] = (markdown, offset)  # to find the line of a formula Markdown did not read as one
         return markdown
 
     def page_content(self, content: str, page: str) -> str:
@@ -266,8 +268,14 @@ class Build:
         if self.options.promises:
             math_tokens = promises.math_tokens(self.math_nonces)
             broken = promises.broken(output, self.injector.token_pattern, math_tokens)
+            markdown, offset = self._markdown.pop(page, ("", 0))
+            lines = {}
+            if broken and markdown:
+                for message, start in promises.formula_problems(LexborHTMLParser(output)):
+                    line = promises.opening_line(markdown, start)
+                    lines[message] = line + offset if line else 0
             for problem in broken:
-                self.report.add(page or "?", 0, f"the page breaks the site's promises: {problem}")
+                self.report.add(page or "?", lines.get(problem, 0), f"the page breaks the site's promises: {problem}")
         content_scripts = self._content_scripts.pop(page, [])
         if self._preloads and self.deferral.holds_math(output):
             output = preload.with_links(output, csp.head_start(output), preload.links(self._preloads, dest or page))

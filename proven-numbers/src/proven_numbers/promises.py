@@ -1,8 +1,9 @@
 """What every finished page promises a reader, checked on the page's HTML before it is written.
 
 - it shows no KaTeX error (``katex-error``, KaTeX's red formula);
-- it shows no formula as code: a $`...`$ split across lines is a code span between two dollars to Markdown, since
-  markdown-katex's syntax (and the math extension's) reads a formula on one line;
+- it shows no formula as code or as text: a $`...`$ split across lines is a code span between two dollars to
+  Markdown, since markdown-katex's syntax (and the math extension's) reads a formula on one line, and a $` not
+  closed on its line is text;
 - it holds none of the build's internal tokens (a marker's, a formula's or a math fence's stand-in);
 - its ids are unique.
 
@@ -20,7 +21,13 @@ from collections.abc import Iterable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["broken", "math_tokens"]
+__all__ = ["broken", "formula_problems", "formulas_not_read", "math_tokens", "opening_line"]
+
+#: A line break as Python-Markdown counts lines.
+_LINE_BREAK = re.compile("\r\n?|\n")
+
+#: Elements whose text is no prose: a $` there is code, a script's, a style's, or a formula's own TeX.
+_NOT_PROSE = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea", "math", "annotation", "svg"})
 
 #: The shape of the stand-in of an inline formula or of a ```math line (`proven_numbers.mdext`: a nonce of 12 hex
 #: digits per Markdown object), for a caller that does not know the nonces of the build that made the page.
@@ -53,12 +60,7 @@ def broken(
     problems = [
         f"a formula shows KaTeX's error: {node.attributes.get('title') or ''!r}" for node in tree.css(".katex-error")
     ]
-    problems += [
-        f"a formula split across lines shows as code between dollars: $`{' '.join(node.text().split())}`$ (write "
-        "an inline formula on one line, or as a ```math fence)"
-        for node in tree.css("code")
-        if _between_dollars(node)
-    ]
+    problems += [message for message, _ in formula_problems(tree)]
     ids = Counter(node.attributes.get("id") or "" for node in tree.css("[id]"))
     repeated = sorted(name for name, count in ids.items() if count > 1)
     if repeated:
@@ -70,6 +72,66 @@ def broken(
     if leaked is not None:
         problems.append(f"an internal math token reached the page: {leaked.group()}")
     return problems
+
+
+def formula_problems(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+    """Each inline formula Markdown did not read as one: what `broken` says of it, and how it starts on the page's
+    Markdown (its first word after the opening $`), by which `opening_line` finds its line."""
+    split, unclosed = formulas_not_read(tree)
+    said = [
+        (
+            f"a formula split across lines shows as code between dollars: $`{tex}`$ (write an inline formula on one "
+            "line, or as a ```math fence)",
+            tex,
+        )
+        for tex in split
+    ]
+    said += [
+        (
+            f"a formula not closed on its line shows as text: {text} (close it on the same line with as many "
+            "backticks as open it, then $)",
+            text.lstrip("$`"),
+        )
+        for text in unclosed
+    ]
+    return said
+
+
+def opening_line(markdown: str, start: str) -> int:
+    """The first line of `markdown` on which an inline formula opens ($` or $``) with the text `start` begins with
+    (its first word); 0 if none does (the formula came from an included file)."""
+    words = start.split()
+    if not words:
+        return 0
+    opening = re.compile(r"\$`+[ \t]*" + re.escape(words[0][:40]))
+    for number, line in enumerate(_LINE_BREAK.split(markdown), start=1):
+        if opening.search(line):
+            return number
+    return 0
+
+
+def formulas_not_read(tree: LexborHTMLParser) -> tuple[list[str], list[str]]:
+    """The inline formulas Markdown did not read as formulas: the TeX of each split across lines (a code span
+    between two dollars, its white space collapsed), and the text from each $` that prose holds (not closed on its
+    line), up to the end of its line or 60 characters."""
+    split = [" ".join(node.text().split()) for node in tree.css("code") if _between_dollars(node)]
+    unclosed = []
+    body = tree.body
+    for node in body.traverse(include_text=True) if body is not None else []:
+        if node.tag != "-text" or "$`" not in (node.text_content or ""):
+            continue
+        parent, prose = node.parent, True
+        while parent is not None and prose:
+            prose = parent.tag not in _NOT_PROSE
+            parent = parent.parent
+        if not prose:
+            continue
+        text = node.text_content or ""
+        at = text.find("$`")
+        while at != -1:
+            unclosed.append(text[at:].split("\n")[0][:60].rstrip())
+            at = text.find("$`", at + 2)
+    return split, unclosed
 
 
 def _between_dollars(code: LexborNode) -> bool:
