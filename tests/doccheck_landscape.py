@@ -129,6 +129,10 @@ def seed_study_reruns(site: Site) -> list[str]:
         (np.all(np.abs(P_stuck[[1, 3]] - 0.5) < PLATEAU_ATOL), "and answers about 1/2 at (0, 1) and (1, 1)"),
         (norm < p["mlp_study_start_gradient"] / 100, "its gradient is nearly flat beside the start's"),
         (min(trace[: short + 1]) < p["mlp_study_mse"], "the page's own seed is done within its steps"),
+        (
+            not p["mlp_study_seed_first"] <= p["mlp_seed"] <= p["mlp_study_seed_last"],
+            "the page's own seed is not one of the study's",
+        ),
         (p["mlp_study_reached_short"] < p["mlp_study_reached"] < runs, "more reach it later, and not all"),
     ]
     problems += [f"{net.PAGE}: '{what}' does not hold" for holds, what in expectations if not holds]
