@@ -43,6 +43,10 @@ a = -2, \qquad b - 2
 \ell / \vdots \top \Delta \nabla
 ```
 
+```math
+1 + \lVert x \rVert^2 = f'(x)
+```
+
 Shown: <!-- nnla:sse -->.
 
 <!-- nnla:W -->
@@ -222,3 +226,35 @@ def test_an_upright_letter_as_text_is_the_upright_glyph(laid_out: Any, text: str
     text_width, upright, italic = tab.evaluate(WIDTHS_JS, [text, ["<mtext>", '<mi mathvariant="normal">', "<mi>"]])
     assert text_width == pytest.approx(upright, abs=0.01), (text_width, upright)
     assert text_width != pytest.approx(italic, abs=0.01), (text_width, italic)
+
+
+#: The norm's bars and the prime of the formula `1 + \lVert x \rVert^2 = f'(x)`, each with what stands beside it.
+MARKS_JS = """() => {
+    const math = [...document.querySelectorAll('math')].find((m) => m.textContent.includes('‖'));
+    const box = (element) => element.getBoundingClientRect();
+    const [open, close] = [...math.querySelectorAll('mo')].filter((mo) => mo.textContent === '‖');
+    const x = [...math.querySelectorAll('mi')].find((mi) => mi.textContent === '𝑥' || mi.textContent === 'x');
+    const prime = [...math.querySelectorAll('mo')].find((mo) => mo.textContent === '′');
+    const f = prime.previousElementSibling;
+    return {
+        gaps: [box(x).left - box(open).right, box(close).left - box(x).right],
+        prime: [box(prime).top, box(f).top, box(prime).left - box(f).right],
+    };
+}"""
+
+
+def test_a_norms_bars_hug_what_they_enclose(laid_out: Any) -> None:
+    """mathml_norms writes \\lVert and \\rVert as fences with no space of their own: KaTeX's ∥ was spaced as a
+    relation, 8 px each side at 28 px type."""
+    tab, _ = laid_out
+    gaps = tab.evaluate(MARKS_JS)["gaps"]
+    assert gaps == [pytest.approx(0, abs=1.0), pytest.approx(0, abs=1.0)], gaps
+
+
+def test_a_prime_sits_at_the_top_of_its_letter_not_above_it(laid_out: Any) -> None:
+    """mathml_primes sets f' as f and ′ side by side: as a superscript the prime, already drawn high, was raised
+    a second time, its top 7 px above the letter's at 28 px type."""
+    tab, _ = laid_out
+    prime_top, letter_top, gap = tab.evaluate(MARKS_JS)["prime"]
+    assert prime_top >= letter_top - 1.0, (prime_top, letter_top)
+    assert gap == pytest.approx(0, abs=1.0)

@@ -27,6 +27,8 @@ from typing import Any
 from proven_numbers.katex.assets import katex_version, pinned_version
 from proven_numbers.katex.cache import DiskCache, cache_key, entry_problem, options_json
 from proven_numbers.katex.errors import SETUP_HINT, KatexBudgetError, KatexError, KatexSetupError
+from proven_numbers.katex.mathml_norms import norm_bars
+from proven_numbers.katex.mathml_primes import primes_beside
 from proven_numbers.katex.mathml_scripts import grouped_names
 from proven_numbers.katex.mathml_signs import prefix_signs
 from proven_numbers.katex.mathml_tables import core_tables
@@ -267,10 +269,11 @@ class KatexRenderer:
                 self._memory[key] = cached
         # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows, its
         # scripts' arguments one element each (`mathml_scripts`), its signs the prefixes TeX makes them
-        # (`mathml_signs`), and its tables' alignment and spacing what a stylesheet can select (`mathml_tables`).
+        # (`mathml_signs`), its primes beside their letters (`mathml_primes`), its norms' bars fences
+        # (`mathml_norms`), and its tables' alignment and spacing what a stylesheet can select (`mathml_tables`).
         if not self.mathml_only:
             return cached
-        return core_tables(unicode_variants(prefix_signs(grouped_names(cached))))
+        return core_tables(norm_bars(primes_beside(unicode_variants(prefix_signs(grouped_names(cached))))))
 
     @property
     def mathml_only(self) -> bool:
