@@ -47,6 +47,10 @@ a = -2, \qquad b - 2
 1 + \lVert x \rVert^2 = f'(x)
 ```
 
+```math
+\Bigg( a \Bigg)^2
+```
+
 Shown: <!-- nnla:sse -->.
 
 <!-- nnla:W -->
@@ -258,3 +262,20 @@ def test_a_prime_sits_at_the_top_of_its_letter_not_above_it(laid_out: Any) -> No
     prime_top, letter_top, gap = tab.evaluate(MARKS_JS)["prime"]
     assert prime_top >= letter_top - 1.0, (prime_top, letter_top)
     assert gap == pytest.approx(0, abs=1.0)
+
+
+#: The heights of the two brackets of `\Bigg( a \Bigg)^2`, the closing one a script's base.
+SIZED_JS = """() => {
+    const math = [...document.querySelectorAll('math')].find((m) => m.querySelector('msup mo[minsize]'));
+    const [open, close] = [...math.querySelectorAll('mo[minsize]')];
+    return [open.getBoundingClientRect().height, close.getBoundingClientRect().height];
+}"""
+
+
+def test_a_sized_bracket_under_a_script_keeps_its_size(laid_out: Any) -> None:
+    """mathml_sized puts a sized bracket that is a script's base in a row of its own: Chromium drew it at its
+    normal size beside its tall partner."""
+    tab, _ = laid_out
+    opening, closing = tab.evaluate(SIZED_JS)
+    assert opening > 40, opening  # \Bigg at the page's size: well above a line
+    assert closing == pytest.approx(opening, abs=1.0)

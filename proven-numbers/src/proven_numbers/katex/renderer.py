@@ -31,6 +31,7 @@ from proven_numbers.katex.mathml_norms import norm_bars
 from proven_numbers.katex.mathml_primes import primes_beside
 from proven_numbers.katex.mathml_scripts import grouped_names
 from proven_numbers.katex.mathml_signs import prefix_signs
+from proven_numbers.katex.mathml_sized import sized_bases
 from proven_numbers.katex.mathml_tables import core_tables
 from proven_numbers.katex.mathvariant import unicode_variants
 from proven_numbers.katex.worker import Worker, WorkerTimeoutError
@@ -270,10 +271,13 @@ class KatexRenderer:
         # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows, its
         # scripts' arguments one element each (`mathml_scripts`), its signs the prefixes TeX makes them
         # (`mathml_signs`), its primes beside their letters (`mathml_primes`), its norms' bars fences
-        # (`mathml_norms`), and its tables' alignment and spacing what a stylesheet can select (`mathml_tables`).
+        # (`mathml_norms`), a sized bracket under a script in a row of its own (`mathml_sized`), and its tables'
+        # alignment and spacing what a stylesheet can select (`mathml_tables`).
         if not self.mathml_only:
             return cached
-        return core_tables(norm_bars(primes_beside(unicode_variants(prefix_signs(grouped_names(cached))))))
+        for rewrite in (grouped_names, prefix_signs, unicode_variants, primes_beside, norm_bars, sized_bases):
+            cached = rewrite(cached)
+        return core_tables(cached)
 
     @property
     def mathml_only(self) -> bool:

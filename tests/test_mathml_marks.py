@@ -1,5 +1,6 @@
-r"""The MathML rewrites for primes (`mathml_primes`) and norms' bars (`mathml_norms`): which markup each rewrites
-and which it leaves, and that KaTeX's own output for `'`, `\lVert` and `\parallel` is what they expect.
+r"""The MathML rewrites for primes (`mathml_primes`), norms' bars (`mathml_norms`) and sized brackets under a script
+(`mathml_sized`): which markup each rewrites and which it leaves, and that KaTeX's own output for `'`, `\lVert`,
+`\parallel` and `\Big)^2` is what they expect.
 
 tests/test_mathml_layout.py measures what they change in Chromium.
 """
@@ -73,6 +74,7 @@ def test_norm_bars_and_not_the_relation() -> None:
         ("\\lVert x \\rVert^2", [BAR + "<mi>x</mi><msup>" + BAR], ["∥"]),
         ("\\left\\lVert x \\right\\rVert", ['<mo fence="true" lspace="0em" rspace="0em">‖</mo>'], ["∥"]),
         ("a \\parallel b", ["<mo>∥</mo>"], ["‖"]),
+        ("\\Big( a \\Big)^2", ['<msup><mrow><mo fence="false" stretchy="true" minsize="1.8em"'], ["<msup><mo"]),
     ],
 )
 def test_katexs_output_is_what_the_rewrites_expect(
