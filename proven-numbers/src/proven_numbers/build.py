@@ -141,7 +141,7 @@ class Build:
         # Pages carry light stand-ins for their math until `page_output`, so that the search plugin and every
         # other HTML parser in the build do not pay for KaTeX's bulky markup; a stand-in holds the formula as
         # plain text, which is what the search index keeps of it.
-        self.deferral = katex.Deferral(plain_text=True)
+        self.deferral = katex.Deferral(plain_text=True, nowrap=self.renderer.mathml_only)
         self.config = config
         # A theme may refuse to render a page without it: proof that this plugin ran.
         config.extra["proven_numbers"] = True

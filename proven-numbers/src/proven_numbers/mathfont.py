@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from proven_numbers.katex.deferral import NOWRAP_CLASS
 from proven_numbers.katex.errors import SETUP_HINT, KatexSetupError
 from proven_numbers.katex.mathml_tables import TABLE_CSS
 from proven_numbers.katex.mathvariant import VARIANTS
@@ -102,6 +103,10 @@ def math_font_css(font: MathFont = DEFAULT_FONT) -> str:
 }}
 math {{
   font-family: "{font.family}", math;
+}}
+/* An inline formula and the punctuation right after it, kept on one line (proven_numbers.katex.deferral). */
+.{NOWRAP_CLASS} {{
+  white-space: nowrap;
 }}
 /* A token KaTeX marks bold whose letter Unicode has no bold form of (the loss vector's bold ell). */
 math [mathvariant="bold"],

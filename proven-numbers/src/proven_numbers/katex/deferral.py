@@ -21,10 +21,19 @@ import re
 from proven_numbers.katex.errors import KatexSetupError
 from proven_numbers.katex.plain_text import plain_text as formula_text
 
-__all__ = ["DEFERRED_CLASS", "Deferral"]
+__all__ = ["DEFERRED_CLASS", "NOWRAP_CLASS", "Deferral"]
 
 DEFERRED_CLASS = "pn-math-deferred"
 _DEFERRED_RE = re.compile(f'<span class="{DEFERRED_CLASS}" data-key="([0-9a-f]{{24}})">[^<]*</span>')
+#: The class of the span that keeps an inline formula and the punctuation right after it on one line.
+NOWRAP_CLASS = "pn-math-nowrap"
+#: An inline formula's stand-in, alone or as the whole of a shown value's element (``PREFIX-value``), and the
+#: punctuation right after it.
+_BEFORE_PUNCTUATION = re.compile(
+    r'(?P<value><span class="[a-z][a-z0-9-]*-value[^"]*"(?:\s[a-z-]+="[^"]*")*>)?'
+    f'<span class="{DEFERRED_CLASS}" data-key="[0-9a-f]{{24}}">[^<]*</span>'
+    r"(?(value)</span>)[,.;:!?)\]}…’”]+"
+)
 
 
 class Deferral:
@@ -33,12 +42,15 @@ class Deferral:
     Args:
         plain_text: stand-ins show each formula as plain text read from KaTeX's MathML (``p = x W + b``),
             instead of the text `defer` is given (the TeX); a rendering without MathML keeps that text.
+        nowrap: keep each inline formula and the punctuation right after it on one line (in a span of class
+            `NOWRAP_CLASS`, which the math font's stylesheet sets `white-space: nowrap`).
     """
 
-    def __init__(self, plain_text: bool = False) -> None:
+    def __init__(self, plain_text: bool = False, nowrap: bool = False) -> None:
         self._html: dict[str, str] = {}
         self._text: dict[str, str] = {}
         self.plain_text = plain_text
+        self.nowrap = nowrap
 
     def __len__(self) -> int:
         return len(self._html)
@@ -66,7 +78,12 @@ class Deferral:
         return any(m.group(1) in self._html for m in _DEFERRED_RE.finditer(text))
 
     def restore(self, text: str) -> str:
-        """Put the rendered HTML back in place of every stand-in (call it in `on_post_page`).
+        """Put the rendered HTML back in place of every stand-in (call it in `on_post_page`); with `nowrap`, an
+        inline formula and the punctuation right after it in one span that does not wrap.
+
+        A browser may break a line after a formula, an inline box of its own, even where the text goes on with a
+        comma: Chromium set ", so" and ". See" at the start of lines in Parts II and III (a word joiner, U+2060,
+        which Unicode's line breaking reads as "no break here", did not stop it).
 
         Raises:
             KatexSetupError: a stand-in this build never made.
@@ -83,4 +100,6 @@ class Deferral:
                     "of the build that converted the page"
                 ) from None
 
+        if self.nowrap:
+            text = _BEFORE_PUNCTUATION.sub(rf'<span class="{NOWRAP_CLASS}">\g<0></span>', text)
         return _DEFERRED_RE.sub(put_back, text)
