@@ -267,7 +267,7 @@ class Build:
         broken = []
         if self.options.promises:
             math_tokens = promises.math_tokens(self.math_nonces)
-            broken = promises.broken(output, self.injector.token_pattern, math_tokens)
+            broken = promises.broken(output, self.injector.unreported_token, math_tokens)
             markdown, offset = self._markdown.pop(page, ("", 0))
             lines = {}
             if broken and markdown:

@@ -90,6 +90,8 @@ class Injector:
         shown: for each value's name, the pages that show it.
         named: for each value's name, the pages where a marker names it, shown or not (a marker with a mistake):
             such a value is not also reported as shown on no page.
+        failed: the tokens of markers whose mistake was reported: one in a heading also stands in the page's
+            title and the navigation of every page, which is not reported again there.
         nonce: what makes this build's tokens its own (random): no page can write one by chance.
     """
 
@@ -99,6 +101,7 @@ class Injector:
     published: str = "values.json"
     shown: dict[str, set[str]] = field(default_factory=dict)
     named: dict[str, set[str]] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
     nonce: str = field(default_factory=lambda: secrets.token_hex(6).upper())
     _pending: dict[str, list[_Pending]] = field(default_factory=dict)
     _unreadable: dict[str, list[MarkerError]] = field(default_factory=dict)
@@ -108,6 +111,12 @@ class Injector:
     def token_pattern(self) -> re.Pattern[str]:
         """What this build's tokens look like."""
         return re.compile(f"PNUM{self.nonce}T[0-9]{{4,}}Z")
+
+    @property
+    def unreported_token(self) -> re.Pattern[str]:
+        """What this build's tokens look like, less those of markers whose mistake was reported already."""
+        reported = "|".join(sorted(re.escape(token) for token in self.failed))
+        return re.compile((f"(?!(?:{reported})(?![0-9]))" if reported else "") + self.token_pattern.pattern)
 
     def replace_markers(self, markdown: str, page: str, origins: Sequence[int] | None = None, inside: str = "") -> str:
         """Swap every candidate marker of a page for a token, code or not, keeping every line in place.
@@ -218,6 +227,7 @@ class Injector:
                 else:
                     start, end, shown = self._place(place, pending[place.token], page, figures)
             except MarkerError as error:
+                self.failed.add(place.token)
                 shown = fail(error, pending.get(place.token))
             pieces += [content[last:start], shown]
             last = end

@@ -1,8 +1,10 @@
-"""A value whose only marker has a mistake is reported once, at the marker, not also as "shown on no page".
+"""A marker's mistake is reported once, at the marker: not also as a value "shown on no page", nor as a leak.
 
 `<!-- calc:variance digits=44 -->` gave two errors: the right one at its line, and "the value 'variance' is shown
 on no page: show it with <!-- calc:variance -->", telling the author to add the marker that is already there.
-A marker in code is an example, not a value's place: it still leaves the value unshown.
+A marker in code is an example, not a value's place: it still leaves the value unshown. And a marker in a heading
+gave, beside its error at its line, one more for every page of the site: "an internal marker token reached the
+page", from the page's title and the navigation, which hold the heading's text.
 """
 
 from __future__ import annotations
@@ -65,3 +67,27 @@ def test_the_build_reports_the_marker_alone(tmp_path: Path) -> None:
     told = str(failed.value)
     assert "digits= takes a whole number from 0 to 12; got '44'" in told
     assert "shown on no page" not in told
+
+
+def test_a_marker_in_a_heading_is_reported_once(tmp_path: Path) -> None:
+    site = dice_site(tmp_path)
+    page = site / "docs" / "index.md"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[0].startswith("# ")
+    page.write_text("# Two dice, mean <!-- calc:mean -->\n" + "".join(lines[1:]), encoding="utf-8")
+    (site / "docs" / "other.md").write_text("# Other\n\nA page beside it.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as failed:
+        build_site(site)
+    told = str(failed.value)
+    assert "index.md:1: " in told
+    assert "heading" in told
+    assert "internal marker token" not in told, told
+
+
+def test_only_the_reported_tokens_are_let_through() -> None:
+    injector = Injector(compute_all(), fake_tex, SYNTAX)
+    first, second = (f"PNUM{injector.nonce}T{n:04d}Z" for n in (1, 2))
+    assert injector.unreported_token.search(first)
+    injector.failed.add(first)
+    assert injector.unreported_token.search(f"<title>{first}</title>") is None
+    assert injector.unreported_token.search(f"<title>{first} {second}</title>").group() == second  # type: ignore[union-attr]
