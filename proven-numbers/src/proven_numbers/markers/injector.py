@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from mkdocs.exceptions import PluginError
 
 from proven_numbers import origin, places
+from proven_numbers.katex.errors import KatexError
 from proven_numbers.markers import render
 from proven_numbers.markers.claims import check_claim
 from proven_numbers.markers.syntax import LINE_BREAK, Candidate, Marker, MarkerError, Syntax
@@ -297,8 +298,16 @@ class Injector:
             )
         try:
             return render.shown_as(value, form, self._showing(marker, occurrence)), form
+        except KatexError as error:  # the value's own TeX (its label, a table's heading) that KaTeX rejects
+            where = f" (made at {value.made_at})" if value.made_at else ""
+            raise MarkerError(
+                page,
+                marker.line,
+                f"{marker.name!r} cannot be shown as={form}: KaTeX rejects the formula its value makes{where}: "
+                f"{error.reason} in {error.tex!r}; correct the value's label or headings",
+            ) from None
         except (MarkerError, PluginError):
-            raise  # the machinery's own, already said where they are (a formula's error, a bad marker)
+            raise  # the machinery's own, already said where they are (a bad marker, KaTeX's set-up or budget)
         except Exception as error:  # a site's kind that fails to show itself: its value and its line, no traceback
             raised = origin.from_traceback(error.__traceback__, _Nothing)
             raise MarkerError(
