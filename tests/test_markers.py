@@ -327,3 +327,17 @@ def test_figures_and_slices(injector: Injector) -> None:
     assert 'id="nnla-trace-batch-' in page
     slices = re.findall(r'data-display="True">([^<]*)<', page)
     assert len(slices) == 3
+
+
+@pytest.mark.parametrize(
+    ("claim", "value", "told"),
+    [
+        ("2.6", 2.75, "which is 2.8 to 1 decimal"),
+        ("2.74", 2.75, "which is 2.75 to 2 decimals"),
+        ("3", 2.25, "which is 2 to 0 decimals"),
+    ],
+)
+def test_a_failed_claim_says_the_value_at_the_claims_precision(claim: str, value: float, told: str) -> None:
+    said = check_claim(claim, value)
+    assert said is not None
+    assert said.endswith(told), said

@@ -114,7 +114,7 @@ def test_a_registry_that_cannot_be_found_is_named(tmp_path: Path, spec: str, mes
 
 def test_a_registry_that_returns_no_mapping_is_named(tmp_path: Path) -> None:
     spec = registry_module(tmp_path, "return [1.0]\n")
-    with pytest.raises(PluginError, match="returned a list, not a mapping"):
+    with pytest.raises(PluginError, match=r"returned 'list' \(\[1\.0\]\), not a mapping"):
         load_values(spec, [tmp_path])
 
 

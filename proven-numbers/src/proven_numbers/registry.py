@@ -127,7 +127,8 @@ def load_values(spec: str, paths: Sequence[Path], max_cells: int = 0) -> Mapping
         ) from None
     if not isinstance(entries, Mapping):
         raise PluginError(
-            f"proven-numbers: {spec!r} returned a {type(entries).__name__}, not a mapping from names to values"
+            f"proven-numbers: {spec!r} returned {type(entries).__name__!r} ({entries!r:.60}), not a mapping from names "
+            "to values"
         )
     values: dict[str, Value] = {}
     problems = []

@@ -33,7 +33,10 @@ def problem(claim: str) -> str | None:
     """Why `claim` is not written as a claim may be, or None when it is: a decimal in ASCII digits, perhaps
     grouped by ``_``, or a fraction, with at most `MAX_SIGNIFICANT` significant digits in each number."""
     if not (_CLAIM_DECIMAL.match(claim) or _CLAIM_FRACTION.match(claim)):
-        return "claim= takes a number as written in prose (5.65, -13, 161_369.65 or 1/7)"
+        return (
+            "claim= takes a number as written in prose (5.65, -13, 161_369.65 or 1/7; an underscore groups the "
+            "whole part in threes, and no other digits)"
+        )
     numbers = claim.lstrip("-").replace("_", "").split("/")
     finest = max(_significant(number) for number in numbers)
     if finest > MAX_SIGNIFICANT:
@@ -84,4 +87,5 @@ def check_claim(claim: str, value: float) -> str | None:
     tolerance = 0.5 * 10.0**-decimals
     if abs(value - float(written)) <= tolerance * (1 + 1e-9):
         return None
-    return f"the engine computes {value!r}, which is {round(value, decimals):.{decimals}f} to {decimals} decimals"
+    places = f"{decimals} decimal{'' if decimals == 1 else 's'}"
+    return f"the engine computes {value!r}, which is {round(value, decimals):.{decimals}f} to {places}"
