@@ -238,6 +238,7 @@ def recompute(p: Published) -> dict[str, Callable[[], Any]]:
         return rows
 
     return {
+        "xW": lambda: x @ W,
         "p": lambda: x @ W + b,
         "e": lambda: e,
         "loss_vector": lambda: e * e,

@@ -65,6 +65,7 @@ def _running_values() -> list[Value]:
         array("W", W, r"W", "The running example's weight matrix, n × z."),
         array("b", b, r"\mathbf{b}", "The running example's bias, one row of z."),
         array("t", t, r"\mathbf{t}", "The running example's target."),
+        array("xW", nnla.forward(x, W, np.zeros_like(b)), r"\mathbf{x}W", "The product xW, before the bias."),
         array("p", p, r"\mathbf{p}", "The prediction p = xW + b."),
         array("e", e, r"\mathbf{e}", "The error e = t − p."),
         array("loss_vector", nnla.loss_vector(t, p), r"\boldsymbol{\ell}", "The loss vector ℓ = e∘e."),
