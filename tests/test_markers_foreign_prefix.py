@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support_tiny_site import BuildError
 from test_markers import PAGE, SYNTAX, fake_tex, render
-from test_plugin_config import build_site, dice_site
+from test_plugin_config import dice_page_errors, dice_site
 
 from nnla_essay.registry import compute_all
 from proven_numbers.markers import Injector, MarkerError, Syntax
@@ -80,14 +79,9 @@ def test_without_the_names_only_the_options_tell() -> None:
 
 def test_the_build_names_the_page_and_line(tmp_path: Path) -> None:
     """The dice site (prefix calc) with markers copied from this site's docs and the plugin's default prefix."""
-    site = dice_site(tmp_path)
-    page = site / "docs" / "index.md"
-    text = page.read_text(encoding="utf-8")
-    lines = len(text.splitlines())
-    page.write_text(text + "\nAgain, the mean is <!-- value:mean -->, or <!-- nnla:mean -->.\n", encoding="utf-8")
-    with pytest.raises(BuildError) as failed:
-        build_site(site)
-    told = str(failed.value)
+    told, lines = dice_page_errors(
+        dice_site(tmp_path), "\nAgain, the mean is <!-- value:mean -->, or <!-- nnla:mean -->.\n"
+    )
     line = lines + 2
     assert f"index.md:{line}: '<!-- value:mean -->' is written as a marker with the prefix 'value'" in told
     assert f"index.md:{line}: '<!-- nnla:mean -->' is written as a marker with the prefix 'nnla'" in told

@@ -51,6 +51,17 @@ def build_site(site: Path) -> Path:
     return build_folder(site)
 
 
+def dice_page_errors(site: Path, added: str, before: str = "") -> tuple[str, int]:
+    """Put `before` at the top of the dice site's page and `added` at its end, build, and return what the failed
+    build said and how many lines stood before `added` (so that a test can name the line of what it added)."""
+    page = site / "docs" / "index.md"
+    text = before + page.read_text(encoding="utf-8")
+    page.write_text(text + added, encoding="utf-8")
+    with pytest.raises(BuildError) as failed:
+        build_site(site)
+    return str(failed.value), len(text.splitlines())
+
+
 @pytest.mark.parametrize(
     ("extension", "told"),
     [

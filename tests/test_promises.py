@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 from support_markdown import convert, math_extension, math_markdown, site_build
-from support_tiny_site import BuildError
-from test_plugin_config import build_site, dice_site
+from test_plugin_config import dice_page_errors, dice_site
 
 from proven_numbers.promises import broken, opening_line
 
@@ -120,13 +119,7 @@ def test_the_opening_line_is_found_on_the_pages_markdown(markdown: str, start: s
 
 def test_the_build_names_the_line_of_a_formula_markdown_did_not_read(tmp_path: Path) -> None:
     """Both cases at the line of the page's file where the formula opens, front matter counted."""
-    site = dice_site(tmp_path)
-    page = site / "docs" / "index.md"
-    text = "---\ntitle: Dice\n---\n" + page.read_text(encoding="utf-8")
-    lines = len(text.splitlines())
-    page.write_text(text + "\nSplit: $`a +\n\\beta`$ here.\n\nOpen: the weight $`w_1 is 3.\n", encoding="utf-8")
-    with pytest.raises(BuildError) as failed:
-        build_site(site)
-    told = str(failed.value)
+    added = "\nSplit: $`a +\n\\beta`$ here.\n\nOpen: the weight $`w_1 is 3.\n"
+    told, lines = dice_page_errors(dice_site(tmp_path), added, before="---\ntitle: Dice\n---\n")
     assert f"index.md:{lines + 2}: the page breaks the site's promises: a formula split across lines" in told
     assert f"index.md:{lines + 5}: the page breaks the site's promises: a formula not closed on its line" in told

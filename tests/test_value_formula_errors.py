@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from support_tiny_site import BuildError
-from test_plugin_config import build_site, dice_site
+from test_plugin_config import dice_page_errors, dice_site
 
 MORE_VALUES = """
 
@@ -36,13 +34,7 @@ def test_each_value_that_katex_rejects_is_named_at_its_marker(tmp_path: Path) ->
     made = module.read_text(encoding="utf-8").splitlines()
     label_line = next(n for n, line in enumerate(made, 1) if '"labelled"] =' in line)
     table_line = next(n for n, line in enumerate(made, 1) if '"headed"] =' in line)
-    page = site / "docs" / "index.md"
-    text = page.read_text(encoding="utf-8")
-    lines = len(text.splitlines())
-    page.write_text(text + "\n<!-- calc:labelled -->\n\n<!-- calc:headed -->\n", encoding="utf-8")
-    with pytest.raises(BuildError) as failed:
-        build_site(site)
-    told = str(failed.value)
+    told, lines = dice_page_errors(site, "\n<!-- calc:labelled -->\n\n<!-- calc:headed -->\n")
     assert f"index.md:{lines + 2}: 'labelled' cannot be shown as=display: KaTeX rejects the formula its value" in told
     assert f"made at {module}:{label_line} in compute" in told
     assert f"index.md:{lines + 4}: 'headed' cannot be shown as=table: KaTeX rejects the formula its value" in told

@@ -228,25 +228,24 @@ class Syntax:
         """
         match = self._marker.match(candidate.text)
         head = _PREFIX_HEAD.match(candidate.text)
-        if match is None and head is not None and self._misspelled(head.group("word")):
-            p, word = self.prefix, head.group("word")
-            meant = candidate.text[: head.start("word")] + p + candidate.text[head.end("word") :]
-            raise MarkerError(
-                page,
-                candidate.line,
-                f"malformed marker {candidate.text!r}: the site's markers are <!-- {p}:NAME -->, and {word!r} is not "
-                f"{p!r}: did you mean {meant}? (an HTML comment of your own must not look like a marker)",
-            )
-        if match is None and head is not None and self._foreign(candidate.text, head):
-            p, word = self.prefix, head.group("word")
-            meant = candidate.text[: head.start("word")] + p + candidate.text[head.end("word") :]
-            raise MarkerError(
-                page,
-                candidate.line,
-                f"{candidate.text!r} is written as a marker with the prefix {word!r}, but the site's markers are "
-                f"<!-- {p}:NAME -->: did you mean {meant}? (the prefix is the plugin's `prefix` option; a comment of "
-                "your own must not look like a marker)",
-            )
+        if match is None and head is not None:
+            p, word, text = self.prefix, head.group("word"), candidate.text
+            meant = text[: head.start("word")] + p + text[head.end("word") :]  # the site's prefix in its place
+            if self._misspelled(word):
+                raise MarkerError(
+                    page,
+                    candidate.line,
+                    f"malformed marker {text!r}: the site's markers are <!-- {p}:NAME -->, and {word!r} is not "
+                    f"{p!r}: did you mean {meant}? (an HTML comment of your own must not look like a marker)",
+                )
+            if self._foreign(text, head):
+                raise MarkerError(
+                    page,
+                    candidate.line,
+                    f"{text!r} is written as a marker with the prefix {word!r}, but the site's markers are "
+                    f"<!-- {p}:NAME -->: did you mean {meant}? (the prefix is the plugin's `prefix` option; a "
+                    "comment of your own must not look like a marker)",
+                )
         if match is None:
             p = self.prefix
             raise MarkerError(
