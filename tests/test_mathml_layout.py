@@ -51,6 +51,10 @@ a = -2, \qquad b - 2
 \Bigg( a \Bigg)^2
 ```
 
+```math
+\mathbf{a} \;\xrightarrow{\ \tanh\ }\; \mathbf{h}
+```
+
 Shown: <!-- nnla:sse -->.
 
 <!-- nnla:W -->
@@ -279,3 +283,25 @@ def test_a_sized_bracket_under_a_script_keeps_its_size(laid_out: Any) -> None:
     opening, closing = tab.evaluate(SIZED_JS)
     assert opening > 40, opening  # \Bigg at the page's size: well above a line
     assert closing == pytest.approx(opening, abs=1.0)
+
+
+#: The labelled arrow of `\xrightarrow{\ \tanh\ }`: the arrow's box and the label's.
+ARROW_JS = """() => {
+    const over = document.querySelector('mover');
+    const [arrow, label] = [...over.children].map((child) => child.getBoundingClientRect());
+    return { arrow: [arrow.left, arrow.right, arrow.top], label: [label.left, label.right, label.bottom],
+             font: parseFloat(getComputedStyle(over).fontSize) };
+}"""
+
+
+def test_a_labelled_arrow_carries_its_label_just_above_it(laid_out: Any) -> None:
+    """mathml_arrows writes a short-labelled arrow as the font's long arrow: Chromium drew KaTeX's stretchy one
+    short, with its label a line above it."""
+    tab, _ = laid_out
+    found = tab.evaluate(ARROW_JS)
+    (a_left, a_right, a_top), (l_left, l_right, l_bottom) = found["arrow"], found["label"]
+    assert a_right - a_left > 1.4 * found["font"], found  # a long arrow, not →
+    assert l_bottom <= a_top + 0.5 * found["font"], found  # over the arrow, overlapping at most its box's margin
+    assert l_bottom >= a_top - 0.5 * found["font"], found  # and not floating a line above it
+    assert a_left - 2 <= l_left, found  # within the arrow's length
+    assert l_right <= a_right + 2, found

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from proven_numbers.katex import get_renderer
+from proven_numbers.katex.mathml_arrows import short_arrows
 from proven_numbers.katex.mathml_norms import norm_bars
 from proven_numbers.katex.mathml_primes import primes_beside
 
@@ -75,6 +76,9 @@ def test_norm_bars_and_not_the_relation() -> None:
         ("\\left\\lVert x \\right\\rVert", ['<mo fence="true" lspace="0em" rspace="0em">‖</mo>'], ["∥"]),
         ("a \\parallel b", ["<mo>∥</mo>"], ["‖"]),
         ("\\Big( a \\Big)^2", ['<msup><mrow><mo fence="false" stretchy="true" minsize="1.8em"'], ["<msup><mo"]),
+        ("\\xrightarrow{\\ \\tanh\\ }", ['<mover><mo stretchy="false">⟶</mo><mrow><mrow><mtext>'], ["mpadded"]),
+        ("\\xrightarrow{\\text{a long label}}", ['<mo stretchy="true" minsize="3.0em">→</mo><mpadded'], ["⟶"]),
+        ("\\xrightarrow[b]{a}", ["<munderover>"], ["⟶"]),
     ],
 )
 def test_katexs_output_is_what_the_rewrites_expect(
@@ -87,3 +91,11 @@ def test_katexs_output_is_what_the_rewrites_expect(
         assert markup in html, html
     for markup in has_not:
         assert markup not in html.split("<annotation")[0], html
+
+
+def test_a_short_labelled_arrow_becomes_the_long_arrow() -> None:
+    padded = '<mpadded width="+0.6em" lspace="0.3em">'
+    arrow = f'<mover><mo stretchy="true" minsize="3.0em">⇒</mo>{padded}<mi>f</mi></mpadded></mover>'
+    assert short_arrows(arrow) == '<mover><mo stretchy="false">⟹</mo><mrow><mi>f</mi></mrow></mover>'
+    six = f'<mover><mo stretchy="true" minsize="3.0em">→</mo>{padded}<mtext>abcdef</mtext></mpadded></mover>'
+    assert short_arrows(six) == six

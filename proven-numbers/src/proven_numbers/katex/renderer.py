@@ -27,6 +27,7 @@ from typing import Any
 from proven_numbers.katex.assets import katex_version, pinned_version
 from proven_numbers.katex.cache import DiskCache, cache_key, entry_problem, options_json
 from proven_numbers.katex.errors import SETUP_HINT, KatexBudgetError, KatexError, KatexSetupError
+from proven_numbers.katex.mathml_arrows import short_arrows
 from proven_numbers.katex.mathml_norms import norm_bars
 from proven_numbers.katex.mathml_primes import primes_beside
 from proven_numbers.katex.mathml_scripts import grouped_names
@@ -271,11 +272,13 @@ class KatexRenderer:
         # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows, its
         # scripts' arguments one element each (`mathml_scripts`), its signs the prefixes TeX makes them
         # (`mathml_signs`), its primes beside their letters (`mathml_primes`), its norms' bars fences
-        # (`mathml_norms`), a sized bracket under a script in a row of its own (`mathml_sized`), and its tables'
-        # alignment and spacing what a stylesheet can select (`mathml_tables`).
+        # (`mathml_norms`), a sized bracket under a script in a row of its own (`mathml_sized`), a labelled arrow
+        # the font's long arrow (`mathml_arrows`), and its tables' alignment and spacing what a stylesheet can
+        # select (`mathml_tables`).
         if not self.mathml_only:
             return cached
-        for rewrite in (grouped_names, prefix_signs, unicode_variants, primes_beside, norm_bars, sized_bases):
+        rewrites = (grouped_names, prefix_signs, unicode_variants, primes_beside, norm_bars, sized_bases, short_arrows)
+        for rewrite in rewrites:
             cached = rewrite(cached)
         return core_tables(cached)
 
