@@ -39,7 +39,7 @@ def tanh(A: ArrayLike) -> NDArray[np.float64]:
         >>> tanh([[0.0, 1.0]]).round(6)
         array([[0.      , 0.761594]])
     """
-    return np.tanh(_finite(A))
+    return np.asarray(np.tanh(_finite(A)))  # an array for 0-d input too: NumPy's ufuncs give a scalar there
 
 
 def tanh_derivative(A: ArrayLike) -> NDArray[np.float64]:
@@ -67,7 +67,7 @@ def tanh_derivative(A: ArrayLike) -> NDArray[np.float64]:
         array([[1.      , 0.419974]])
     """
     H = np.tanh(_finite(A))
-    return 1.0 - H * H
+    return np.asarray(1.0 - H * H)
 
 
 def jacobian_tanh(a: ArrayLike) -> NDArray[np.float64]:

@@ -95,7 +95,7 @@ def _product(
 ) -> NDArray[np.float64]:
     r"""$`J_1 J_2 \cdots J_r`$ of checked factors, from the right; a `ValueError` naming `what` if it overflows."""
     with _checks.quiet():
-        product = arrays[-1]
+        product = arrays[-1].copy()  # a new array, also of one factor (not the caller's, which it may be)
         for J in reversed(arrays[:-1]):
             product = np.tensordot(J, product, axes=1)
     _checks.finite_result(product, what, inputs)

@@ -97,7 +97,9 @@ def network_descent_many(
     ```
 
     with the gradients of the backward pass (`backprop`), the runs side by side along a last axis of every array.
-    Its losses agree with `network_descent`'s to float64 rounding (the sums are the same, in a different order).
+    Its losses agree with `network_descent`'s to float64 rounding at each step (the sums are the same, in a
+    different order); along a run that oscillates, later steps can amplify that rounding, as any change of the
+    order of the sums would.
     A run stops at its first point whose loss is below `until`, if given (`reached`), or before its first point
     whose loss or parameters are not finite (`diverged`); it then keeps that point to the end.
 

@@ -88,7 +88,11 @@ def _batch_of_runs(
                 f"{name} must hold one start per run, of shape {shape} with the same r > 0 for all four; got {a.shape}"
             )
     W1_a, b1_a, W2_a, b2_a = arrays
-    X_a, _, T_a = _batch(X, W1_a[0], b1_a[0], W2_a[0], b2_a[0], T)
+    try:
+        X_a, _, T_a = _batch(X, W1_a[0], b1_a[0], W2_a[0], b2_a[0], T)
+    except ValueError as error:  # said of one run's start: say what the caller passed, the run axis first
+        given = ", ".join(f"{name} {a.shape}" for name, a in zip(names, arrays, strict=True))
+        raise ValueError(f"{error}, in each run's start (the run axis first; given {given})") from None
     for a, name in zip(arrays, names, strict=True):
         _checks.check_finite(a, name)
     return X_a, (W1_a, b1_a, W2_a, b2_a), T_a
