@@ -35,7 +35,8 @@ def outside_site(path: str) -> str | None:
 
 
 class PathInSite(c.Type[str]):
-    """A file's path inside the built site (empty for none), refused when it would write outside it."""
+    """A JSON file's path inside the built site (empty for none), refused when it would write outside it or take
+    the place of a page (`outside_site`)."""
 
     def __init__(self, default: str) -> None:
         super().__init__(str, default=default)

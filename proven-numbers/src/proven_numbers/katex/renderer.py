@@ -27,14 +27,7 @@ from typing import Any
 from proven_numbers.katex.assets import katex_version, pinned_version
 from proven_numbers.katex.cache import DiskCache, cache_key, entry_problem, options_json
 from proven_numbers.katex.errors import SETUP_HINT, KatexBudgetError, KatexError, KatexSetupError
-from proven_numbers.katex.mathml_arrows import short_arrows
-from proven_numbers.katex.mathml_norms import norm_bars
-from proven_numbers.katex.mathml_primes import primes_beside
-from proven_numbers.katex.mathml_scripts import grouped_names
-from proven_numbers.katex.mathml_signs import prefix_signs
-from proven_numbers.katex.mathml_sized import sized_bases
-from proven_numbers.katex.mathml_tables import core_tables
-from proven_numbers.katex.mathvariant import unicode_variants
+from proven_numbers.katex.mathml_core import for_mathml_core
 from proven_numbers.katex.worker import Worker, WorkerTimeoutError
 
 __all__ = [
@@ -269,18 +262,10 @@ class KatexRenderer:
                     cached = self._render_with_node(tex, display, opts)
                     self._disk.write(key, cached, self.version)
                 self._memory[key] = cached
-        # MathML alone is what the browser lays out: its variants must be the letters MathML Core shows, its
-        # scripts' arguments one element each (`mathml_scripts`), its signs the prefixes TeX makes them
-        # (`mathml_signs`), its primes beside their letters (`mathml_primes`), its norms' bars fences
-        # (`mathml_norms`), a sized bracket under a script in a row of its own (`mathml_sized`), a labelled arrow
-        # the font's long arrow (`mathml_arrows`), and its tables' alignment and spacing what a stylesheet can
-        # select (`mathml_tables`).
+        # MathML alone is what the browser lays out: rewritten as Chromium and Firefox read it (`mathml_core`).
         if not self.mathml_only:
             return cached
-        rewrites = (grouped_names, prefix_signs, unicode_variants, primes_beside, norm_bars, sized_bases, short_arrows)
-        for rewrite in rewrites:
-            cached = rewrite(cached)
-        return core_tables(cached)
+        return for_mathml_core(cached)
 
     @property
     def mathml_only(self) -> bool:
